@@ -1,0 +1,91 @@
+"""Annotated field types shared by the models: exact numbers, Vietnamese dates, NFC text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+_VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_THOUSANDS_TEXT = re.compile(r"^[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?$|^[+-]?\d{1,3}(\.\d{3})+,\d+$")
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def _number(v: Any) -> Any:
+    if isinstance(v, bool):
+        raise PydanticCustomError("expected-number", "Giá trị đúng/sai (true/false) ở chỗ cần một số")
+    if isinstance(v, int):
+        return Decimal(v)
+    if isinstance(v, Decimal):
+        if not v.is_finite():
+            raise PydanticCustomError("expected-number", "Không phải một số hữu hạn")
+        return v
+    if isinstance(v, str):
+        s = v.strip()
+        if _THOUSANDS_TEXT.match(s):
+            raise PydanticCustomError(
+                "thousands-separator",
+                "«{text}» viết theo kiểu Việt Nam (dấu chấm ngăn cách hàng nghìn)",
+                {"text": v})
+        if _COMMA_DECIMAL.match(s):
+            raise PydanticCustomError("decimal-comma", "«{text}» dùng dấu phẩy thập phân",
+                                      {"text": v})
+        raise PydanticCustomError("expected-number", "«{text}» là chữ, ở đây cần một số", {"text": v})
+    raise PydanticCustomError("expected-number", "Ở đây cần một số")
+
+
+def _text(v: Any) -> Any:
+    if isinstance(v, str):
+        return unicodedata.normalize("NFC", v)
+    if isinstance(v, bool | int | Decimal | float):
+        raise PydanticCustomError("expected-text", "«{text}» là số hoặc đúng/sai, ở đây cần chữ",
+                                  {"text": str(v)})
+    raise PydanticCustomError("expected-text", "Ở đây cần một đoạn chữ")
+
+
+def _date(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    if isinstance(v, str):
+        m = _VN_DATE.match(v)
+        if m:
+            d, mo, y = (int(g) for g in m.groups())
+            try:
+                return date(y, mo, d)
+            except ValueError:
+                raise PydanticCustomError("invalid-date", "Ngày «{text}» không tồn tại",
+                                          {"text": v}) from None
+    raise PydanticCustomError("invalid-date", "«{text}» không phải một ngày", {"text": str(v)})
+
+
+def _boolean(v: Any) -> Any:
+    if isinstance(v, bool):
+        return v
+    raise PydanticCustomError("expected-boolean", "«{text}» không phải giá trị đúng/sai",
+                              {"text": str(v)})
+
+
+def _int(v: Any) -> Any:
+    if isinstance(v, bool):
+        raise PydanticCustomError("expected-integer", "Ở đây cần một số nguyên")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, Decimal) and v.is_finite() and v == v.to_integral_value():
+        return int(v)
+    raise PydanticCustomError("expected-integer", "«{text}» không phải số nguyên", {"text": str(v)})
+
+
+Number = Annotated[Decimal, BeforeValidator(_number)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Day = Annotated[date, BeforeValidator(_date)]
+Bool = Annotated[bool, BeforeValidator(_boolean)]
+Int = Annotated[int, BeforeValidator(_int)]
+Slug = Annotated[str, BeforeValidator(_text), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Code = Annotated[str, BeforeValidator(_text), Field(pattern=r"^[A-Z]{2,4}\d{2,3}(\.\d{1,2})?$")]

@@ -1,0 +1,256 @@
+"""Read one YAML file into plain values, keeping the line and column of every key and value.
+
+The reading path is libyaml's composer (fast, keeps marks) plus our own constructor, so that
+numbers become exact Decimals from their original text, duplicate keys are caught, and the
+text a person typed ("10.900") is still known when we check for the Vietnamese thousands trap.
+Nothing here raises on bad input: every defect becomes a Problem.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem, YamlPath, error
+
+try:  # libyaml is bundled in PyYAML wheels; fall back to the pure-Python loader if absent.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+Pos = tuple[int, int]
+_TAG = "tag:yaml.org,2002:"
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+
+
+@dataclass
+class Loaded:
+    """A parsed file: its values and where each one stands (1-based line, column)."""
+
+    path: str
+    data: Any = None
+    values: dict[YamlPath, Pos] = field(default_factory=dict)
+    keys: dict[YamlPath, Pos] = field(default_factory=dict)
+    thousands: dict[YamlPath, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(p.is_error for p in self.problems)
+
+    def pos(self, ypath: YamlPath, *, key: bool = False) -> Pos:
+        """Position of the deepest known node on `ypath` (the key itself when `key`)."""
+        if key and ypath in self.keys:
+            return self.keys[ypath]
+        for n in range(len(ypath), -1, -1):
+            found = self.values.get(ypath[:n])
+            if found is not None:
+                return found
+        return (1, 1)
+
+
+def _mark(m: yaml.Mark) -> Pos:
+    return (m.line + 1, m.column + 1)  # libyaml marks are 0-based: the one place we add 1
+
+
+def _guess_encoding(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    if b"\x00" in raw[:200]:
+        return "UTF-16 (không có BOM)"
+    try:
+        text = raw.decode("cp1258")
+    except UnicodeDecodeError:
+        return "không xác định"
+    # TCVN3 (ABC) puts Vietnamese letters on bytes that cp1258 reads as ¸¹µ«¬ etc.
+    if sum(text.count(c) for c in "¸¹µ¶·«¬®¦§¨") > sum(text.count(c) for c in "ÂÊÔâêôăđ"):
+        return "TCVN3 (ABC)"
+    return "Windows-1258"
+
+
+def read_text(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[Problem]]:
+    """Bytes to NFC text, or the reason why not."""
+    try:
+        if path.is_dir():
+            return None, [error(rel, (0, 0), "not-a-file", "Đây là một thư mục, không phải tệp YAML.")]
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, [error(rel, (0, 0), "file-too-large",
+                                f"Tệp quá lớn ({size:,} byte, giới hạn {max_bytes:,} byte).".replace(",", "."),
+                                "Một tệp đơn vị thường chỉ vài chục KB; hãy kiểm tra nội dung tệp.")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [error(rel, (0, 0), "file-unreadable", f"Không đọc được tệp: {exc.strerror}.")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 BOM is harmless: accept it
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        enc = _guess_encoding(raw)
+        return None, [error(rel, (line, col), "not-utf8",
+                            f"Tệp không phải UTF-8; có vẻ là mã {enc}.",
+                            "Mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 (Unicode).")]
+    return unicodedata.normalize("NFC", text), []
+
+
+def _prescan(text: str, rel: str) -> list[Problem]:
+    """Conflict markers and tab indentation: clearer told directly than through a parser error."""
+    problems: list[Problem] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if _CONFLICT.match(line):
+            problems.append(error(rel, (n, 1), "merge-conflict",
+                                  "Tệp còn dấu xung đột khi gộp (merge conflict) của git.",
+                                  "Giữ lại phiên bản đúng, xóa các dòng <<<<<<<, ======= và >>>>>>>."))
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            problems.append(error(rel, (n, indent.index("\t") + 1), "tab-indent",
+                                  "Dùng phím Tab để thụt đầu dòng; YAML chỉ chấp nhận dấu cách.",
+                                  "Thay mỗi Tab bằng 2 dấu cách."))
+    return problems
+
+
+_SYNTAX_VI = {
+    "mapping values are not allowed here": "Dấu hai chấm ở vị trí không hợp lệ (thiếu dấu cách sau «:» hoặc giá trị có «:» chưa đặt trong nháy).",
+    "could not find expected ':'": "Thiếu dấu hai chấm «:» sau tên trường.",
+    "found character '\\t' that cannot start any token": "Có ký tự Tab; YAML chỉ chấp nhận dấu cách.",
+    "did not find expected key": "Thụt lề không đều: dòng này không khớp với các trường cùng cấp.",
+    "did not find expected '-' indicator": "Thụt lề không đều trong danh sách (dấu «-»).",
+    "found undefined alias": "Dùng alias (*tên) chưa được định nghĩa.",
+    "found unexpected end of stream": "Tệp kết thúc đột ngột (thiếu dấu nháy hoặc ngoặc đóng?).",
+    "expected ',' or ']'": "Thiếu dấu «,» hoặc «]» trong danh sách viết trên một dòng.",
+    "expected ',' or '}'": "Thiếu dấu «,» hoặc «}» trong bảng viết trên một dòng.",
+    "found unknown escape character": "Ký tự thoát «\\» không hợp lệ trong chuỗi đặt trong nháy kép.",
+    "block sequence entries are not allowed in this context": "Dấu «-» của danh sách đặt sai chỗ.",
+}
+
+
+def _syntax_problem(exc: yaml.YAMLError, rel: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None)
+    pos = _mark(mark) if mark is not None else (1, 1)
+    raw = str(getattr(exc, "problem", "") or exc)
+    msg = next((vi for en, vi in _SYNTAX_VI.items() if en in raw), None)
+    return error(rel, pos, "yaml-syntax", msg or f"Lỗi cú pháp YAML: {raw}.",
+                 "Kiểm tra dòng này và dòng ngay trên nó: thụt lề, dấu «:», dấu nháy.")
+
+
+class _Builder:
+    """Turns a libyaml node tree into values, recording positions and suspicious scalars."""
+
+    def __init__(self, out: Loaded) -> None:
+        self.out = out
+        self.nodes = 0
+
+    def build(self, node: yaml.Node, ypath: YamlPath, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            raise _TooComplex(node)
+        self.out.values[ypath] = _mark(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, ypath + ("<key>",), depth + 1)
+                if isinstance(key, Decimal) and key == key.to_integral_value():
+                    key = int(key)
+                if not isinstance(key, str | int):
+                    self.out.problems.append(error(self.out.path, _mark(key_node.start_mark),
+                                                   "bad-key", "Tên trường phải là chữ hoặc số."))
+                    continue
+                if key in result:
+                    first = self.out.keys[(*ypath, key)]
+                    self.out.problems.append(error(
+                        self.out.path, _mark(key_node.start_mark), "duplicate-key",
+                        f"Trường «{key}» bị lặp lại (đã có ở dòng {first[0]}).",
+                        "Xóa một trong hai, hoặc gộp nội dung lại; YAML chỉ giữ một giá trị.",
+                        (*ypath, key)))
+                    continue
+                self.out.keys[(*ypath, key)] = _mark(key_node.start_mark)
+                result[key] = self.build(value_node, (*ypath, key), depth + 1)
+            self.out.values.pop(ypath + ("<key>",), None)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*ypath, i), depth + 1) for i, item in enumerate(node.value)]
+        return self.scalar(node, ypath)
+
+    def scalar(self, node: yaml.ScalarNode, ypath: YamlPath) -> Any:
+        text, tag = node.value, node.tag
+        if not tag.startswith(_TAG):
+            return text
+        kind = tag[len(_TAG):]
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return text.lower() in ("true", "yes", "on", "y")
+        if kind in ("int", "float"):
+            return self.number(text, node.style, ypath)
+        if kind == "timestamp":
+            try:
+                return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+            except ValueError:
+                return text
+        return text
+
+    def number(self, text: str, style: str | None, ypath: YamlPath) -> Any:
+        clean = text.replace("_", "")
+        if style is None and _THOUSANDS.match(clean):
+            self.out.thousands[ypath] = text
+        try:
+            if clean.lower().lstrip("+-") in (".inf", ".nan"):
+                return Decimal("NaN")
+            if re.fullmatch(r"[+-]?0[xob][0-9a-fA-F]+", clean):
+                return Decimal(int(clean, 0))
+            return Decimal(clean)
+        except (InvalidOperation, ValueError):
+            return text  # e.g. YAML 1.1 sexagesimal "1:30"; the model will say it is not a number
+
+
+class _TooComplex(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def parse(text: str, rel: str) -> Loaded:
+    """Parse NFC text; every defect becomes a Problem on the result."""
+    out = Loaded(rel)
+    out.problems.extend(_prescan(text, rel))
+    if out.problems:
+        return out
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        out.problems.append(_syntax_problem(exc, rel))
+        return out
+    except RecursionError:
+        out.problems.append(error(rel, (1, 1), "yaml-too-deep", "Cấu trúc lồng nhau quá sâu."))
+        return out
+    if node is None:
+        out.problems.append(error(rel, (1, 1), "empty-file", "Tệp rỗng."))
+        return out
+    try:
+        out.data = _Builder(out).build(node, (), 0)
+    except _TooComplex as exc:
+        out.problems.append(error(rel, _mark(exc.node.start_mark), "yaml-too-complex",
+                                  "Tệp quá phức tạp (lồng quá sâu hoặc alias nhân bản quá nhiều nút).",
+                                  f"Giới hạn: {MAX_DEPTH} cấp lồng, {MAX_NODES:,} nút.".replace(",", ".")))
+        out.data = None
+    return out
+
+
+def load(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> Loaded:
+    text, problems = read_text(path, rel, max_bytes)
+    if text is None:
+        return Loaded(rel, problems=problems)
+    return parse(text, rel)
