@@ -10,9 +10,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import PydanticCustomError
+
 from . import numfmt
 from .models import Bloc, Calendar, Catalogue, Indicator, PhaseWindow, Result, Unit
 from .problems import Problem, YamlPath, error, warning
+from .schema_errors import HINTS
+from .types import number as _number
 from .yamlload import Loaded
 
 _HUNDRED = Decimal(100)
@@ -277,10 +281,13 @@ def _value(ind: Indicator, v: Any, f: Loaded, at: YamlPath, ctx: Context,
                     "Viết con số thực hiện, ví dụ 152.4.", at)
         return
     if not isinstance(v, Decimal) or not v.is_finite():
-        yield error(f.path, f.pos(at), "expected-number",
-                    f"Chỉ tiêu {ind.code} cần một số ({ind.unit}), không phải «{v}».",
-                    "Viết số không có dấu ngăn cách hàng nghìn; dấu thập phân là dấu chấm: 10900, 6.39.",
-                    at)
+        try:
+            _number(v)
+            code, why = "expected-number", f"«{v}» không phải một số"
+        except PydanticCustomError as exc:
+            code, why = exc.type, exc.message()
+        yield error(f.path, f.pos(at), code, f"Chỉ tiêu {ind.code} cần một số ({ind.unit}): {why}.",
+                    HINTS[code], at)
         return
     if at in f.thousands:
         return  # reported once for the whole file, see thousands_problems
@@ -411,9 +418,9 @@ def _exemplars(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
 # --- the roster -----------------------------------------------------------------------------
 
 
-def check_roster(units: list[tuple[Unit, Loaded]], ctx: Context,
-                 catalogue_file: Loaded) -> list[Problem]:
-    """Problems between files: duplicate ids, owners that do not exist."""
+def check_roster(units: list[tuple[Unit, Loaded]], ctx: Context, catalogue_file: Loaded,
+                 whole: bool = True) -> list[Problem]:
+    """Problems between files: duplicate ids; with the `whole` roster, owners that do not exist."""
     out: list[Problem] = []
     first: dict[str, str] = {}
     exemplar_first: dict[str, str] = {}
@@ -431,7 +438,7 @@ def check_roster(units: list[tuple[Unit, Loaded]], ctx: Context,
                                  "", ("exemplars", i, "id")))
             exemplar_first.setdefault(ex.id, f.path)
     for i, ind in enumerate(ctx.catalogue.indicators):
-        if ind.owner is not None and ind.owner not in first and units:
+        if whole and ind.owner is not None and ind.owner not in first:
             at: YamlPath = ("indicators", i, "owner")
             out.append(warning(catalogue_file.path, catalogue_file.pos(at), "owner-missing",
                                f"Đơn vị phụ trách «{ind.owner}» của {ind.code} chưa có tệp.",

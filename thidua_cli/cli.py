@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from .outcome import Outcome
     from .workspace import Workspace
 
 app = typer.Typer(
@@ -47,7 +49,7 @@ class TableFormat(str, Enum):
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, emoji=False)
 
 
 def _print_problems(ws: Workspace, fmt: CheckFormat, *, only_errors: bool = False) -> None:
@@ -126,6 +128,135 @@ def indicators(
         sys.stdout.write(catalogue_view.as_json(ws.catalogue))
     else:
         catalogue_view.print_table(ws.catalogue, _console())
+
+
+class ScoreFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    from .types import parse_day
+
+    parsed = parse_day(text)
+    if parsed is None:
+        _console(stderr=True).print(f"[bold red]Ngày «{text}» không hợp lệ.[/] Viết 2026-06-30 "
+                                    "hoặc 30/06/2026.")
+        raise typer.Exit(2)
+    return parsed
+
+
+def _outcome(data: Path, phase: int, as_of: str | None) -> tuple[Workspace, Outcome]:
+    from .outcome import UnknownPhase, compute
+
+    ws = _load_clean(data)
+    assert ws.catalogue is not None
+    try:
+        return ws, compute(ws.catalogue, ws.units, phase, _parse_date(as_of))
+    except UnknownPhase:
+        numbers = ", ".join(str(p.number) for p in ws.catalogue.phases)
+        _console(stderr=True).print(f"[bold red]Không có đợt {phase}.[/] Các đợt: {numbers}.")
+        raise typer.Exit(2) from None
+
+
+PhaseOpt = Annotated[int, typer.Option("--phase", "-p", help="Đợt thi đua (1: sơ kết, 2: tổng kết).")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Tính theo số liệu đến ngày này (2026-06-30 hoặc 30/06/2026).")]
+
+
+@app.command()
+def score(
+    phase: PhaseOpt = 1,
+    bloc: Annotated[str | None, typer.Option("--bloc", "-b", help="Chỉ in một khối thi đua.")]
+    = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="Mã một đơn vị.")] = None,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Giải thích từng điểm của đơn vị (dùng với --unit).")] = False,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table, json hoặc csv.")]
+    = ScoreFormat.table,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Tính kết quả chỉ tiêu toàn xã, điểm, xếp loại và xếp hạng từng khối."""
+    from . import score_view
+
+    ws, o = _outcome(data, phase, as_of)
+    if bloc is not None and bloc not in {b.id for b in o.catalogue.blocs}:
+        _console(stderr=True).print(f"[bold red]Không có khối «{bloc}».[/] Các khối: "
+                                    + ", ".join(b.id for b in o.catalogue.blocs))
+        raise typer.Exit(2)
+    if explain and unit is None:
+        _console(stderr=True).print("[bold red]--explain cần --unit MÃ_ĐƠN_VỊ.[/]")
+        raise typer.Exit(2)
+    if unit is not None:
+        us = o.unit(unit)
+        if us is None:
+            import difflib
+
+            close = difflib.get_close_matches(unit, [s.unit.id for s in o.units], n=3)
+            _console(stderr=True).print(f"[bold red]Không có đơn vị «{unit}».[/]"
+                                        + (f" Có phải: {', '.join(close)}?" if close else ""))
+            raise typer.Exit(2)
+        if fmt is ScoreFormat.json:
+            sys.stdout.write(score_view.unit_json(o, us))
+        else:
+            score_view.print_explain(o, us, _console())
+        return
+    if fmt is ScoreFormat.json:
+        sys.stdout.write(score_view.as_json(o))
+    elif fmt is ScoreFormat.csv:
+        sys.stdout.write(score_view.as_csv(o))
+    else:
+        score_view.print_outcome(o, _console(), bloc)
+
+
+@app.command()
+def status(
+    phase: Annotated[int | None, typer.Option(
+        "--phase", "-p", help="Đợt thi đua (mặc định: đợt có hạn báo cáo gần nhất).")] = None,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="table hoặc json.")]
+    = TableFormat.table,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Còn bao nhiêu ngày đến hạn; đơn vị nào đã đăng ký, ký giao ước, nộp đúng hạn, muộn, chưa nộp."""
+    from . import status as st
+    from .outcome import UnknownPhase
+
+    ws = _load_clean(data)
+    assert ws.catalogue is not None
+    day = _parse_date(as_of) or date.today()  # the one place the clock is read
+    number = phase if phase is not None else st.next_phase(ws.catalogue, day)
+    try:
+        result = st.status(ws.catalogue, ws.units, number, day)
+    except UnknownPhase:
+        _console(stderr=True).print(f"[bold red]Không có đợt {number}.[/]")
+        raise typer.Exit(2) from None
+    if fmt is TableFormat.json:
+        sys.stdout.write(st.as_json(result))
+    else:
+        st.print_status(result, _console())
+
+
+@app.command()
+def exemplars(
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="table hoặc json.")]
+    = TableFormat.table,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Sổ điển hình tiên tiến theo lĩnh vực: trạng thái, người phụ trách, lần kiểm tra gần nhất."""
+    from . import exemplars as ex
+
+    ws = _load_clean(data)
+    assert ws.catalogue is not None
+    reg = ex.register(ws.catalogue, ws.units)
+    if fmt is TableFormat.json:
+        sys.stdout.write(ex.as_json(reg))
+    else:
+        ex.print_register(reg, _console())
 
 
 def main() -> None:

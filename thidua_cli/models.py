@@ -175,7 +175,9 @@ class Criterion(Strict):
     points: Number = Field(gt=0)
     method: Literal["proportional", "cluster", "pass-fail", "count"]
     indicators: list[Code] = Field(min_length=1)
-    cap: Number = Decimal("1.2")  # the most A/T counted, so one huge number cannot buy a rank
+    # the most A/T counted, so one huge number cannot buy a rank; default 1 (proportional,
+    # pass-fail, count) or 1.5 (cluster)
+    cap: Number | None = Field(default=None, gt=0)
 
 
 Event = Literal["no-registration", "no-pact", "no-report", "late-report", "missing-evidence",

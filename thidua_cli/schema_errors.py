@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .problems import Problem, YamlPath, error
 from .yamlload import Loaded
 
-_HINTS = {
+HINTS = {
     "missing-key": "Thêm trường này vào tệp (xem tệp mẫu trong README).",
     "expected-number": "Viết một số: 10900 hoặc 6.39 (không ngăn cách hàng nghìn, dấu chấm thập phân).",
     "thousands-separator": "Trong tệp YAML viết 10900 thay cho 10.900; dấu chấm chỉ dùng cho phần thập phân.",
@@ -78,6 +78,9 @@ def _code_and_message(err: Any, root: type[BaseModel], loc: YamlPath) -> tuple[s
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
         hint = (f"Có phải ý bạn là «{close[0]}»?" if close
                 else "Các trường hợp lệ ở đây: " + ", ".join(allowed) + ".")
+        if " " in str(name) and err["input"] is None:
+            hint = ("Có thể đây là phần chữ sau dấu phẩy trong {…}: trong ngoặc nhọn dấu phẩy "
+                    "ngăn cách các trường, nên hãy đặt cả đoạn chữ trong dấu nháy kép \"…\".")
         return "unknown-key", f"Trường «{name}» không có trong mẫu tệp.", hint
     if kind == "value_error":
         text = str(ctx.get("error", err["msg"]))
@@ -120,5 +123,28 @@ def problems_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -
             pos = loaded.pos(loc, key=True)
         else:
             pos = loaded.pos(loc)
-        out.append(error(loaded.path, pos, code, message, hint or _HINTS.get(code, ""), loc))
+        out.append(error(loaded.path, pos, code, message, hint or HINTS.get(code, ""), loc))
     return out
+
+
+_ENTRY_PARENTS = ("values", "targets")
+
+
+def prune_point(err: Any, root: type[BaseModel]) -> YamlPath | None:
+    """The key whose removal makes this error go away without moving anything else: the unknown
+    key itself, a whole result or target entry, or an optional field (its default then applies).
+    None when only a required field is at fault and nothing can be removed safely."""
+    loc: YamlPath = tuple(p for p in err["loc"] if p != "[key]")
+    if not loc:
+        return None
+    if err["type"] == "extra_forbidden":
+        return loc
+    for n in range(len(loc), 1, -1):
+        if loc[n - 2] in _ENTRY_PARENTS:
+            return loc[:n]
+    for n in range(len(loc), 0, -1):
+        model = _model_at(root, loc[: n - 1])
+        name = loc[n - 1]
+        if model is not None and isinstance(name, str) and name in model.model_fields:
+            return loc[:n] if not model.model_fields[name].is_required() else None
+    return None

@@ -16,7 +16,7 @@ _THOUSANDS_TEXT = re.compile(r"^[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?$|^[+-]?\d{1,3}(
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
 
 
-def _number(v: Any) -> Any:
+def number(v: Any) -> Any:
     if isinstance(v, bool):
         raise PydanticCustomError("expected-number", "Giá trị đúng/sai (true/false) ở chỗ cần một số")
     if isinstance(v, int):
@@ -65,6 +65,14 @@ def _date(v: Any) -> Any:
     raise PydanticCustomError("invalid-date", "«{text}» không phải một ngày", {"text": str(v)})
 
 
+def parse_day(text: str) -> date | None:
+    """A date typed on the command line: 2026-06-30 or 30/06/2026."""
+    try:
+        return _date(text.strip()) if _VN_DATE.match(text) else date.fromisoformat(text.strip())
+    except (ValueError, PydanticCustomError):
+        return None
+
+
 def _boolean(v: Any) -> Any:
     if isinstance(v, bool):
         return v
@@ -82,7 +90,7 @@ def _int(v: Any) -> Any:
     raise PydanticCustomError("expected-integer", "«{text}» không phải số nguyên", {"text": str(v)})
 
 
-Number = Annotated[Decimal, BeforeValidator(_number)]
+Number = Annotated[Decimal, BeforeValidator(number)]
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 Day = Annotated[date, BeforeValidator(_date)]
 Bool = Annotated[bool, BeforeValidator(_boolean)]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -55,7 +55,21 @@ def discover(data_dir: Path, paths: Iterable[Path] = ()) -> list[Path]:
 M = TypeVar("M", Catalogue, Unit)
 
 
+def _without(data: Any, point: tuple[str | int, ...]) -> Any:
+    """A copy of `data` without the key at `point`; containers on the way are copied."""
+    head, rest = point[0], point[1:]
+    if isinstance(data, dict):
+        if not rest:
+            return {k: v for k, v in data.items() if k != head}
+        return {k: (_without(v, rest) if k == head else v) for k, v in data.items()}
+    if isinstance(data, list) and isinstance(head, int) and rest:
+        return [_without(v, rest) if i == head else v for i, v in enumerate(data)]
+    return data
+
+
 def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | None:
+    """Validate; on errors report them all, then drop the broken entries and try again, so the
+    checks that need a whole model still run on the rest of the file."""
     if f.data is None:
         return None
     if not isinstance(f.data, dict):
@@ -63,14 +77,22 @@ def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | Non
                               "Tệp phải là một bảng các trường (tên: giá trị), không phải danh sách "
                               "hay một giá trị đơn lẻ."))
         return None
-    try:
-        return cls.model_validate(f.data)
-    except ValidationError as exc:
-        problems.extend(schema_errors.problems_from(exc, f, cls))
-        return None
+    data = f.data
+    for attempt in range(20):
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            if attempt == 0:
+                problems.extend(schema_errors.problems_from(exc, f, cls))
+            points = [schema_errors.prune_point(e, cls) for e in exc.errors()]
+            for point in points:
+                if point is None:
+                    return None
+                data = _without(data, point)
+    return None
 
 
-def load(data_dir: Path, paths: Iterable[Path] = (), root: Path | None = None) -> Workspace:
+def load(data_dir: Path, paths: Sequence[Path] = (), root: Path | None = None) -> Workspace:
     """Read the catalogue and the unit files and check them; never raises on bad data."""
     root = root or data_dir.resolve().parent
     ws = Workspace(root=root, data_dir=data_dir)
@@ -97,7 +119,7 @@ def load(data_dir: Path, paths: Iterable[Path] = (), root: Path | None = None) -
         if ctx is not None:
             ws.problems.extend(checks.check_unit(unit, f, ctx))
     if ctx is not None:
-        ws.problems.extend(checks.check_roster(loaded, ctx, cat_file))
+        ws.problems.extend(checks.check_roster(loaded, ctx, cat_file, whole=not paths))
     ws.units = sorted((u for u, _ in loaded), key=lambda u: u.id)
     ws.problems.sort()
     return ws

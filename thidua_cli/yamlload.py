@@ -205,7 +205,7 @@ class _Builder:
 
     def number(self, text: str, style: str | None, ypath: YamlPath) -> Any:
         clean = text.replace("_", "")
-        if style is None and _THOUSANDS.match(clean):
+        if not style and _THOUSANDS.match(clean):  # plain style: "" in libyaml, None in pure Python
             self.out.thousands[ypath] = text
         try:
             if clean.lower().lstrip("+-") in (".inf", ".nan"):
