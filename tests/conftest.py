@@ -1,0 +1,61 @@
+"""Shared fixtures: the repository root, a scratch copy of a data folder, a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from thidua_cli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+HOA_BINH = ROOT / "tests" / "fixtures" / "hoa-binh" / "data"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite golden files from the current output.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Callable[..., Path]:
+    """Copy a data folder (default: an empty roster with the shipped catalogue) into tmp."""
+
+    def make(source: Path | None = None, units: bool = False) -> Path:
+        data = tmp_path / "data"
+        (data / "units").mkdir(parents=True)
+        src = source or DATA
+        shutil.copy(src / "indicators.yaml", data / "indicators.yaml")
+        if units:
+            shutil.copytree(src / "units", data / "units", dirs_exist_ok=True)
+            if (src / "evidence").exists():
+                shutil.copytree(src / "evidence", data / "evidence", dirs_exist_ok=True)
+        return data
+
+    return make
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str]]:
+    """Run `thidua ARGS` in a folder; return (exit code, output)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+    def run(*args: str, cwd: Path = ROOT) -> tuple[int, str]:
+        monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(app, list(args))
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.output
+
+    return run
