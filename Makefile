@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PHASE ?= 1
 
-.PHONY: install install-dev run test lint bench fmt clean
+.PHONY: install install-dev run test lint fmt sample clean
 
 $(BIN)/thidua: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ install-dev: $(VENV)/.dev
 
 run: install
 	$(BIN)/thidua validate
+	$(BIN)/thidua score --phase $(PHASE)
 
 test: install-dev
 	$(BIN)/python -m pytest -q
@@ -34,6 +35,9 @@ lint: install-dev
 fmt: install-dev
 	$(BIN)/ruff format thidua_cli tests scripts
 	$(BIN)/ruff check --fix thidua_cli tests scripts
+
+sample:
+	$(PYTHON) scripts/make_sample_data.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

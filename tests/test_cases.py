@@ -22,8 +22,9 @@ def test_case(folder: Path, scratch: Callable[..., Path]) -> None:
     unit = data / "units" / "thon-mau.yaml"
     shutil.copy(folder / "thon-mau.yaml", unit)
     ws = load(data, [unit])
-    got = sorted(f"{p.line}:{p.column} {p.code}" for p in ws.problems
-                 if p.path == "data/units/thon-mau.yaml")
+    got = sorted(
+        f"{p.line}:{p.column} {p.code}" for p in ws.problems if p.path == "data/units/thon-mau.yaml"
+    )
     expected = sorted((folder / "expected.txt").read_text(encoding="utf-8").split("\n")[:-1])
     assert got == expected
     assert not [p for p in ws.problems if p.path != "data/units/thon-mau.yaml"]
@@ -32,7 +33,8 @@ def test_case(folder: Path, scratch: Callable[..., Path]) -> None:
 
 
 def test_every_problem_has_vietnamese_message_and_hint_for_errors(
-        scratch: Callable[..., Path]) -> None:
+    scratch: Callable[..., Path],
+) -> None:
     data = scratch()
     for folder in FOLDERS:
         shutil.copy(folder / "thon-mau.yaml", data / "units" / f"{folder.name}.yaml")
@@ -41,6 +43,7 @@ def test_every_problem_has_vietnamese_message_and_hint_for_errors(
     assert len(errors) >= 25
     for p in errors:
         decomposed = unicodedata.normalize("NFD", p.message)
-        assert any(unicodedata.combining(c) for c in decomposed) or "đ" in p.message.lower(), \
+        assert any(unicodedata.combining(c) for c in decomposed) or "đ" in p.message.lower(), (
             p.message
+        )
         assert p.code.islower() and " " not in p.code

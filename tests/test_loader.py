@@ -91,19 +91,29 @@ def test_directory_and_size_limit(tmp_path: Path) -> None:
 
 
 def test_syntax_error_points_at_the_line_in_vietnamese(tmp_path: Path) -> None:
-    f = _load(tmp_path, "a: 1\nb: [1, 2\nc: 3\n".encode())
+    f = _load(tmp_path, b"a: 1\nb: [1, 2\nc: 3\n")
     assert [p.code for p in f.problems] == ["yaml-syntax"]
     assert f.problems[0].line == 3
 
 
-PROBLEM = Problem("data/units/a,b.yaml", 3, 7, "unknown-key", Severity.ERROR,
-                  "Trường «x» sai: 100% lỗi", "Dòng 1\nDòng 2", ("results", 0, "values", "CT03"))
+PROBLEM = Problem(
+    "data/units/a,b.yaml",
+    3,
+    7,
+    "unknown-key",
+    Severity.ERROR,
+    "Trường «x» sai: 100% lỗi",
+    "Dòng 1\nDòng 2",
+    ("results", 0, "values", "CT03"),
+)
 
 
 def test_github_format_escapes_data_and_properties() -> None:
     text = output.as_github([PROBLEM])
-    assert text == ("::error file=data/units/a%2Cb.yaml,line=3,col=7,title=unknown-key::"
-                    "Trường «x» sai: 100%25 lỗi%0AGợi ý: Dòng 1%0ADòng 2\n")
+    assert text == (
+        "::error file=data/units/a%2Cb.yaml,line=3,col=7,title=unknown-key::"
+        "Trường «x» sai: 100%25 lỗi%0AGợi ý: Dòng 1%0ADòng 2\n"
+    )
 
 
 def test_json_format_is_versioned_and_sorted() -> None:
@@ -111,5 +121,13 @@ def test_json_format_is_versioned_and_sorted() -> None:
     assert doc["version"] == 1
     assert (doc["files"], doc["errors"], doc["warnings"]) == (2, 1, 0)
     assert doc["problems"][0]["yaml_path"] == "results[0].values.CT03"
-    assert sorted(doc["problems"][0]) == ["code", "column", "hint", "line", "message", "path",
-                                          "severity", "yaml_path"]
+    assert sorted(doc["problems"][0]) == [
+        "code",
+        "column",
+        "hint",
+        "line",
+        "message",
+        "path",
+        "severity",
+        "yaml_path",
+    ]

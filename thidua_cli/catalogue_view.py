@@ -33,8 +33,10 @@ def target_text(ind: Indicator, target: Decimal | bool | None = None) -> str:
         return "Đạt" if want else "Không"
     if ind.kind == "ratio" and ind.target_numerator is not None and ind.target_denominator:
         share = ind.target_numerator / ind.target_denominator * 100
-        return (f"{numfmt.number(ind.target_numerator)}/{numfmt.number(ind.target_denominator)}"
-                f" ({numfmt.percent(share, 1)})")
+        return (
+            f"{numfmt.number(ind.target_numerator)}/{numfmt.number(ind.target_denominator)}"
+            f" ({numfmt.percent(share, 1)})"
+        )
     if ind.comparator == "range":
         return f"{value_text(ind, ind.target_min)} – {value_text(ind, ind.target_max)}"
     value = target if isinstance(target, Decimal) else ind.target
@@ -46,28 +48,45 @@ def target_text(ind: Indicator, target: Decimal | bool | None = None) -> str:
 
 def indicator_dict(ind: Indicator) -> dict[str, Any]:
     return {
-        "code": ind.code, "name": ind.name, "group": ind.group, "unit": ind.unit,
-        "kind": ind.kind, "comparator": ind.comparator,
+        "code": ind.code,
+        "name": ind.name,
+        "group": ind.group,
+        "unit": ind.unit,
+        "kind": ind.kind,
+        "comparator": ind.comparator,
         "target": ind.target_bool if ind.kind == "boolean" else plain(ind.target),
-        "target_min": plain(ind.target_min), "target_max": plain(ind.target_max),
+        "target_min": plain(ind.target_min),
+        "target_max": plain(ind.target_max),
         "tolerance": plain(ind.tolerance),
         "target_numerator": plain(ind.target_numerator),
         "target_denominator": plain(ind.target_denominator),
-        "parent": ind.parent, "computed": ind.aggregation == "computed",
-        "aggregation": ind.aggregation, "owner": ind.owner, "applies_to": ind.applies_to,
-        "cumulative": ind.cumulative, "source": ind.source, "note": ind.note,
+        "parent": ind.parent,
+        "computed": ind.aggregation == "computed",
+        "aggregation": ind.aggregation,
+        "owner": ind.owner,
+        "applies_to": ind.applies_to,
+        "cumulative": ind.cumulative,
+        "source": ind.source,
+        "note": ind.note,
     }
 
 
 def as_json(cat: Catalogue) -> str:
-    doc = {"version": JSON_VERSION, "campaign": cat.campaign.id,
-           "indicators": [indicator_dict(i) for i in cat.indicators]}
+    doc = {
+        "version": JSON_VERSION,
+        "campaign": cat.campaign.id,
+        "indicators": [indicator_dict(i) for i in cat.indicators],
+    }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
-AGGREGATION_VI = {"sum": "cộng các đơn vị", "ratio": "tổng tử số / tổng mẫu số",
-                  "owner": "đơn vị phụ trách báo cáo", "count-true": "đếm số đơn vị đạt",
-                  "computed": "tính từ xếp loại, điển hình"}
+AGGREGATION_VI = {
+    "sum": "cộng các đơn vị",
+    "ratio": "tổng tử số / tổng mẫu số",
+    "owner": "đơn vị phụ trách báo cáo",
+    "count-true": "đếm số đơn vị đạt",
+    "computed": "tính từ xếp loại, điển hình",
+}
 
 
 def print_table(cat: Catalogue, console: Any) -> None:
@@ -84,7 +103,8 @@ def print_table(cat: Catalogue, console: Any) -> None:
             table.add_row("", f"[bold]{groups.get(ind.group, ind.group)}[/]", "", "", "")
         name = ("  trong đó: " if ind.parent else "") + ind.name
         how = AGGREGATION_VI[ind.aggregation] + (f" ({ind.owner})" if ind.owner else "")
-        table.add_row(ind.code, name + (" [dim](*)[/]" if ind.note else ""), ind.unit,
-                      target_text(ind), how)
+        table.add_row(
+            ind.code, name + (" [dim](*)[/]" if ind.note else ""), ind.unit, target_text(ind), how
+        )
     console.print(table)
     console.print("[dim](*) có ghi chú trong data/indicators.yaml[/]")

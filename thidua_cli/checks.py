@@ -73,16 +73,32 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
 
     def ref(ok: bool, ypath: YamlPath, what: str, value: object) -> None:
         if not ok:
-            out.append(error(f.path, f.pos(ypath), "unknown-reference",
-                             f"{what} «{value}» không có trong danh mục.", "", ypath))
+            out.append(
+                error(
+                    f.path,
+                    f.pos(ypath),
+                    "unknown-reference",
+                    f"{what} «{value}» không có trong danh mục.",
+                    "",
+                    ypath,
+                )
+            )
 
     for name in ("phases", "calendars", "unit_kinds", "blocs", "groups", "fields", "indicators"):
         seen: dict[object, int] = {}
         for i, item in enumerate(getattr(cat, name)):
             key = getattr(item, "code", None) or getattr(item, "id", None) or item.number
             if key in seen:
-                out.append(error(f.path, f.pos((name, i)), "duplicate-id",
-                                 f"Mã «{key}» bị lặp lại trong «{name}».", "", (name, i)))
+                out.append(
+                    error(
+                        f.path,
+                        f.pos((name, i)),
+                        "duplicate-id",
+                        f"Mã «{key}» bị lặp lại trong «{name}».",
+                        "",
+                        (name, i),
+                    )
+                )
             seen[key] = i
     kinds = {k.id for k in cat.unit_kinds}
     groups = {g.id for g in cat.groups}
@@ -102,8 +118,12 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
             for k in ind.compute.kinds:
                 ref(k in kinds, (*at, "compute", "kinds"), "Loại đơn vị", k)
             if ind.compute.level is not None:
-                ref(ind.compute.level in levels, (*at, "compute", "level"), "Mức xếp loại",
-                    ind.compute.level)
+                ref(
+                    ind.compute.level in levels,
+                    (*at, "compute", "level"),
+                    "Mức xếp loại",
+                    ind.compute.level,
+                )
         for p in ind.phase_targets:
             ref(p in phases, (*at, "phase_targets", p), "Đợt", p)
     for i, bloc in enumerate(cat.blocs):
@@ -116,31 +136,70 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
             at = ("calendars", i, "phases", j)
             ref(w.phase in phases, (*at, "phase"), "Đợt", w.phase)
             if not w.start <= w.end <= w.due:
-                out.append(error(f.path, f.pos(at), "invalid-window",
-                                 "Thời gian đợt phải có: bắt đầu ≤ kết thúc ≤ hạn báo cáo.", "", at))
+                out.append(
+                    error(
+                        f.path,
+                        f.pos(at),
+                        "invalid-window",
+                        "Thời gian đợt phải có: bắt đầu ≤ kết thúc ≤ hạn báo cáo.",
+                        "",
+                        at,
+                    )
+                )
         missing = phases - {w.phase for w in cal.phases}
         if missing:
-            out.append(error(f.path, f.pos(("calendars", i)), "calendar-incomplete",
-                             f"Lịch «{cal.id}» thiếu đợt {sorted(missing)}.", "", ("calendars", i)))
+            out.append(
+                error(
+                    f.path,
+                    f.pos(("calendars", i)),
+                    "calendar-incomplete",
+                    f"Lịch «{cal.id}» thiếu đợt {sorted(missing)}.",
+                    "",
+                    ("calendars", i),
+                )
+            )
     mins = [lv.min for lv in cat.scoring.levels]
     if mins != sorted(mins, reverse=True) or mins[-1] != 0:
-        out.append(error(f.path, f.pos(("scoring", "levels")), "invalid-levels",
-                         "Các mức xếp loại phải xếp từ cao xuống thấp, mức cuối có ngưỡng 0.",
-                         "", ("scoring", "levels")))
+        out.append(
+            error(
+                f.path,
+                f.pos(("scoring", "levels")),
+                "invalid-levels",
+                "Các mức xếp loại phải xếp từ cao xuống thấp, mức cuối có ngưỡng 0.",
+                "",
+                ("scoring", "levels"),
+            )
+        )
     for i, d in enumerate(cat.scoring.disqualifiers):
-        ref(d.max_level in levels, ("scoring", "disqualifiers", i, "max_level"), "Mức xếp loại",
-            d.max_level)
+        ref(
+            d.max_level in levels,
+            ("scoring", "disqualifiers", i, "max_level"),
+            "Mức xếp loại",
+            d.max_level,
+        )
     for i, q in enumerate(cat.scoring.quotas):
         for lv in [q.level, *q.of_levels]:
             ref(lv in levels, ("scoring", "quotas", i), "Mức xếp loại", lv)
     for i, table in enumerate(cat.scoring.tables):
         for j, c in enumerate(table.criteria):
-            for k, code in enumerate(c.indicators):
-                ref(code in codes, ("scoring", "tables", i, "criteria", j, "indicators", k),
-                    "Chỉ tiêu", code)
+            for n, code in enumerate(c.indicators):
+                ref(
+                    code in codes,
+                    ("scoring", "tables", i, "criteria", j, "indicators", n),
+                    "Chỉ tiêu",
+                    code,
+                )
     if cat.campaign.start > cat.campaign.end:
-        out.append(error(f.path, f.pos(("campaign", "start")), "invalid-window",
-                         "Ngày bắt đầu phong trào sau ngày kết thúc.", "", ("campaign", "start")))
+        out.append(
+            error(
+                f.path,
+                f.pos(("campaign", "start")),
+                "invalid-window",
+                "Ngày bắt đầu phong trào sau ngày kết thúc.",
+                "",
+                ("campaign", "start"),
+            )
+        )
     return out
 
 
@@ -155,28 +214,52 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
     cat = ctx.catalogue
     stem = Path(f.path).stem
     if unit.id != stem:
-        yield warning(f.path, f.pos(("id",)), "id-filename-mismatch",
-                      f"Mã đơn vị «{unit.id}» khác tên tệp «{stem}.yaml».",
-                      f"Đổi tên tệp thành {unit.id}.yaml để dễ tìm.", ("id",))
+        yield warning(
+            f.path,
+            f.pos(("id",)),
+            "id-filename-mismatch",
+            f"Mã đơn vị «{unit.id}» khác tên tệp «{stem}.yaml».",
+            f"Đổi tên tệp thành {unit.id}.yaml để dễ tìm.",
+            ("id",),
+        )
     kinds = {k.id for k in cat.unit_kinds}
     if unit.kind not in kinds:
-        yield error(f.path, f.pos(("kind",)), "unknown-kind",
-                    f"Loại đơn vị «{unit.kind}» không có trong danh mục.",
-                    "Chọn một trong: " + ", ".join(sorted(kinds)) + ".", ("kind",))
+        yield error(
+            f.path,
+            f.pos(("kind",)),
+            "unknown-kind",
+            f"Loại đơn vị «{unit.kind}» không có trong danh mục.",
+            "Chọn một trong: " + ", ".join(sorted(kinds)) + ".",
+            ("kind",),
+        )
     bloc = ctx.blocs.get(unit.bloc)
     if bloc is None:
-        yield error(f.path, f.pos(("bloc",)), "unknown-bloc",
-                    f"Khối thi đua «{unit.bloc}» không có trong danh mục.",
-                    "Chọn một trong: " + ", ".join(sorted(ctx.blocs)) + ".", ("bloc",))
+        yield error(
+            f.path,
+            f.pos(("bloc",)),
+            "unknown-bloc",
+            f"Khối thi đua «{unit.bloc}» không có trong danh mục.",
+            "Chọn một trong: " + ", ".join(sorted(ctx.blocs)) + ".",
+            ("bloc",),
+        )
     elif unit.kind not in bloc.kinds:
-        yield error(f.path, f.pos(("bloc",)), "bloc-kind-mismatch",
-                    f"Đơn vị loại «{unit.kind}» không thuộc khối «{bloc.name}».",
-                    "Khối này gồm: " + ", ".join(bloc.kinds) + ".", ("bloc",))
+        yield error(
+            f.path,
+            f.pos(("bloc",)),
+            "bloc-kind-mismatch",
+            f"Đơn vị loại «{unit.kind}» không thuộc khối «{bloc.name}».",
+            "Khối này gồm: " + ", ".join(bloc.kinds) + ".",
+            ("bloc",),
+        )
     registered: set[str] = set()
     if unit.registration is None:
-        yield warning(f.path, (1, 1), "no-registration",
-                      "Đơn vị chưa đăng ký chỉ tiêu thi đua (thiếu mục «registration»).",
-                      "Mỗi đơn vị đăng ký chỉ tiêu với UBND xã từ đầu năm.")
+        yield warning(
+            f.path,
+            (1, 1),
+            "no-registration",
+            "Đơn vị chưa đăng ký chỉ tiêu thi đua (thiếu mục «registration»).",
+            "Mỗi đơn vị đăng ký chỉ tiêu với UBND xã từ đầu năm.",
+        )
     else:
         for code, target in unit.registration.targets.items():
             at: YamlPath = ("registration", "targets", code)
@@ -191,9 +274,14 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
             for code, target in targets.items():
                 at = ("registration", "phase_targets", phase, code)
                 if code not in unit.registration.targets:
-                    yield error(f.path, f.pos(at, key=True), "not-registered",
-                                f"Chỉ tiêu đợt «{code}» chưa có trong danh sách đăng ký cả năm.",
-                                "Thêm chỉ tiêu vào registration.targets trước.", at)
+                    yield error(
+                        f.path,
+                        f.pos(at, key=True),
+                        "not-registered",
+                        f"Chỉ tiêu đợt «{code}» chưa có trong danh sách đăng ký cả năm.",
+                        "Thêm chỉ tiêu vào registration.targets trước.",
+                        at,
+                    )
                 elif (ind := ctx.indicators.get(code)) is not None:
                     yield from _value(ind, target, f, at, ctx)
     seen_phases: set[int] = set()
@@ -203,82 +291,139 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
             yield _unknown_phase(f, (*at, "phase"), report.phase, ctx)
             continue
         if report.phase in seen_phases:
-            yield error(f.path, f.pos((*at, "phase")), "duplicate-phase",
-                        f"Đợt {report.phase} được báo cáo hai lần.",
-                        "Gộp số liệu vào một mục; sửa số thì sửa tại chỗ, git giữ lịch sử.",
-                        (*at, "phase"))
+            yield error(
+                f.path,
+                f.pos((*at, "phase")),
+                "duplicate-phase",
+                f"Đợt {report.phase} được báo cáo hai lần.",
+                "Gộp số liệu vào một mục; sửa số thì sửa tại chỗ, git giữ lịch sử.",
+                (*at, "phase"),
+            )
         seen_phases.add(report.phase)
         window = ctx.window(unit, report.phase)
         if window is not None:
             if report.submitted > window.due:
                 late = (report.submitted - window.due).days
-                yield warning(f.path, f.pos((*at, "submitted")), "late-report",
-                              f"Báo cáo đợt {report.phase} nộp ngày {numfmt.day(report.submitted)}, "
-                              f"muộn {late} ngày so với hạn {numfmt.day(window.due)}.",
-                              "Báo cáo muộn bị trừ điểm theo bảng chấm điểm.", (*at, "submitted"))
+                yield warning(
+                    f.path,
+                    f.pos((*at, "submitted")),
+                    "late-report",
+                    f"Báo cáo đợt {report.phase} nộp ngày {numfmt.day(report.submitted)}, "
+                    f"muộn {late} ngày so với hạn {numfmt.day(window.due)}.",
+                    "Báo cáo muộn bị trừ điểm theo bảng chấm điểm.",
+                    (*at, "submitted"),
+                )
             elif report.submitted < window.start:
-                yield warning(f.path, f.pos((*at, "submitted")), "date-outside-phase",
-                              f"Ngày nộp {numfmt.day(report.submitted)} trước khi đợt "
-                              f"{report.phase} bắt đầu ({numfmt.day(window.start)}).",
-                              "Kiểm tra lại năm và đợt của báo cáo.", (*at, "submitted"))
+                yield warning(
+                    f.path,
+                    f.pos((*at, "submitted")),
+                    "date-outside-phase",
+                    f"Ngày nộp {numfmt.day(report.submitted)} trước khi đợt "
+                    f"{report.phase} bắt đầu ({numfmt.day(window.start)}).",
+                    "Kiểm tra lại năm và đợt của báo cáo.",
+                    (*at, "submitted"),
+                )
         if report.self_score is not None and not 0 <= report.self_score <= 200:
-            yield error(f.path, f.pos((*at, "self_score")), "out-of-range",
-                        "Điểm tự chấm phải từ 0 đến 200.", "", (*at, "self_score"))
+            yield error(
+                f.path,
+                f.pos((*at, "self_score")),
+                "out-of-range",
+                "Điểm tự chấm phải từ 0 đến 200.",
+                "",
+                (*at, "self_score"),
+            )
         for code, result in report.values.items():
             rat: YamlPath = (*at, "values", code)
             ind = yield from _indicator(unit, code, f, rat, ctx)
             if ind is None:
                 continue
             if unit.registration is not None and code not in registered:
-                yield warning(f.path, f.pos(rat, key=True), "not-registered",
-                              f"Đơn vị báo cáo chỉ tiêu {code} nhưng không đăng ký chỉ tiêu này.",
-                              "Thêm vào registration.targets nếu đơn vị có đăng ký.", rat)
+                yield warning(
+                    f.path,
+                    f.pos(rat, key=True),
+                    "not-registered",
+                    f"Đơn vị báo cáo chỉ tiêu {code} nhưng không đăng ký chỉ tiêu này.",
+                    "Thêm vào registration.targets nếu đơn vị có đăng ký.",
+                    rat,
+                )
             yield from _result(unit, ind, result, report.phase, f, rat, ctx)
     yield from _exemplars(unit, f, ctx)
 
 
 def _unknown_phase(f: Loaded, at: YamlPath, phase: int, ctx: Context) -> Problem:
-    return error(f.path, f.pos(at), "unknown-phase", f"Đợt {phase} không có trong kế hoạch.",
-                 "Các đợt: " + ", ".join(str(p) for p in sorted(ctx.phases)) + ".", at)
+    return error(
+        f.path,
+        f.pos(at),
+        "unknown-phase",
+        f"Đợt {phase} không có trong kế hoạch.",
+        "Các đợt: " + ", ".join(str(p) for p in sorted(ctx.phases)) + ".",
+        at,
+    )
 
 
-def _indicator(unit: Unit, code: str, f: Loaded, at: YamlPath,
-               ctx: Context) -> Generator[Problem, None, Indicator | None]:
+def _indicator(
+    unit: Unit, code: str, f: Loaded, at: YamlPath, ctx: Context
+) -> Generator[Problem, None, Indicator | None]:
     """Yield why `code` cannot be used here; return its Indicator when it can."""
     ind = ctx.indicators.get(code)
     if ind is None:
-        yield error(f.path, f.pos(at, key=True), "unknown-indicator",
-                    f"Mã chỉ tiêu «{code}» không có trong danh mục.",
-                    _suggest(code, sorted(ctx.indicators)) or "Xem danh mục: thidua indicators.",
-                    at)
+        yield error(
+            f.path,
+            f.pos(at, key=True),
+            "unknown-indicator",
+            f"Mã chỉ tiêu «{code}» không có trong danh mục.",
+            _suggest(code, sorted(ctx.indicators)) or "Xem danh mục: thidua indicators.",
+            at,
+        )
         return None
     if ind.aggregation == "computed":
-        yield error(f.path, f.pos(at, key=True), "computed-indicator",
-                    f"Chỉ tiêu {code} được tính tự động từ kết quả xếp loại, đơn vị không báo cáo.",
-                    "Xóa dòng này.", at)
+        yield error(
+            f.path,
+            f.pos(at, key=True),
+            "computed-indicator",
+            f"Chỉ tiêu {code} được tính tự động từ kết quả xếp loại, đơn vị không báo cáo.",
+            "Xóa dòng này.",
+            at,
+        )
         return None
     if not ctx.may_register(unit, ind):
         who = ", ".join(ind.applies_to) or f"chỉ {ind.owner}"
-        yield error(f.path, f.pos(at, key=True), "not-applicable",
-                    f"Chỉ tiêu {code} không áp dụng cho đơn vị loại «{unit.kind}».",
-                    f"Chỉ tiêu này dành cho: {who}.", at)
+        yield error(
+            f.path,
+            f.pos(at, key=True),
+            "not-applicable",
+            f"Chỉ tiêu {code} không áp dụng cho đơn vị loại «{unit.kind}».",
+            f"Chỉ tiêu này dành cho: {who}.",
+            at,
+        )
         return None
     return ind
 
 
-def _value(ind: Indicator, v: Any, f: Loaded, at: YamlPath, ctx: Context,
-           target: Decimal | None = None) -> Iterator[Problem]:
+def _value(
+    ind: Indicator, v: Any, f: Loaded, at: YamlPath, ctx: Context, target: Decimal | None = None
+) -> Iterator[Problem]:
     """A single value (a target or `value:`): right type, in range, not a thousands slip."""
     if ctx.expects_bool(ind):
         if not isinstance(v, bool):
-            yield error(f.path, f.pos(at), "expected-boolean",
-                        f"Chỉ tiêu {ind.code} cần giá trị đúng/sai, không phải «{v}».",
-                        "Viết true (đạt) hoặc false (chưa đạt).", at)
+            yield error(
+                f.path,
+                f.pos(at),
+                "expected-boolean",
+                f"Chỉ tiêu {ind.code} cần giá trị đúng/sai, không phải «{v}».",
+                "Viết true (đạt) hoặc false (chưa đạt).",
+                at,
+            )
         return
     if isinstance(v, bool):
-        yield error(f.path, f.pos(at), "expected-number",
-                    f"Chỉ tiêu {ind.code} cần một số ({ind.unit}), không phải đúng/sai.",
-                    "Viết con số thực hiện, ví dụ 152.4.", at)
+        yield error(
+            f.path,
+            f.pos(at),
+            "expected-number",
+            f"Chỉ tiêu {ind.code} cần một số ({ind.unit}), không phải đúng/sai.",
+            "Viết con số thực hiện, ví dụ 152.4.",
+            at,
+        )
         return
     if not isinstance(v, Decimal) or not v.is_finite():
         try:
@@ -286,18 +431,29 @@ def _value(ind: Indicator, v: Any, f: Loaded, at: YamlPath, ctx: Context,
             code, why = "expected-number", f"«{v}» không phải một số"
         except PydanticCustomError as exc:
             code, why = exc.type, exc.message()
-        yield error(f.path, f.pos(at), code, f"Chỉ tiêu {ind.code} cần một số ({ind.unit}): {why}.",
-                    HINTS[code], at)
+        yield error(
+            f.path,
+            f.pos(at),
+            code,
+            f"Chỉ tiêu {ind.code} cần một số ({ind.unit}): {why}.",
+            HINTS[code],
+            at,
+        )
         return
     if at in f.thousands:
         return  # reported once for the whole file, see thousands_problems
     yield from _range(ind, v, f, at)
-    if target is not None and target > 0 and 0 < v * 1000 and v * 100 < target <= v * 3000:
-        yield warning(f.path, f.pos(at), "suspicious-magnitude",
-                      f"Giá trị {numfmt.number(v)} nhỏ hơn kế hoạch {numfmt.number(target)} "
-                      "khoảng một nghìn lần.",
-                      f"Nếu ý là {numfmt.number(v * 1000)} {ind.unit}, hãy viết "
-                      f"{(v * 1000).normalize():f} (không có dấu chấm).", at)
+    if target is not None and target > 0 and v * 1000 > 0 and v * 100 < target <= v * 3000:
+        yield warning(
+            f.path,
+            f.pos(at),
+            "suspicious-magnitude",
+            f"Giá trị {numfmt.number(v)} nhỏ hơn kế hoạch {numfmt.number(target)} "
+            "khoảng một nghìn lần.",
+            f"Nếu ý là {numfmt.number(v * 1000)} {ind.unit}, hãy viết "
+            f"{(v * 1000).normalize():f} (không có dấu chấm).",
+            at,
+        )
 
 
 def _range(ind: Indicator, v: Decimal, f: Loaded, at: YamlPath) -> Iterator[Problem]:
@@ -305,20 +461,35 @@ def _range(ind: Indicator, v: Decimal, f: Loaded, at: YamlPath) -> Iterator[Prob
     high = ind.maximum if ind.maximum is not None else (_HUNDRED if ind.kind == "percent" else None)
     if v < low:
         code = "negative-value" if low == 0 else "out-of-range"
-        yield error(f.path, f.pos(at), code,
-                    f"Giá trị {numfmt.number(v)} của {ind.code} nhỏ hơn mức cho phép "
-                    f"{numfmt.number(low)}.", "Kiểm tra lại dấu và con số.", at)
+        yield error(
+            f.path,
+            f.pos(at),
+            code,
+            f"Giá trị {numfmt.number(v)} của {ind.code} nhỏ hơn mức cho phép {numfmt.number(low)}.",
+            "Kiểm tra lại dấu và con số.",
+            at,
+        )
     elif high is not None and v > high:
         code = "percent-out-of-range" if ind.kind == "percent" else "out-of-range"
-        yield error(f.path, f.pos(at), code,
-                    f"Tỷ lệ {numfmt.number(v)}% của {ind.code} vượt quá {numfmt.number(high)}%."
-                    if ind.kind == "percent" else
-                    f"Giá trị {numfmt.number(v)} của {ind.code} vượt quá {numfmt.number(high)}.",
-                    "Tỷ lệ phần trăm viết từ 0 đến 100 (95 nghĩa là 95%).", at)
+        yield error(
+            f.path,
+            f.pos(at),
+            code,
+            f"Tỷ lệ {numfmt.number(v)}% của {ind.code} vượt quá {numfmt.number(high)}%."
+            if ind.kind == "percent"
+            else f"Giá trị {numfmt.number(v)} của {ind.code} vượt quá {numfmt.number(high)}.",
+            "Tỷ lệ phần trăm viết từ 0 đến 100 (95 nghĩa là 95%).",
+            at,
+        )
     elif ind.kind == "count" and v != v.to_integral_value():
-        yield error(f.path, f.pos(at), "not-integer",
-                    f"{ind.code} đếm theo {ind.unit}, phải là số nguyên (không phải "
-                    f"{numfmt.number(v)}).", "", at)
+        yield error(
+            f.path,
+            f.pos(at),
+            "not-integer",
+            f"{ind.code} đếm theo {ind.unit}, phải là số nguyên (không phải {numfmt.number(v)}).",
+            "",
+            at,
+        )
 
 
 def _own_target(unit: Unit, ind: Indicator, phase: int) -> Decimal | None:
@@ -331,64 +502,122 @@ def _own_target(unit: Unit, ind: Indicator, phase: int) -> Decimal | None:
     return ind.target if ind.aggregation != "sum" else None
 
 
-def _result(unit: Unit, ind: Indicator, r: Result, phase: int, f: Loaded, at: YamlPath,
-            ctx: Context) -> Iterator[Problem]:
+def _result(
+    unit: Unit, ind: Indicator, r: Result, phase: int, f: Loaded, at: YamlPath, ctx: Context
+) -> Iterator[Problem]:
     has_ratio = r.numerator is not None or r.denominator is not None
     if ind.aggregation == "ratio" and (r.numerator is None or r.denominator is None):
-        yield error(f.path, f.pos(at), "expected-ratio",
-                    f"Chỉ tiêu {ind.code} cộng dồn theo tử số và mẫu số; cần ghi cả «numerator» "
-                    "và «denominator».",
-                    "Ví dụ: {numerator: 612, denominator: 648} (612 người trên 648 người).", at)
+        yield error(
+            f.path,
+            f.pos(at),
+            "expected-ratio",
+            f"Chỉ tiêu {ind.code} cộng dồn theo tử số và mẫu số; cần ghi cả «numerator» "
+            "và «denominator».",
+            "Ví dụ: {numerator: 612, denominator: 648} (612 người trên 648 người).",
+            at,
+        )
     elif r.value is None and not has_ratio:
-        yield error(f.path, f.pos(at), "missing-value",
-                    f"Chỉ tiêu {ind.code} chưa có giá trị thực hiện.",
-                    "Ghi «value: …», hoặc xóa dòng nếu chưa có số liệu.", at)
+        yield error(
+            f.path,
+            f.pos(at),
+            "missing-value",
+            f"Chỉ tiêu {ind.code} chưa có giá trị thực hiện.",
+            "Ghi «value: …», hoặc xóa dòng nếu chưa có số liệu.",
+            at,
+        )
     if r.value is not None:
         yield from _value(ind, r.value, f, (*at, "value"), ctx, _own_target(unit, ind, phase))
     if has_ratio and r.numerator is not None and r.denominator is not None:
         if ctx.expects_bool(ind):
-            yield error(f.path, f.pos(at), "expected-boolean",
-                        f"Chỉ tiêu {ind.code} cần giá trị đúng/sai, không phải tử số/mẫu số.",
-                        "Viết value: true (đạt) hoặc value: false.", at)
+            yield error(
+                f.path,
+                f.pos(at),
+                "expected-boolean",
+                f"Chỉ tiêu {ind.code} cần giá trị đúng/sai, không phải tử số/mẫu số.",
+                "Viết value: true (đạt) hoặc value: false.",
+                at,
+            )
         elif r.denominator <= 0:
-            yield error(f.path, f.pos((*at, "denominator")), "zero-denominator",
-                        "Mẫu số phải lớn hơn 0.", "", (*at, "denominator"))
+            yield error(
+                f.path,
+                f.pos((*at, "denominator")),
+                "zero-denominator",
+                "Mẫu số phải lớn hơn 0.",
+                "",
+                (*at, "denominator"),
+            )
         elif r.numerator > r.denominator and (ind.maximum is None or ind.maximum <= _HUNDRED):
-            yield error(f.path, f.pos((*at, "numerator")), "numerator-exceeds-denominator",
-                        f"Tử số {numfmt.number(r.numerator)} lớn hơn mẫu số "
-                        f"{numfmt.number(r.denominator)}: tỷ lệ sẽ vượt 100%.",
-                        "Kiểm tra xem có ghi đảo tử số và mẫu số không.", (*at, "numerator"))
+            yield error(
+                f.path,
+                f.pos((*at, "numerator")),
+                "numerator-exceeds-denominator",
+                f"Tử số {numfmt.number(r.numerator)} lớn hơn mẫu số "
+                f"{numfmt.number(r.denominator)}: tỷ lệ sẽ vượt 100%.",
+                "Kiểm tra xem có ghi đảo tử số và mẫu số không.",
+                (*at, "numerator"),
+            )
         elif r.numerator < 0 and (ind.minimum is None or ind.minimum >= 0):
-            yield error(f.path, f.pos((*at, "numerator")), "negative-value",
-                        "Tử số không được âm.", "", (*at, "numerator"))
+            yield error(
+                f.path,
+                f.pos((*at, "numerator")),
+                "negative-value",
+                "Tử số không được âm.",
+                "",
+                (*at, "numerator"),
+            )
         elif isinstance(r.value, Decimal) and r.value.is_finite():
             computed = r.numerator / r.denominator * _HUNDRED
             if abs(computed - r.value) > Decimal("0.05"):
-                yield error(f.path, f.pos((*at, "value")), "value-mismatch",
-                            f"Tỷ lệ ghi là {numfmt.number(r.value)}% nhưng tử số/mẫu số cho "
-                            f"{numfmt.percent(computed)}.",
-                            "Chỉ ghi tử số và mẫu số; công cụ tự tính tỷ lệ.", (*at, "value"))
+                yield error(
+                    f.path,
+                    f.pos((*at, "value")),
+                    "value-mismatch",
+                    f"Tỷ lệ ghi là {numfmt.number(r.value)}% nhưng tử số/mẫu số cho "
+                    f"{numfmt.percent(computed)}.",
+                    "Chỉ ghi tử số và mẫu số; công cụ tự tính tỷ lệ.",
+                    (*at, "value"),
+                )
     elif has_ratio:
-        yield error(f.path, f.pos(at), "expected-ratio",
-                    "Cần ghi cả tử số (numerator) và mẫu số (denominator).", "", at)
+        yield error(
+            f.path,
+            f.pos(at),
+            "expected-ratio",
+            "Cần ghi cả tử số (numerator) và mẫu số (denominator).",
+            "",
+            at,
+        )
     if not r.evidence:
-        yield warning(f.path, f.pos(at, key=True), "missing-evidence",
-                      f"Số liệu {ind.code} không có minh chứng.",
-                      "Ghi số văn bản, tệp trong data/evidence/ hoặc đường dẫn vào «evidence».", at)
+        yield warning(
+            f.path,
+            f.pos(at, key=True),
+            "missing-evidence",
+            f"Số liệu {ind.code} không có minh chứng.",
+            "Ghi số văn bản, tệp trong data/evidence/ hoặc đường dẫn vào «evidence».",
+            at,
+        )
     for i, ev in enumerate(r.evidence):
         if ev.file is None:
             continue
         eat: YamlPath = (*at, "evidence", i)
         target = (ctx.root / ev.file).resolve()
         if not target.is_relative_to(ctx.root.resolve()):
-            yield error(f.path, f.pos(eat), "evidence-outside-repo",
-                        f"Tệp minh chứng «{ev.file}» nằm ngoài kho dữ liệu.",
-                        "Chép tệp vào data/evidence/ và ghi đường dẫn tương đối.", eat)
+            yield error(
+                f.path,
+                f.pos(eat),
+                "evidence-outside-repo",
+                f"Tệp minh chứng «{ev.file}» nằm ngoài kho dữ liệu.",
+                "Chép tệp vào data/evidence/ và ghi đường dẫn tương đối.",
+                eat,
+            )
         elif not target.is_file():
-            yield error(f.path, f.pos(eat), "evidence-not-found",
-                        f"Không tìm thấy tệp minh chứng «{ev.file}».",
-                        "Đường dẫn tính từ thư mục gốc của kho, ví dụ data/evidence/thon-a/bb.pdf.",
-                        eat)
+            yield error(
+                f.path,
+                f.pos(eat),
+                "evidence-not-found",
+                f"Không tìm thấy tệp minh chứng «{ev.file}».",
+                "Đường dẫn tính từ thư mục gốc của kho, ví dụ data/evidence/thon-a/bb.pdf.",
+                eat,
+            )
 
 
 def _exemplars(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
@@ -397,52 +626,95 @@ def _exemplars(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
     for i, ex in enumerate(unit.exemplars):
         at: YamlPath = ("exemplars", i)
         if ex.id in seen:
-            yield error(f.path, f.pos((*at, "id")), "duplicate-id",
-                        f"Mã điển hình «{ex.id}» bị lặp lại.", "", (*at, "id"))
+            yield error(
+                f.path,
+                f.pos((*at, "id")),
+                "duplicate-id",
+                f"Mã điển hình «{ex.id}» bị lặp lại.",
+                "",
+                (*at, "id"),
+            )
         seen.add(ex.id)
         if ex.field not in fields:
-            yield error(f.path, f.pos((*at, "field")), "unknown-field",
-                        f"Lĩnh vực «{ex.field}» không có trong danh mục.",
-                        "Chọn một trong: " + ", ".join(sorted(fields)) + ".", (*at, "field"))
+            yield error(
+                f.path,
+                f.pos((*at, "field")),
+                "unknown-field",
+                f"Lĩnh vực «{ex.field}» không có trong danh mục.",
+                "Chọn một trong: " + ", ".join(sorted(fields)) + ".",
+                (*at, "field"),
+            )
         if ex.status in ("recognised", "commended") and ex.recognised is None:
-            yield warning(f.path, f.pos((*at, "status")), "missing-recognition-date",
-                          "Điển hình đã công nhận nhưng chưa ghi ngày công nhận («recognised»).",
-                          "Ghi ngày và số quyết định công nhận của Hội đồng.", (*at, "status"))
+            yield warning(
+                f.path,
+                f.pos((*at, "status")),
+                "missing-recognition-date",
+                "Điển hình đã công nhận nhưng chưa ghi ngày công nhận («recognised»).",
+                "Ghi ngày và số quyết định công nhận của Hội đồng.",
+                (*at, "status"),
+            )
         for j, visit in enumerate(ex.visits):
             if visit.date < ex.registered:
-                yield warning(f.path, f.pos((*at, "visits", j, "date")), "date-before-registration",
-                              "Ngày kiểm tra trước ngày đăng ký điển hình.", "",
-                              (*at, "visits", j, "date"))
+                yield warning(
+                    f.path,
+                    f.pos((*at, "visits", j, "date")),
+                    "date-before-registration",
+                    "Ngày kiểm tra trước ngày đăng ký điển hình.",
+                    "",
+                    (*at, "visits", j, "date"),
+                )
 
 
 # --- the roster -----------------------------------------------------------------------------
 
 
-def check_roster(units: list[tuple[Unit, Loaded]], ctx: Context, catalogue_file: Loaded,
-                 whole: bool = True) -> list[Problem]:
+def check_roster(
+    units: list[tuple[Unit, Loaded]], ctx: Context, catalogue_file: Loaded, whole: bool = True
+) -> list[Problem]:
     """Problems between files: duplicate ids; with the `whole` roster, owners that do not exist."""
     out: list[Problem] = []
     first: dict[str, str] = {}
     exemplar_first: dict[str, str] = {}
     for unit, f in units:
         if unit.id in first:
-            out.append(error(f.path, f.pos(("id",)), "duplicate-unit-id",
-                             f"Mã đơn vị «{unit.id}» trùng với tệp {first[unit.id]}.",
-                             "Mỗi đơn vị một mã riêng.", ("id",)))
+            out.append(
+                error(
+                    f.path,
+                    f.pos(("id",)),
+                    "duplicate-unit-id",
+                    f"Mã đơn vị «{unit.id}» trùng với tệp {first[unit.id]}.",
+                    "Mỗi đơn vị một mã riêng.",
+                    ("id",),
+                )
+            )
         else:
             first[unit.id] = f.path
         for i, ex in enumerate(unit.exemplars):
             if ex.id in exemplar_first and exemplar_first[ex.id] != f.path:
-                out.append(error(f.path, f.pos(("exemplars", i, "id")), "duplicate-id",
-                                 f"Mã điển hình «{ex.id}» trùng với tệp {exemplar_first[ex.id]}.",
-                                 "", ("exemplars", i, "id")))
+                out.append(
+                    error(
+                        f.path,
+                        f.pos(("exemplars", i, "id")),
+                        "duplicate-id",
+                        f"Mã điển hình «{ex.id}» trùng với tệp {exemplar_first[ex.id]}.",
+                        "",
+                        ("exemplars", i, "id"),
+                    )
+                )
             exemplar_first.setdefault(ex.id, f.path)
     for i, ind in enumerate(ctx.catalogue.indicators):
         if whole and ind.owner is not None and ind.owner not in first:
             at: YamlPath = ("indicators", i, "owner")
-            out.append(warning(catalogue_file.path, catalogue_file.pos(at), "owner-missing",
-                               f"Đơn vị phụ trách «{ind.owner}» của {ind.code} chưa có tệp.",
-                               f"Tạo tệp data/units/{ind.owner}.yaml.", at))
+            out.append(
+                warning(
+                    catalogue_file.path,
+                    catalogue_file.pos(at),
+                    "owner-missing",
+                    f"Đơn vị phụ trách «{ind.owner}» của {ind.code} chưa có tệp.",
+                    f"Tạo tệp data/units/{ind.owner}.yaml.",
+                    at,
+                )
+            )
     return out
 
 
@@ -451,10 +723,16 @@ def thousands_problems(f: Loaded) -> list[Problem]:
     out = []
     for ypath, text in f.thousands.items():
         whole = text.replace(".", "")
-        out.append(error(
-            f.path, f.pos(ypath), "thousands-separator",
-            f"«{text}» có dấu chấm ngăn cách hàng nghìn: YAML đọc thành "
-            f"{numfmt.number(Decimal(text))}, không phải {numfmt.number(Decimal(whole))}.",
-            f"Nếu là {numfmt.number(Decimal(whole))}, viết {whole}. Nếu đúng là số thập phân, "
-            f"viết bỏ số 0 ở cuối (ví dụ {Decimal(text).normalize():f}).", ypath))
+        out.append(
+            error(
+                f.path,
+                f.pos(ypath),
+                "thousands-separator",
+                f"«{text}» có dấu chấm ngăn cách hàng nghìn: YAML đọc thành "
+                f"{numfmt.number(Decimal(text))}, không phải {numfmt.number(Decimal(whole))}.",
+                f"Nếu là {numfmt.number(Decimal(whole))}, viết {whole}. Nếu đúng là số thập phân, "
+                f"viết bỏ số 0 ở cuối (ví dụ {Decimal(text).normalize():f}).",
+                ypath,
+            )
+        )
     return out

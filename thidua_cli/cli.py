@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -34,14 +34,14 @@ DataOpt = Annotated[
 ]
 
 
-class CheckFormat(str, Enum):
+class CheckFormat(StrEnum):
     auto = "auto"
     text = "text"
     json = "json"
     github = "github"
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -72,7 +72,8 @@ def _load(data: Path, paths: list[Path] | None = None) -> Workspace:
     if not (data / "indicators.yaml").is_file():
         _console(stderr=True).print(
             f"[bold red]Không tìm thấy {data / 'indicators.yaml'}.[/] Chạy lệnh trong thư mục gốc "
-            "của kho dữ liệu, hoặc chỉ đường bằng --data.")
+            "của kho dữ liệu, hoặc chỉ đường bằng --data."
+        )
         raise typer.Exit(2)
     for p in paths or []:
         if not p.exists():
@@ -88,20 +89,30 @@ def _load_clean(data: Path) -> Workspace:
         _print_problems(ws, CheckFormat.text, only_errors=True)
         _console(stderr=True).print(
             "[bold red]Dữ liệu còn lỗi nên chưa thể tính toán.[/] Sửa các lỗi trên rồi chạy lại "
-            "(xem: thidua validate).")
+            "(xem: thidua validate)."
+        )
         raise typer.Exit(1)
     return ws
 
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Tệp hoặc thư mục đơn vị cần kiểm tra (mặc định: data/units/).")] = None,
-    fmt: Annotated[CheckFormat, typer.Option(
-        "--format", "-f", help="Cách in: text, json, github (chú thích trên pull request); "
-        "auto chọn github khi chạy trong GitHub Actions.")] = CheckFormat.auto,
-    strict: Annotated[bool, typer.Option(
-        "--strict", help="Coi cảnh báo như lỗi (mã thoát 1).")] = False,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Tệp hoặc thư mục đơn vị cần kiểm tra (mặc định: data/units/)."),
+    ] = None,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Cách in: text, json, github (chú thích trên pull request); "
+            "auto chọn github khi chạy trong GitHub Actions.",
+        ),
+    ] = CheckFormat.auto,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Coi cảnh báo như lỗi (mã thoát 1).")
+    ] = False,
     data: DataOpt = Path("data"),
 ) -> None:
     """Kiểm tra danh mục chỉ tiêu và các tệp đơn vị; báo mọi lỗi kèm tệp, dòng, cột."""
@@ -113,8 +124,9 @@ def validate(
 
 @app.command()
 def indicators(
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="table hoặc json.")]
-    = TableFormat.table,
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table hoặc json.")
+    ] = TableFormat.table,
     data: DataOpt = Path("data"),
 ) -> None:
     """Liệt kê danh mục chỉ tiêu: mã, tên, đơn vị tính, kế hoạch, cách tổng hợp."""
@@ -130,7 +142,7 @@ def indicators(
         catalogue_view.print_table(ws.catalogue, _console())
 
 
-class ScoreFormat(str, Enum):
+class ScoreFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -143,8 +155,9 @@ def _parse_date(text: str | None) -> date | None:
 
     parsed = parse_day(text)
     if parsed is None:
-        _console(stderr=True).print(f"[bold red]Ngày «{text}» không hợp lệ.[/] Viết 2026-06-30 "
-                                    "hoặc 30/06/2026.")
+        _console(stderr=True).print(
+            f"[bold red]Ngày «{text}» không hợp lệ.[/] Viết 2026-06-30 hoặc 30/06/2026."
+        )
         raise typer.Exit(2)
     return parsed
 
@@ -162,31 +175,40 @@ def _outcome(data: Path, phase: int, as_of: str | None) -> tuple[Workspace, Outc
         raise typer.Exit(2) from None
 
 
-PhaseOpt = Annotated[int, typer.Option("--phase", "-p", help="Đợt thi đua (1: sơ kết, 2: tổng kết).")]
-AsOfOpt = Annotated[str | None, typer.Option(
-    "--as-of", help="Tính theo số liệu đến ngày này (2026-06-30 hoặc 30/06/2026).")]
+PhaseOpt = Annotated[
+    int, typer.Option("--phase", "-p", help="Đợt thi đua (1: sơ kết, 2: tổng kết).")
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Tính theo số liệu đến ngày này (2026-06-30 hoặc 30/06/2026)."),
+]
 
 
 @app.command()
 def score(
     phase: PhaseOpt = 1,
-    bloc: Annotated[str | None, typer.Option("--bloc", "-b", help="Chỉ in một khối thi đua.")]
-    = None,
+    bloc: Annotated[
+        str | None, typer.Option("--bloc", "-b", help="Chỉ in một khối thi đua.")
+    ] = None,
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="Mã một đơn vị.")] = None,
-    explain: Annotated[bool, typer.Option(
-        "--explain", help="Giải thích từng điểm của đơn vị (dùng với --unit).")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Giải thích từng điểm của đơn vị (dùng với --unit).")
+    ] = False,
     as_of: AsOfOpt = None,
-    fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table, json hoặc csv.")]
-    = ScoreFormat.table,
+    fmt: Annotated[
+        ScoreFormat, typer.Option("--format", "-f", help="table, json hoặc csv.")
+    ] = ScoreFormat.table,
     data: DataOpt = Path("data"),
 ) -> None:
     """Tính kết quả chỉ tiêu toàn xã, điểm, xếp loại và xếp hạng từng khối."""
     from . import score_view
 
-    ws, o = _outcome(data, phase, as_of)
+    _ws, o = _outcome(data, phase, as_of)
     if bloc is not None and bloc not in {b.id for b in o.catalogue.blocs}:
-        _console(stderr=True).print(f"[bold red]Không có khối «{bloc}».[/] Các khối: "
-                                    + ", ".join(b.id for b in o.catalogue.blocs))
+        _console(stderr=True).print(
+            f"[bold red]Không có khối «{bloc}».[/] Các khối: "
+            + ", ".join(b.id for b in o.catalogue.blocs)
+        )
         raise typer.Exit(2)
     if explain and unit is None:
         _console(stderr=True).print("[bold red]--explain cần --unit MÃ_ĐƠN_VỊ.[/]")
@@ -197,8 +219,10 @@ def score(
             import difflib
 
             close = difflib.get_close_matches(unit, [s.unit.id for s in o.units], n=3)
-            _console(stderr=True).print(f"[bold red]Không có đơn vị «{unit}».[/]"
-                                        + (f" Có phải: {', '.join(close)}?" if close else ""))
+            _console(stderr=True).print(
+                f"[bold red]Không có đơn vị «{unit}».[/]"
+                + (f" Có phải: {', '.join(close)}?" if close else "")
+            )
             raise typer.Exit(2)
         if fmt is ScoreFormat.json:
             sys.stdout.write(score_view.unit_json(o, us))
@@ -215,11 +239,14 @@ def score(
 
 @app.command()
 def status(
-    phase: Annotated[int | None, typer.Option(
-        "--phase", "-p", help="Đợt thi đua (mặc định: đợt có hạn báo cáo gần nhất).")] = None,
+    phase: Annotated[
+        int | None,
+        typer.Option("--phase", "-p", help="Đợt thi đua (mặc định: đợt có hạn báo cáo gần nhất)."),
+    ] = None,
     as_of: AsOfOpt = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="table hoặc json.")]
-    = TableFormat.table,
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table hoặc json.")
+    ] = TableFormat.table,
     data: DataOpt = Path("data"),
 ) -> None:
     """Còn bao nhiêu ngày đến hạn; đơn vị nào đã đăng ký, ký giao ước, nộp đúng hạn, muộn, chưa nộp."""
@@ -243,8 +270,9 @@ def status(
 
 @app.command()
 def exemplars(
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="table hoặc json.")]
-    = TableFormat.table,
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table hoặc json.")
+    ] = TableFormat.table,
     data: DataOpt = Path("data"),
 ) -> None:
     """Sổ điển hình tiên tiến theo lĩnh vực: trạng thái, người phụ trách, lần kiểm tra gần nhất."""

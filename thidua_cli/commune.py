@@ -33,10 +33,9 @@ def _commune_target(ind: Indicator, phase: int, last: bool) -> tuple[Decimal | b
     return campaign_target(ind), ("progress" if ind.cumulative and not last else "annual")
 
 
-
-
-def aggregate(cat: Catalogue, units: Sequence[Unit], scores: Sequence[UnitScore], phase: int,
-              as_of: date) -> list[IndicatorOutcome]:
+def aggregate(
+    cat: Catalogue, units: Sequence[Unit], scores: Sequence[UnitScore], phase: int, as_of: date
+) -> list[IndicatorOutcome]:
     last = phase == max(p.number for p in cat.phases)
     out: list[IndicatorOutcome] = []
     for ind in cat.indicators:
@@ -44,8 +43,11 @@ def aggregate(cat: Catalogue, units: Sequence[Unit], scores: Sequence[UnitScore]
         if ind.aggregation == "computed":
             out.append(_computed(cat, ind, scores, units, as_of, target, basis))
             continue
-        pool = ([u for u in units if u.id == ind.owner] if ind.aggregation == "owner"
-                else [u for u in units if u.kind in _kinds(ind)])
+        pool = (
+            [u for u in units if u.id == ind.owner]
+            if ind.aggregation == "owner"
+            else [u for u in units if u.kind in _kinds(ind)]
+        )
         values = []
         estimate = False
         for u in pool:
@@ -53,7 +55,7 @@ def aggregate(cat: Catalogue, units: Sequence[Unit], scores: Sequence[UnitScore]
             if report is None or report.submitted > as_of or ind.code not in report.values:
                 continue
             result = report.values[ind.code]
-            values.append(result_value(ind, result))
+            values.append(result_value(result))
             estimate |= bool(result.estimate if result.estimate is not None else report.estimate)
         n = len(values)
         actual: Decimal | bool | None = None
@@ -72,29 +74,56 @@ def aggregate(cat: Catalogue, units: Sequence[Unit], scores: Sequence[UnitScore]
             num = Decimal(sum(1 for v, _, _ in values if v is True))
             den = Decimal(len(pool))
             actual = num / den * HUNDRED if den else None
-        ev = evaluate(ind, actual, target, basis, estimate=estimate, numerator=num,
-                      denominator=den, whole_units=ind.aggregation == "count-true")
+        ev = evaluate(
+            ind,
+            actual,
+            target,
+            basis,
+            estimate=estimate,
+            numerator=num,
+            denominator=den,
+            whole_units=ind.aggregation == "count-true",
+        )
         out.append(IndicatorOutcome(ind, ev, n, len(pool)))
     return out
 
 
-def _computed(cat: Catalogue, ind: Indicator, scores: Sequence[UnitScore], units: Sequence[Unit],
-              as_of: date, target: Decimal | bool | None, basis: Basis) -> IndicatorOutcome:
+def _computed(
+    cat: Catalogue,
+    ind: Indicator,
+    scores: Sequence[UnitScore],
+    units: Sequence[Unit],
+    as_of: date,
+    target: Decimal | bool | None,
+    basis: Basis,
+) -> IndicatorOutcome:
     rule = ind.compute
     assert rule is not None
     if rule.rule == "share-at-level":
         order = [lv.id for lv in cat.scoring.levels]
         pool = [s for s in scores if not rule.kinds or s.unit.kind in rule.kinds]
         bar = order.index(rule.level) if rule.level in order else 0
-        num = Decimal(sum(1 for s in pool if s.level is not None and order.index(s.level.id) <= bar))
+        num = Decimal(
+            sum(1 for s in pool if s.level is not None and order.index(s.level.id) <= bar)
+        )
         den = Decimal(len(pool))
     else:  # fields-with-exemplar
         statuses = ("recognised", "commended") if rule.status == "recognised" else ("commended",)
-        covered = {e.field for u in units for e in u.exemplars if e.status in statuses
-                   and (e.recognised is None or e.recognised <= as_of)}
+        covered = {
+            e.field
+            for u in units
+            for e in u.exemplars
+            if e.status in statuses and (e.recognised is None or e.recognised <= as_of)
+        }
         num = Decimal(sum(1 for f in cat.fields if f.id in covered))
         den = Decimal(len(cat.fields))
     actual = num / den * HUNDRED if den else None
-    ev = evaluate(ind, actual, target, "annual" if basis == "progress" else basis,
-                  numerator=num, denominator=den)
+    ev = evaluate(
+        ind,
+        actual,
+        target,
+        "annual" if basis == "progress" else basis,
+        numerator=num,
+        denominator=den,
+    )
     return IndicatorOutcome(ind, ev, int(den), int(den))

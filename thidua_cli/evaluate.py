@@ -51,7 +51,7 @@ class Evaluation:
 
     @property
     def percent(self) -> Decimal | None:
-        """"% so với kế hoạch"."""
+        """ "% so với kế hoạch"."""
         if self.ratio is None or not self.ratio.is_finite():
             return None
         return self.ratio * HUNDRED
@@ -60,8 +60,7 @@ class Evaluation:
     def gap(self) -> Decimal | None:
         """Actual minus target, in the indicator's unit (percentage points for rates)."""
         if isinstance(self.actual, Decimal) and isinstance(self.target, Decimal):
-            if not isinstance(self.actual, bool) and not isinstance(self.target, bool):
-                return self.actual - self.target
+            return self.actual - self.target  # bool is not a Decimal, so both are numbers
         return None
 
 
@@ -75,9 +74,17 @@ def _ratio(ind: Indicator, actual: Decimal, target: Decimal) -> Decimal | None:
     return actual / target
 
 
-def evaluate(ind: Indicator, actual: Value | None, target: Value | None, basis: Basis,
-             *, estimate: bool = False, numerator: Decimal | None = None,
-             denominator: Decimal | None = None, whole_units: bool = False) -> Evaluation:
+def evaluate(
+    ind: Indicator,
+    actual: Value | None,
+    target: Value | None,
+    basis: Basis,
+    *,
+    estimate: bool = False,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    whole_units: bool = False,
+) -> Evaluation:
     """Compare `actual` with `target` by the indicator's comparator.
 
     `whole_units`: the actual is a share of whole units (14 of 15 schools) and the plan's
@@ -120,14 +127,12 @@ def evaluate(ind: Indicator, actual: Value | None, target: Value | None, basis: 
     return Evaluation(shown, target, basis, ratio, label, estimate, numerator, denominator)
 
 
-def result_value(ind: Indicator, r: Result) -> tuple[Value | None, Decimal | None, Decimal | None]:
+def result_value(r: Result) -> tuple[Value | None, Decimal | None, Decimal | None]:
     """The unit's value: a percentage from numerator/denominator when given, else `value`."""
     if isinstance(r.value, bool):
         return r.value, None, None
     if r.numerator is not None and r.denominator:
-        share = r.numerator / r.denominator
-        return (share * HUNDRED if ind.kind != "ratio" else share * HUNDRED,
-                r.numerator, r.denominator)
+        return r.numerator / r.denominator * HUNDRED, r.numerator, r.denominator
     if isinstance(r.value, Decimal):
         return r.value, None, None
     return None, None, None
@@ -141,8 +146,9 @@ def campaign_target(ind: Indicator) -> Value | None:
     return ind.target
 
 
-def unit_target(unit: Unit, ind: Indicator, phase: int, last_phase: bool,
-                counts_true: bool) -> tuple[Value | None, Basis]:
+def unit_target(
+    unit: Unit, ind: Indicator, phase: int, last_phase: bool, counts_true: bool
+) -> tuple[Value | None, Basis]:
     """The unit's own target for a phase: its checkpoint, its annual target, or the campaign's
     (never the commune total of a summed quantity, which belongs to nobody alone)."""
     reg = unit.registration

@@ -11,8 +11,12 @@ from . import numfmt
 from .models import Catalogue, Exemplar, FieldOfWork, Unit
 
 JSON_VERSION = 1
-STATUS_VI = {"registered": "Đăng ký", "cultivated": "Đang bồi dưỡng",
-             "recognised": "Đã công nhận", "commended": "Đã khen thưởng"}
+STATUS_VI = {
+    "registered": "Đăng ký",
+    "cultivated": "Đang bồi dưỡng",
+    "recognised": "Đã công nhận",
+    "commended": "Đã khen thưởng",
+}
 RECOGNISED = ("recognised", "commended")
 
 
@@ -34,26 +38,51 @@ class FieldRegister:
 
 def register(cat: Catalogue, units: Sequence[Unit]) -> list[FieldRegister]:
     entries = [Entry(u, e) for u in units for e in u.exemplars]
-    return [FieldRegister(f, sorted((e for e in entries if e.exemplar.field == f.id),
-                                    key=lambda e: (e.unit.id, e.exemplar.id)))
-            for f in cat.fields]
+    return [
+        FieldRegister(
+            f,
+            sorted(
+                (e for e in entries if e.exemplar.field == f.id),
+                key=lambda e: (e.unit.id, e.exemplar.id),
+            ),
+        )
+        for f in cat.fields
+    ]
 
 
 def as_json(reg: list[FieldRegister]) -> str:
-    doc = {"version": JSON_VERSION, "fields": [{
-        "field": r.field.id, "name": r.field.name, "has_recognised": r.has_recognised,
-        "exemplars": [{
-            "id": e.exemplar.id, "unit": e.unit.id, "title": e.exemplar.title,
-            "collective": e.exemplar.collective, "person": e.exemplar.person,
-            "status": e.exemplar.status, "mentor": e.exemplar.mentor,
-            "registered": e.exemplar.registered.isoformat(),
-            "last_visit": max((v.date for v in e.exemplar.visits), default=None) and
-            max(v.date for v in e.exemplar.visits).isoformat(),
-            "visits": len(e.exemplar.visits),
-            "recognised": e.exemplar.recognised.isoformat() if e.exemplar.recognised else None,
-            "decision": e.exemplar.decision,
-        } for e in r.entries]} for r in reg],
-        "fields_without_recognised": [r.field.id for r in reg if not r.has_recognised]}
+    doc = {
+        "version": JSON_VERSION,
+        "fields": [
+            {
+                "field": r.field.id,
+                "name": r.field.name,
+                "has_recognised": r.has_recognised,
+                "exemplars": [
+                    {
+                        "id": e.exemplar.id,
+                        "unit": e.unit.id,
+                        "title": e.exemplar.title,
+                        "collective": e.exemplar.collective,
+                        "person": e.exemplar.person,
+                        "status": e.exemplar.status,
+                        "mentor": e.exemplar.mentor,
+                        "registered": e.exemplar.registered.isoformat(),
+                        "last_visit": max((v.date for v in e.exemplar.visits), default=None)
+                        and max(v.date for v in e.exemplar.visits).isoformat(),
+                        "visits": len(e.exemplar.visits),
+                        "recognised": e.exemplar.recognised.isoformat()
+                        if e.exemplar.recognised
+                        else None,
+                        "decision": e.exemplar.decision,
+                    }
+                    for e in r.entries
+                ],
+            }
+            for r in reg
+        ],
+        "fields_without_recognised": [r.field.id for r in reg if not r.has_recognised],
+    }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
@@ -61,8 +90,14 @@ def print_register(reg: list[FieldRegister], console: Any) -> None:
     from rich.table import Table
 
     t = Table(title="Sổ theo dõi điển hình tiên tiến", title_justify="left", show_lines=True)
-    for col in ("Lĩnh vực", "Điển hình", "Đơn vị", "Trạng thái", "Người phụ trách",
-                "Kiểm tra gần nhất"):
+    for col in (
+        "Lĩnh vực",
+        "Điển hình",
+        "Đơn vị",
+        "Trạng thái",
+        "Người phụ trách",
+        "Kiểm tra gần nhất",
+    ):
         t.add_column(col, overflow="fold")
     for r in reg:
         if not r.entries:
@@ -71,15 +106,25 @@ def print_register(reg: list[FieldRegister], console: Any) -> None:
             ex = e.exemplar
             who = ex.title + (f" ({ex.person})" if ex.person else "")
             last = max((v.date for v in ex.visits), default=None)
-            status = STATUS_VI[ex.status] + (f" {numfmt.day(ex.recognised)}" if ex.recognised
-                                             else "")
-            t.add_row(r.field.name if i == 0 else "", who, e.unit.name, status, ex.mentor,
-                      numfmt.day(last) if last else "[yellow]chưa kiểm tra[/]")
+            status = STATUS_VI[ex.status] + (
+                f" {numfmt.day(ex.recognised)}" if ex.recognised else ""
+            )
+            t.add_row(
+                r.field.name if i == 0 else "",
+                who,
+                e.unit.name,
+                status,
+                ex.mentor,
+                numfmt.day(last) if last else "[yellow]chưa kiểm tra[/]",
+            )
     console.print(t)
     missing = [r.field.name for r in reg if not r.has_recognised]
     done = len(reg) - len(missing)
-    console.print(f"Lĩnh vực có điển hình được công nhận: [bold]{done}/{len(reg)}[/] "
-                  "(chỉ tiêu: mỗi lĩnh vực ít nhất 01).")
+    console.print(
+        f"Lĩnh vực có điển hình được công nhận: [bold]{done}/{len(reg)}[/] "
+        "(chỉ tiêu: mỗi lĩnh vực ít nhất 01)."
+    )
     if missing:
-        console.print("[bold yellow]Lĩnh vực chưa có điển hình được công nhận:[/] "
-                      + "; ".join(missing))
+        console.print(
+            "[bold yellow]Lĩnh vực chưa có điển hình được công nhận:[/] " + "; ".join(missing)
+        )

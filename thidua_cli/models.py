@@ -6,11 +6,9 @@ catalogue and a unit together live in `checks.py`.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from typing_extensions import Annotated
 
 from .types import Bool, Code, Day, Int, Number, Slug, Text
 
@@ -151,9 +149,11 @@ class Indicator(Strict):
             if required and not present:
                 raise ValueError(f"chỉ tiêu {self.code} cần trường «{name}»")
             if present and not required:
-                raise ValueError(f"chỉ tiêu {self.code} không dùng trường «{name}» "
-                                 f"(loại {self.kind}, so sánh {self.comparator}, "
-                                 f"cách tổng hợp {self.aggregation})")
+                raise ValueError(
+                    f"chỉ tiêu {self.code} không dùng trường «{name}» "
+                    f"(loại {self.kind}, so sánh {self.comparator}, "
+                    f"cách tổng hợp {self.aggregation})"
+                )
         if self.kind == "boolean" and self.comparator != "=":
             raise ValueError(f"chỉ tiêu đúng/sai {self.code} phải dùng so sánh «=»")
         return self
@@ -180,8 +180,15 @@ class Criterion(Strict):
     cap: Number | None = Field(default=None, gt=0)
 
 
-Event = Literal["no-registration", "no-pact", "no-report", "late-report", "missing-evidence",
-                "exemplar-recognised", "indicator-not-met"]
+Event = Literal[
+    "no-registration",
+    "no-pact",
+    "no-report",
+    "late-report",
+    "missing-evidence",
+    "exemplar-recognised",
+    "indicator-not-met",
+]
 
 
 class Adjustment(Strict):

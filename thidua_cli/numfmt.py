@@ -25,7 +25,7 @@ def number(value: Decimal | int | None, places: int | None = None) -> str:
     sign = "-" if d < 0 else ""
     text = f"{abs(d):f}"
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -47,7 +47,7 @@ def day(d: date) -> str:
 
 
 def long_day(d: date) -> str:
-    """"ngày 30 tháng 6 năm 2026"; Nghị định 30/2020 writes day and month below 10 with a 0
+    """ "ngày 30 tháng 6 năm 2026"; Nghị định 30/2020 writes day and month below 10 with a 0
     only for day 1-9 and months 1-2 ("ngày 05 tháng 02")."""
     dd = f"{d.day:02d}" if d.day < 10 else str(d.day)
     mm = f"{d.month:02d}" if d.month < 3 else str(d.month)

@@ -47,8 +47,7 @@ def phase_of(cat: Catalogue, number: int) -> Phase:
 def window(cat: Catalogue, unit: Unit, phase: int) -> PhaseWindow | None:
     """The unit's window for a phase, from its bloc's calendar (schools: the school year)."""
     bloc = next((b for b in cat.blocs if b.id == unit.bloc), None)
-    calendar = next((c for c in cat.calendars if bloc and c.id == bloc.calendar),
-                    cat.calendars[0])
+    calendar = next((c for c in cat.calendars if bloc and c.id == bloc.calendar), cat.calendars[0])
     return next((w for w in calendar.phases if w.phase == phase), None)
 
 
@@ -58,8 +57,9 @@ def deadline(cat: Catalogue, phase: int) -> date:
     return max(dues)
 
 
-def compute(cat: Catalogue, units: Sequence[Unit], phase: int,
-            as_of: date | None = None) -> Outcome:
+def compute(
+    cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date | None = None
+) -> Outcome:
     """Everything the Council reviews for one phase, as the data stood on `as_of`. By default
     that is the phase deadline or the latest submission for the phase, whichever is later, so
     late reports count (with their penalty) and the result depends on the data alone."""
@@ -69,5 +69,11 @@ def compute(cat: Catalogue, units: Sequence[Unit], phase: int,
         as_of = max([deadline(cat, phase), *submitted])
     windows = {u.id: (w.due if (w := window(cat, u, phase)) else None) for u in units}
     scores = score_units(cat, units, phase, as_of, windows)
-    return Outcome(cat, p, as_of, aggregate(cat, units, scores, phase, as_of), scores,
-                   check_quotas(cat, scores))
+    return Outcome(
+        cat,
+        p,
+        as_of,
+        aggregate(cat, units, scores, phase, as_of),
+        scores,
+        check_quotas(cat, scores),
+    )

@@ -12,15 +12,27 @@ JSON_VERSION = 1
 
 
 def problem_dict(p: Problem) -> dict[str, Any]:
-    return {"code": p.code, "severity": p.severity.value, "path": p.path, "line": p.line,
-            "column": p.column, "yaml_path": p.yaml_path_text(), "message": p.message,
-            "hint": p.hint}
+    return {
+        "code": p.code,
+        "severity": p.severity.value,
+        "path": p.path,
+        "line": p.line,
+        "column": p.column,
+        "yaml_path": p.yaml_path_text(),
+        "message": p.message,
+        "hint": p.hint,
+    }
 
 
 def as_json(problems: Sequence[Problem], files: int) -> str:
     errors, warnings = count(problems)
-    doc = {"version": JSON_VERSION, "files": files, "errors": errors, "warnings": warnings,
-           "problems": [problem_dict(p) for p in problems]}
+    doc = {
+        "version": JSON_VERSION,
+        "files": files,
+        "errors": errors,
+        "warnings": warnings,
+        "problems": [problem_dict(p) for p in problems],
+    }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
@@ -50,17 +62,21 @@ def summary(problems: Sequence[Problem], files: int) -> str:
     return f"Đã kiểm tra {files} tệp: {errors} lỗi, {warnings} cảnh báo."
 
 
-def print_text(problems: Sequence[Problem], files: int, console: Any,
-               stream: IO[str] | None = None) -> None:
+def print_text(
+    problems: Sequence[Problem], files: int, console: Any, stream: IO[str] | None = None
+) -> None:
     """Human output through an injected rich Console; `path:line:col` so editors can jump."""
     from rich.markup import escape
 
     for p in problems:
         where = f"{p.path}:{p.line}:{p.column}" if p.line else p.path
         label, style = ("lỗi", "bold red") if p.is_error else ("cảnh báo", "bold yellow")
-        console.print(f"[bold]{escape(where)}[/]: [{style}]{label}[/] "
-                      f"[dim]\\[{p.code}][/] {escape(p.message)}", highlight=False,
-                      soft_wrap=True)
+        console.print(
+            f"[bold]{escape(where)}[/]: [{style}]{label}[/] "
+            f"[dim]\\[{p.code}][/] {escape(p.message)}",
+            highlight=False,
+            soft_wrap=True,
+        )
         if p.hint:
             console.print(f"    [cyan]→ {escape(p.hint)}[/]", highlight=False, soft_wrap=True)
     errors, _ = count(problems)

@@ -34,12 +34,14 @@ def value_text(ind: Indicator, v: Decimal | bool | None) -> str:
 
 
 def actual_text(ind: Indicator, ev: Evaluation) -> str:
-    """"10.872,5", "6,39%", "38/41 (92,7%)", "Đạt"; "(ước)" for an estimate."""
+    """ "10.872,5", "6,39%", "38/41 (92,7%)", "Đạt"; "(ước)" for an estimate."""
     if ev.actual is None:
         return "—"
     if ind.kind == "ratio" and ev.numerator is not None and ev.denominator is not None:
-        text = (f"{numfmt.number(ev.numerator)}/{numfmt.number(ev.denominator)} "
-                f"({value_text(ind, ev.actual)})")
+        text = (
+            f"{numfmt.number(ev.numerator)}/{numfmt.number(ev.denominator)} "
+            f"({value_text(ind, ev.actual)})"
+        )
     elif isinstance(ev.actual, Decimal) and ind.kind not in ("percent", "ratio"):
         text = numfmt.number(numfmt.quantize(ev.actual, 2))
     else:
@@ -52,8 +54,9 @@ def plan_text(ind: Indicator, ev: Evaluation) -> str:
         return "Đạt" if ev.target else "Không"
     if ev.basis == "phase" and isinstance(ev.target, Decimal):
         return f"{value_text(ind, ev.target)} (đợt)"
-    return target_text(ind, ev.target if isinstance(ev.target, Decimal) and
-                       ind.kind != "ratio" else None)
+    return target_text(
+        ind, ev.target if isinstance(ev.target, Decimal) and ind.kind != "ratio" else None
+    )
 
 
 def percent_text(ev: Evaluation) -> str:
@@ -88,19 +91,32 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
         label = str(ev.label)
         if ev.basis == "progress":
             label += " (tiến độ năm)"
-        rows.append(IndicatorRow(
-            stt="" if ind.parent else str(n), code=ind.code, name=ind.name, unit=ind.unit,
-            plan=plan_text(ind, ev), actual=actual_text(ind, ev), percent=percent_text(ev),
-            label=label, source=_source(io), sub=ind.parent is not None,
-            group=groups.get(ind.group, ind.group)))
+        rows.append(
+            IndicatorRow(
+                stt="" if ind.parent else str(n),
+                code=ind.code,
+                name=ind.name,
+                unit=ind.unit,
+                plan=plan_text(ind, ev),
+                actual=actual_text(ind, ev),
+                percent=percent_text(ev),
+                label=label,
+                source=_source(io),
+                sub=ind.parent is not None,
+                group=groups.get(ind.group, ind.group),
+            )
+        )
     return rows
 
 
 def _source(io: IndicatorOutcome) -> str:
     ind = io.indicator
     if ind.aggregation == "computed":
-        return "tính từ xếp loại" if ind.compute and ind.compute.rule == "share-at-level" \
+        return (
+            "tính từ xếp loại"
+            if ind.compute and ind.compute.rule == "share-at-level"
             else "tính từ sổ điển hình"
+        )
     if ind.aggregation == "owner":
         return ind.owner or ""
     return f"{io.reporters}/{io.expected} đơn vị"

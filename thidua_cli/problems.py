@@ -42,13 +42,25 @@ class Problem:
         return out
 
 
-def error(path: str, pos: tuple[int, int], code: str, message: str, hint: str = "",
-          yaml_path: YamlPath = ()) -> Problem:
+def error(
+    path: str,
+    pos: tuple[int, int],
+    code: str,
+    message: str,
+    hint: str = "",
+    yaml_path: YamlPath = (),
+) -> Problem:
     return Problem(path, pos[0], pos[1], code, Severity.ERROR, message, hint, yaml_path)
 
 
-def warning(path: str, pos: tuple[int, int], code: str, message: str, hint: str = "",
-            yaml_path: YamlPath = ()) -> Problem:
+def warning(
+    path: str,
+    pos: tuple[int, int],
+    code: str,
+    message: str,
+    hint: str = "",
+    yaml_path: YamlPath = (),
+) -> Problem:
     return Problem(path, pos[0], pos[1], code, Severity.WARNING, message, hint, yaml_path)
 
 

@@ -17,7 +17,7 @@ HINTS = {
     "expected-number": "Viết một số: 10900 hoặc 6.39 (không ngăn cách hàng nghìn, dấu chấm thập phân).",
     "thousands-separator": "Trong tệp YAML viết 10900 thay cho 10.900; dấu chấm chỉ dùng cho phần thập phân.",
     "decimal-comma": "Trong tệp YAML dấu thập phân là dấu chấm: viết 6.39 thay cho 6,39.",
-    "expected-text": "Đặt giá trị trong dấu nháy kép, ví dụ \"05/BC-UBND\".",
+    "expected-text": 'Đặt giá trị trong dấu nháy kép, ví dụ "05/BC-UBND".',
     "invalid-date": "Viết ngày dạng 2026-06-30 hoặc 30/06/2026.",
     "expected-boolean": "Viết true (có, đạt) hoặc false (không, chưa đạt).",
     "expected-integer": "Viết một số nguyên, ví dụ 1.",
@@ -76,11 +76,16 @@ def _code_and_message(err: Any, root: type[BaseModel], loc: YamlPath) -> tuple[s
         model = _model_at(root, loc[:-1])
         allowed = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
-        hint = (f"Có phải ý bạn là «{close[0]}»?" if close
-                else "Các trường hợp lệ ở đây: " + ", ".join(allowed) + ".")
+        hint = (
+            f"Có phải ý bạn là «{close[0]}»?"
+            if close
+            else "Các trường hợp lệ ở đây: " + ", ".join(allowed) + "."
+        )
         if " " in str(name) and err["input"] is None:
-            hint = ("Có thể đây là phần chữ sau dấu phẩy trong {…}: trong ngoặc nhọn dấu phẩy "
-                    "ngăn cách các trường, nên hãy đặt cả đoạn chữ trong dấu nháy kép \"…\".")
+            hint = (
+                "Có thể đây là phần chữ sau dấu phẩy trong {…}: trong ngoặc nhọn dấu phẩy "
+                'ngăn cách các trường, nên hãy đặt cả đoạn chữ trong dấu nháy kép "…".'
+            )
         return "unknown-key", f"Trường «{name}» không có trong mẫu tệp.", hint
     if kind == "value_error":
         text = str(ctx.get("error", err["msg"]))
@@ -91,8 +96,11 @@ def _code_and_message(err: Any, root: type[BaseModel], loc: YamlPath) -> tuple[s
         code = "invalid-code" if "A-Z" in str(ctx.get("pattern", "")) else "invalid-id"
         return code, f"«{err['input']}» không đúng dạng mã.", ""
     if kind == "literal_error":
-        return ("invalid-choice", f"«{err['input']}» không hợp lệ.",
-                f"Chọn một trong: {ctx.get('expected', '')}.")
+        return (
+            "invalid-choice",
+            f"«{err['input']}» không hợp lệ.",
+            f"Chọn một trong: {ctx.get('expected', '')}.",
+        )
     if kind in ("list_type", "tuple_type"):
         return "expected-list", "Ở đây cần một danh sách.", ""
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -101,8 +109,12 @@ def _code_and_message(err: Any, root: type[BaseModel], loc: YamlPath) -> tuple[s
         return "empty-value", "Giá trị này không được để trống.", ""
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         bound = next(iter(ctx.values()), "")
-        sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<",
-                "less_than_equal": "≤"}[kind]
+        sign = {
+            "greater_than": ">",
+            "greater_than_equal": "≥",
+            "less_than": "<",
+            "less_than_equal": "≤",
+        }[kind]
         return "out-of-range", f"Giá trị phải {sign} {bound}.", ""
     if kind.startswith("int_") or kind.startswith("decimal"):
         return "expected-number", "Ở đây cần một số.", ""

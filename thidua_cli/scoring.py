@@ -107,11 +107,12 @@ def _q(x: Decimal, places: int) -> Decimal:
 
 
 def _pct(r: Decimal) -> str:
-    return "vô hạn" if not r.is_finite() else numfmt.percent(r * 100, 1)
+    return "vô hạn" if not r.is_finite() else numfmt.percent(r * 100, 2)
 
 
-def unit_evaluations(cat: Catalogue, unit: Unit, phase: int,
-                     report: PhaseReport | None) -> dict[str, Evaluation]:
+def unit_evaluations(
+    cat: Catalogue, unit: Unit, phase: int, report: PhaseReport | None
+) -> dict[str, Evaluation]:
     """Every indicator the unit registered (or reported), evaluated against its own target."""
     last = phase == max(p.number for p in cat.phases)
     index = {i.code: i for i in cat.indicators}
@@ -125,55 +126,83 @@ def unit_evaluations(cat: Catalogue, unit: Unit, phase: int,
             continue
         target, basis = unit_target(unit, ind, phase, last, ind.aggregation == "count-true")
         result = report.values.get(code) if report else None
-        if result is None:
+        if report is None or result is None:
             out[code] = evaluate(ind, None, target, basis)
             continue
-        actual, num, den = result_value(ind, result)
+        actual, num, den = result_value(result)
         estimate = result.estimate if result.estimate is not None else report.estimate
-        out[code] = evaluate(ind, actual, target, basis, estimate=bool(estimate),
-                             numerator=num, denominator=den)
+        out[code] = evaluate(
+            ind, actual, target, basis, estimate=bool(estimate), numerator=num, denominator=den
+        )
     return out
 
 
-def _events(unit: Unit, report: PhaseReport | None, due: date | None, as_of: date,
-            evaluations: dict[str, Evaluation]) -> dict[Event, int]:
-    recognised = sum(1 for e in unit.exemplars if e.status in ("recognised", "commended")
-                     and (e.recognised is None or e.recognised <= as_of))
+def _events(
+    unit: Unit,
+    report: PhaseReport | None,
+    due: date | None,
+    as_of: date,
+    evaluations: dict[str, Evaluation],
+) -> dict[Event, int]:
+    recognised = sum(
+        1
+        for e in unit.exemplars
+        if e.status in ("recognised", "commended")
+        and (e.recognised is None or e.recognised <= as_of)
+    )
     events: dict[Event, int] = {
         "no-registration": int(unit.registration is None),
         "no-pact": int(unit.pact is None or unit.pact.signed > as_of),
         "no-report": int(report is None),
         "late-report": int(report is not None and due is not None and report.submitted > due),
         "missing-evidence": sum(1 for r in report.values.values() if not r.evidence)
-        if report else 0,
+        if report
+        else 0,
         "exemplar-recognised": recognised,
-        "indicator-not-met": sum(1 for e in evaluations.values()
-                                 if e.label not in (Label.NO_TARGET,) and not e.label.met),
+        "indicator-not-met": sum(
+            1 for e in evaluations.values() if e.label not in (Label.NO_TARGET,) and not e.label.met
+        ),
     }
     return {k: v for k, v in events.items() if v}
 
 
+RATIO_PLACES = 4  # A/T is rounded to 0,01% before it is used, so the rule can be redone by hand
+
+
 def _criterion_ratio(c: Criterion, evs: list[tuple[Indicator, Evaluation]]) -> Decimal:
     cap = c.cap if c.cap is not None else DEFAULT_CAP[c.method]
-    ratios = [min(e.ratio, cap) if e.ratio is not None else ZERO for _, e in evs]
-    return sum(ratios, ZERO) / len(ratios)
+    ratios = [_q(min(e.ratio, cap), RATIO_PLACES) if e.ratio is not None else ZERO for _, e in evs]
+    return _q(sum(ratios, ZERO) / len(ratios), RATIO_PLACES)
 
 
-def _criterion_evaluations(c: Criterion, us: UnitScore, index: dict[str, Indicator]
-                           ) -> list[tuple[Indicator, Evaluation]]:
+def _criterion_evaluations(
+    c: Criterion, us: UnitScore, index: dict[str, Indicator]
+) -> list[tuple[Indicator, Evaluation]]:
     """The criterion's indicators this unit can be judged on (registered, with a target)."""
-    return [(index[code], us.evaluations[code]) for code in c.indicators
-            if code in us.evaluations and us.evaluations[code].label is not Label.NO_TARGET]
+    return [
+        (index[code], us.evaluations[code])
+        for code in c.indicators
+        if code in us.evaluations and us.evaluations[code].label is not Label.NO_TARGET
+    ]
 
 
-def _score_criteria(us: UnitScore, best: dict[str, Decimal], index: dict[str, Indicator],
-                    places: int) -> None:
+def _score_criteria(
+    us: UnitScore, best: dict[str, Decimal], index: dict[str, Indicator], places: int
+) -> None:
     for c in us.table.criteria:
         evs = _criterion_evaluations(c, us, index)
         if not evs:
-            us.criteria.append(CriterionScore(c, (), False, None, 0, ZERO,
-                                              "Đơn vị không đăng ký chỉ tiêu của tiêu chí này: "
-                                              "không tính."))
+            us.criteria.append(
+                CriterionScore(
+                    c,
+                    (),
+                    False,
+                    None,
+                    0,
+                    ZERO,
+                    "Đơn vị không đăng ký chỉ tiêu của tiêu chí này: không tính.",
+                )
+            )
             continue
         met = sum(1 for _, e in evs if e.label.met)
         ms = c.points
@@ -182,9 +211,11 @@ def _score_criteria(us: UnitScore, best: dict[str, Decimal], index: dict[str, In
         capped = any(e.ratio is not None and e.ratio > cap for _, e in evs)
         if c.method == "proportional":
             points = ms * ratio
-            rule = (f"Tỷ lệ thực hiện {_pct(ratio)}"
-                    + (f" (mỗi chỉ tiêu tính tối đa {_pct(cap)})" if capped else "")
-                    + f" × {numfmt.number(ms)} điểm")
+            rule = (
+                f"Tỷ lệ thực hiện {_pct(ratio)}"
+                + (f" (mỗi chỉ tiêu tính tối đa {_pct(cap)})" if capped else "")
+                + f" × {numfmt.number(ms)} điểm"
+            )
         elif c.method == "pass-fail":
             points = ms if met == len(evs) else ZERO
             rule = "Đạt → đủ điểm" if points else "Không đạt → 0 điểm"
@@ -205,11 +236,16 @@ def _score_criteria(us: UnitScore, best: dict[str, Decimal], index: dict[str, In
             else:
                 points = HALF * ms + HALF * ms * (ratio - ONE) / (top - ONE)
                 half = numfmt.number(HALF * ms)
-                rule = (f"A/T = {_pct(ratio)}, cao nhất khối {_pct(top)} → {half} + {half} × "
-                        f"({_pct(ratio)} − 100%) / ({_pct(top)} − 100%)")
+                rule = (
+                    f"A/T = {_pct(ratio)}, cao nhất khối {_pct(top)} → {half} + {half} × "
+                    f"({_pct(ratio)} − 100%) / ({_pct(top)} − 100%)"
+                )
         points = _q(points, places)
-        us.criteria.append(CriterionScore(c, tuple(evs), True, ratio, met, points,
-                                          f"{rule} = {numfmt.number(points, places)}"))
+        us.criteria.append(
+            CriterionScore(
+                c, tuple(evs), True, ratio, met, points, f"{rule} = {numfmt.number(points, places)}"
+            )
+        )
 
 
 def _score_adjustments(us: UnitScore, places: int) -> None:
@@ -225,7 +261,9 @@ def _score_adjustments(us: UnitScore, places: int) -> None:
 
 def _classify(us: UnitScore, cat: Catalogue) -> None:
     levels = cat.scoring.levels  # highest first (checked by validate)
-    level_index = next(i for i, lv in enumerate(levels) if us.score >= lv.min or i == len(levels) - 1)
+    level_index = next(
+        i for i, lv in enumerate(levels) if us.score >= lv.min or i == len(levels) - 1
+    )
     for d in cat.scoring.disqualifiers:
         if d.when in us.events:
             floor = next(i for i, lv in enumerate(levels) if lv.id == d.max_level)
@@ -240,8 +278,9 @@ def _rank_key(us: UnitScore) -> tuple[Decimal, int, date, str]:
     return (-us.score, -us.met, submitted, us.unit.id)
 
 
-def score_units(cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date,
-                windows: dict[str, date | None]) -> list[UnitScore]:
+def score_units(
+    cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date, windows: dict[str, date | None]
+) -> list[UnitScore]:
     """Score, classify and rank every unit for `phase`, as the data stood on `as_of`.
     `windows` maps a unit id to its phase deadline."""
     index = {i.code: i for i in cat.indicators}
@@ -256,16 +295,28 @@ def score_units(cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date,
             report = None  # not yet submitted on the day we look from
         evaluations = unit_evaluations(cat, unit, phase, report)
         due = windows.get(unit.id)
-        scores.append(UnitScore(unit, bloc, tables[bloc.scoring], report, due, evaluations,
-                                _events(unit, report, due, as_of, evaluations)))
+        scores.append(
+            UnitScore(
+                unit,
+                bloc,
+                tables[bloc.scoring],
+                report,
+                due,
+                evaluations,
+                _events(unit, report, due, as_of, evaluations),
+            )
+        )
     for bloc_id in sorted({s.bloc.id for s in scores}):
         members = [s for s in scores if s.bloc.id == bloc_id]
         best: dict[str, Decimal] = {}
         for c in members[0].table.criteria:
             if c.method != "cluster":
                 continue
-            ratios = [_criterion_ratio(c, evs) for s in members
-                      if (evs := _criterion_evaluations(c, s, index))]
+            ratios = [
+                _criterion_ratio(c, evs)
+                for s in members
+                if (evs := _criterion_evaluations(c, s, index))
+            ]
             best[c.id] = max(ratios, default=ONE)
         for s in members:
             _score_criteria(s, best, index, places)
@@ -303,5 +354,13 @@ def check_quotas(cat: Catalogue, scores: Sequence[UnitScore]) -> list[QuotaCheck
     return out
 
 
-__all__ = ["INFINITY", "AdjustmentScore", "CriterionScore", "QuotaCheck", "UnitScore",
-           "check_quotas", "score_units", "unit_evaluations"]
+__all__ = [
+    "INFINITY",
+    "AdjustmentScore",
+    "CriterionScore",
+    "QuotaCheck",
+    "UnitScore",
+    "check_quotas",
+    "score_units",
+    "unit_evaluations",
+]

@@ -16,8 +16,12 @@ from .outcome import deadline, phase_of, window
 
 JSON_VERSION = 1
 State = Literal["on-time", "late", "missing", "not-due"]
-STATE_VI = {"on-time": "đúng hạn", "late": "nộp muộn", "missing": "chưa nộp (quá hạn)",
-            "not-due": "chưa nộp (còn hạn)"}
+STATE_VI = {
+    "on-time": "đúng hạn",
+    "late": "nộp muộn",
+    "missing": "chưa nộp (quá hạn)",
+    "not-due": "chưa nộp (còn hạn)",
+}
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ def _early(cat: Catalogue, unit: Unit, phase: int) -> bool:
         if ind is None or ind.aggregation == "computed":
             continue
         target, _ = unit_target(unit, ind, 0, True, ind.aggregation == "count-true")
-        actual = result_value(ind, result)[0] if result else None
+        actual = result_value(result)[0] if result else None
         labels.append(evaluate(ind, actual, target, "annual").label)
     judged = [lb for lb in labels if lb is not Label.NO_TARGET]
     return bool(judged) and all(lb.met for lb in judged)
@@ -91,9 +95,17 @@ def status(cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date) -> St
                 state = "late" if due is not None and submitted > due else "on-time"
             else:
                 state = "missing" if due is not None and as_of > due else "not-due"
-            rows.append(UnitStatus(u, u.registration is not None,
-                                   u.pact is not None and u.pact.signed <= as_of, due,
-                                   submitted, state, submitted is not None and _early(cat, u, phase)))
+            rows.append(
+                UnitStatus(
+                    u,
+                    u.registration is not None,
+                    u.pact is not None and u.pact.signed <= as_of,
+                    due,
+                    submitted,
+                    state,
+                    submitted is not None and _early(cat, u, phase),
+                )
+            )
         if rows:
             blocs.append(BlocStatus(bloc, rows))
     return Status(phase, p.name, as_of, deadline(cat, phase), blocs)
@@ -107,17 +119,37 @@ def next_phase(cat: Catalogue, as_of: date) -> int:
 
 def as_json(s: Status) -> str:
     doc: dict[str, Any] = {
-        "version": JSON_VERSION, "phase": s.phase, "as_of": s.as_of.isoformat(),
-        "deadline": s.deadline.isoformat(), "days_left": s.days_left,
-        "blocs": [{
-            "bloc": b.bloc.id, "expected": len(b.units), "submitted": b.count("on-time", "late"),
-            "on_time": b.count("on-time"), "late": b.count("late"), "missing": b.count("missing"),
-            "not_due": b.count("not-due"), "rate": float(numfmt.quantize(b.rate, 2)),
-            "units": [{"id": u.unit.id, "name": u.unit.name, "registered": u.registered,
-                       "pact": u.pact, "due": u.due.isoformat() if u.due else None,
-                       "submitted": u.submitted.isoformat() if u.submitted else None,
-                       "state": u.state, "early": u.early} for u in b.units],
-        } for b in s.blocs],
+        "version": JSON_VERSION,
+        "phase": s.phase,
+        "as_of": s.as_of.isoformat(),
+        "deadline": s.deadline.isoformat(),
+        "days_left": s.days_left,
+        "blocs": [
+            {
+                "bloc": b.bloc.id,
+                "expected": len(b.units),
+                "submitted": b.count("on-time", "late"),
+                "on_time": b.count("on-time"),
+                "late": b.count("late"),
+                "missing": b.count("missing"),
+                "not_due": b.count("not-due"),
+                "rate": float(numfmt.quantize(b.rate, 2)),
+                "units": [
+                    {
+                        "id": u.unit.id,
+                        "name": u.unit.name,
+                        "registered": u.registered,
+                        "pact": u.pact,
+                        "due": u.due.isoformat() if u.due else None,
+                        "submitted": u.submitted.isoformat() if u.submitted else None,
+                        "state": u.state,
+                        "early": u.early,
+                    }
+                    for u in b.units
+                ],
+            }
+            for b in s.blocs
+        ],
     }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
@@ -126,22 +158,41 @@ def print_status(s: Status, console: Any) -> None:
     from rich.table import Table
 
     left = s.days_left
-    when = (f"còn {left} ngày" if left > 0 else "hôm nay là hạn cuối" if left == 0
-            else f"đã quá hạn {-left} ngày")
-    console.print(f"[bold]{s.phase_name}[/] — hạn báo cáo {numfmt.day(s.deadline)}, tính đến "
-                  f"ngày {numfmt.day(s.as_of)}: [bold]{when}[/].")
+    when = (
+        f"còn {left} ngày"
+        if left > 0
+        else "hôm nay là hạn cuối"
+        if left == 0
+        else f"đã quá hạn {-left} ngày"
+    )
+    console.print(
+        f"[bold]{s.phase_name}[/] — hạn báo cáo {numfmt.day(s.deadline)}, tính đến "
+        f"ngày {numfmt.day(s.as_of)}: [bold]{when}[/]."
+    )
     summary = Table(title="Tình hình báo cáo theo khối", title_justify="left")
     for col in ("Khối", "Phải nộp", "Đã nộp", "Đúng hạn", "Muộn", "Chưa nộp", "Tỷ lệ nộp"):
         summary.add_column(col, justify="left" if col == "Khối" else "right")
     for b in s.blocs:
-        summary.add_row(b.bloc.name, str(len(b.units)), str(b.count("on-time", "late")),
-                        str(b.count("on-time")), str(b.count("late")),
-                        str(b.count("missing", "not-due")), numfmt.percent(b.rate, 1))
+        summary.add_row(
+            b.bloc.name,
+            str(len(b.units)),
+            str(b.count("on-time", "late")),
+            str(b.count("on-time")),
+            str(b.count("late")),
+            str(b.count("missing", "not-due")),
+            numfmt.percent(b.rate, 1),
+        )
     console.print(summary)
     soon = left <= 15  # near the deadline, units still due are worth a reminder too
     for b in s.blocs:
-        pending = [u for u in b.units if u.state in ("late", "missing") or not u.registered
-                   or not u.pact or (soon and u.state == "not-due")]
+        pending = [
+            u
+            for u in b.units
+            if u.state in ("late", "missing")
+            or not u.registered
+            or not u.pact
+            or (soon and u.state == "not-due")
+        ]
         if not pending:
             continue
         t = Table(title=f"{b.bloc.name}: đơn vị cần đôn đốc", title_justify="left")
@@ -149,11 +200,17 @@ def print_status(s: Status, console: Any) -> None:
             t.add_column(col)
         for u in pending:
             report = STATE_VI[u.state] + (f" {numfmt.day(u.submitted)}" if u.submitted else "")
-            t.add_row(u.unit.id, u.unit.name, "có" if u.registered else "[red]chưa[/]",
-                      "có" if u.pact else "[red]chưa[/]",
-                      report if u.state == "on-time" else f"[yellow]{report}[/]")
+            t.add_row(
+                u.unit.id,
+                u.unit.name,
+                "có" if u.registered else "[red]chưa[/]",
+                "có" if u.pact else "[red]chưa[/]",
+                report if u.state == "on-time" else f"[yellow]{report}[/]",
+            )
         console.print(t)
     early = [u for b in s.blocs for u in b.units if u.early]
     if early:
-        console.print("[bold green]Về đích sớm[/] (đã đạt mọi chỉ tiêu đăng ký cả năm): "
-                      + ", ".join(f"{u.unit.name}" for u in early))
+        console.print(
+            "[bold green]Về đích sớm[/] (đã đạt mọi chỉ tiêu đăng ký cả năm): "
+            + ", ".join(f"{u.unit.name}" for u in early)
+        )

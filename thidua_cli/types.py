@@ -18,7 +18,9 @@ _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
 
 def number(v: Any) -> Any:
     if isinstance(v, bool):
-        raise PydanticCustomError("expected-number", "Giá trị đúng/sai (true/false) ở chỗ cần một số")
+        raise PydanticCustomError(
+            "expected-number", "Giá trị đúng/sai (true/false) ở chỗ cần một số"
+        )
     if isinstance(v, int):
         return Decimal(v)
     if isinstance(v, Decimal):
@@ -31,11 +33,15 @@ def number(v: Any) -> Any:
             raise PydanticCustomError(
                 "thousands-separator",
                 "«{text}» viết theo kiểu Việt Nam (dấu chấm ngăn cách hàng nghìn)",
-                {"text": v})
+                {"text": v},
+            )
         if _COMMA_DECIMAL.match(s):
-            raise PydanticCustomError("decimal-comma", "«{text}» dùng dấu phẩy thập phân",
-                                      {"text": v})
-        raise PydanticCustomError("expected-number", "«{text}» là chữ, ở đây cần một số", {"text": v})
+            raise PydanticCustomError(
+                "decimal-comma", "«{text}» dùng dấu phẩy thập phân", {"text": v}
+            )
+        raise PydanticCustomError(
+            "expected-number", "«{text}» là chữ, ở đây cần một số", {"text": v}
+        )
     raise PydanticCustomError("expected-number", "Ở đây cần một số")
 
 
@@ -43,8 +49,9 @@ def _text(v: Any) -> Any:
     if isinstance(v, str):
         return unicodedata.normalize("NFC", v)
     if isinstance(v, bool | int | Decimal | float):
-        raise PydanticCustomError("expected-text", "«{text}» là số hoặc đúng/sai, ở đây cần chữ",
-                                  {"text": str(v)})
+        raise PydanticCustomError(
+            "expected-text", "«{text}» là số hoặc đúng/sai, ở đây cần chữ", {"text": str(v)}
+        )
     raise PydanticCustomError("expected-text", "Ở đây cần một đoạn chữ")
 
 
@@ -60,8 +67,9 @@ def _date(v: Any) -> Any:
             try:
                 return date(y, mo, d)
             except ValueError:
-                raise PydanticCustomError("invalid-date", "Ngày «{text}» không tồn tại",
-                                          {"text": v}) from None
+                raise PydanticCustomError(
+                    "invalid-date", "Ngày «{text}» không tồn tại", {"text": v}
+                ) from None
     raise PydanticCustomError("invalid-date", "«{text}» không phải một ngày", {"text": str(v)})
 
 
@@ -76,8 +84,9 @@ def parse_day(text: str) -> date | None:
 def _boolean(v: Any) -> Any:
     if isinstance(v, bool):
         return v
-    raise PydanticCustomError("expected-boolean", "«{text}» không phải giá trị đúng/sai",
-                              {"text": str(v)})
+    raise PydanticCustomError(
+        "expected-boolean", "«{text}» không phải giá trị đúng/sai", {"text": str(v)}
+    )
 
 
 def _int(v: Any) -> Any:

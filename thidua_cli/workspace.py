@@ -73,9 +73,15 @@ def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | Non
     if f.data is None:
         return None
     if not isinstance(f.data, dict):
-        problems.append(error(f.path, (1, 1), "expected-mapping",
-                              "Tệp phải là một bảng các trường (tên: giá trị), không phải danh sách "
-                              "hay một giá trị đơn lẻ."))
+        problems.append(
+            error(
+                f.path,
+                (1, 1),
+                "expected-mapping",
+                "Tệp phải là một bảng các trường (tên: giá trị), không phải danh sách "
+                "hay một giá trị đơn lẻ.",
+            )
+        )
         return None
     data = f.data
     for attempt in range(20):

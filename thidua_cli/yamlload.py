@@ -32,7 +32,7 @@ MAX_NODES = 200_000
 Pos = tuple[int, int]
 _TAG = "tag:yaml.org,2002:"
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
 
 
 @dataclass
@@ -84,12 +84,20 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> tuple[str | N
     """Bytes to NFC text, or the reason why not."""
     try:
         if path.is_dir():
-            return None, [error(rel, (0, 0), "not-a-file", "Đây là một thư mục, không phải tệp YAML.")]
+            return None, [
+                error(rel, (0, 0), "not-a-file", "Đây là một thư mục, không phải tệp YAML.")
+            ]
         size = path.stat().st_size
         if size > max_bytes:
-            return None, [error(rel, (0, 0), "file-too-large",
-                                f"Tệp quá lớn ({size:,} byte, giới hạn {max_bytes:,} byte).".replace(",", "."),
-                                "Một tệp đơn vị thường chỉ vài chục KB; hãy kiểm tra nội dung tệp.")]
+            return None, [
+                error(
+                    rel,
+                    (0, 0),
+                    "file-too-large",
+                    f"Tệp quá lớn ({size:,} byte, giới hạn {max_bytes:,} byte).".replace(",", "."),
+                    "Một tệp đơn vị thường chỉ vài chục KB; hãy kiểm tra nội dung tệp.",
+                )
+            ]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [error(rel, (0, 0), "file-unreadable", f"Không đọc được tệp: {exc.strerror}.")]
@@ -101,9 +109,15 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> tuple[str | N
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         enc = _guess_encoding(raw)
-        return None, [error(rel, (line, col), "not-utf8",
-                            f"Tệp không phải UTF-8; có vẻ là mã {enc}.",
-                            "Mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 (Unicode).")]
+        return None, [
+            error(
+                rel,
+                (line, col),
+                "not-utf8",
+                f"Tệp không phải UTF-8; có vẻ là mã {enc}.",
+                "Mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 (Unicode).",
+            )
+        ]
     return unicodedata.normalize("NFC", text), []
 
 
@@ -112,14 +126,26 @@ def _prescan(text: str, rel: str) -> list[Problem]:
     problems: list[Problem] = []
     for n, line in enumerate(text.splitlines(), 1):
         if _CONFLICT.match(line):
-            problems.append(error(rel, (n, 1), "merge-conflict",
-                                  "Tệp còn dấu xung đột khi gộp (merge conflict) của git.",
-                                  "Giữ lại phiên bản đúng, xóa các dòng <<<<<<<, ======= và >>>>>>>."))
+            problems.append(
+                error(
+                    rel,
+                    (n, 1),
+                    "merge-conflict",
+                    "Tệp còn dấu xung đột khi gộp (merge conflict) của git.",
+                    "Giữ lại phiên bản đúng, xóa các dòng <<<<<<<, ======= và >>>>>>>.",
+                )
+            )
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
-            problems.append(error(rel, (n, indent.index("\t") + 1), "tab-indent",
-                                  "Dùng phím Tab để thụt đầu dòng; YAML chỉ chấp nhận dấu cách.",
-                                  "Thay mỗi Tab bằng 2 dấu cách."))
+            problems.append(
+                error(
+                    rel,
+                    (n, indent.index("\t") + 1),
+                    "tab-indent",
+                    "Dùng phím Tab để thụt đầu dòng; YAML chỉ chấp nhận dấu cách.",
+                    "Thay mỗi Tab bằng 2 dấu cách.",
+                )
+            )
     return problems
 
 
@@ -143,8 +169,13 @@ def _syntax_problem(exc: yaml.YAMLError, rel: str) -> Problem:
     pos = _mark(mark) if mark is not None else (1, 1)
     raw = str(getattr(exc, "problem", "") or exc)
     msg = next((vi for en, vi in _SYNTAX_VI.items() if en in raw), None)
-    return error(rel, pos, "yaml-syntax", msg or f"Lỗi cú pháp YAML: {raw}.",
-                 "Kiểm tra dòng này và dòng ngay trên nó: thụt lề, dấu «:», dấu nháy.")
+    return error(
+        rel,
+        pos,
+        "yaml-syntax",
+        msg or f"Lỗi cú pháp YAML: {raw}.",
+        "Kiểm tra dòng này và dòng ngay trên nó: thụt lề, dấu «:», dấu nháy.",
+    )
 
 
 class _Builder:
@@ -162,34 +193,46 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.build(key_node, ypath + ("<key>",), depth + 1)
+                key = self.build(key_node, (*ypath, "<key>"), depth + 1)
                 if isinstance(key, Decimal) and key == key.to_integral_value():
                     key = int(key)
                 if not isinstance(key, str | int):
-                    self.out.problems.append(error(self.out.path, _mark(key_node.start_mark),
-                                                   "bad-key", "Tên trường phải là chữ hoặc số."))
+                    self.out.problems.append(
+                        error(
+                            self.out.path,
+                            _mark(key_node.start_mark),
+                            "bad-key",
+                            "Tên trường phải là chữ hoặc số.",
+                        )
+                    )
                     continue
                 if key in result:
                     first = self.out.keys[(*ypath, key)]
-                    self.out.problems.append(error(
-                        self.out.path, _mark(key_node.start_mark), "duplicate-key",
-                        f"Trường «{key}» bị lặp lại (đã có ở dòng {first[0]}).",
-                        "Xóa một trong hai, hoặc gộp nội dung lại; YAML chỉ giữ một giá trị.",
-                        (*ypath, key)))
+                    self.out.problems.append(
+                        error(
+                            self.out.path,
+                            _mark(key_node.start_mark),
+                            "duplicate-key",
+                            f"Trường «{key}» bị lặp lại (đã có ở dòng {first[0]}).",
+                            "Xóa một trong hai, hoặc gộp nội dung lại; YAML chỉ giữ một giá trị.",
+                            (*ypath, key),
+                        )
+                    )
                     continue
                 self.out.keys[(*ypath, key)] = _mark(key_node.start_mark)
                 result[key] = self.build(value_node, (*ypath, key), depth + 1)
-            self.out.values.pop(ypath + ("<key>",), None)
+            self.out.values.pop((*ypath, "<key>"), None)
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*ypath, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node, ypath)
 
     def scalar(self, node: yaml.ScalarNode, ypath: YamlPath) -> Any:
         text, tag = node.value, node.tag
         if not tag.startswith(_TAG):
             return text
-        kind = tag[len(_TAG):]
+        kind = tag[len(_TAG) :]
         if kind == "null":
             return None
         if kind == "bool":
@@ -242,9 +285,15 @@ def parse(text: str, rel: str) -> Loaded:
     try:
         out.data = _Builder(out).build(node, (), 0)
     except _TooComplex as exc:
-        out.problems.append(error(rel, _mark(exc.node.start_mark), "yaml-too-complex",
-                                  "Tệp quá phức tạp (lồng quá sâu hoặc alias nhân bản quá nhiều nút).",
-                                  f"Giới hạn: {MAX_DEPTH} cấp lồng, {MAX_NODES:,} nút.".replace(",", ".")))
+        out.problems.append(
+            error(
+                rel,
+                _mark(exc.node.start_mark),
+                "yaml-too-complex",
+                "Tệp quá phức tạp (lồng quá sâu hoặc alias nhân bản quá nhiều nút).",
+                f"Giới hạn: {MAX_DEPTH} cấp lồng, {MAX_NODES:,} nút.".replace(",", "."),
+            )
+        )
         out.data = None
     return out
 

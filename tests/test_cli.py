@@ -1,0 +1,157 @@
+"""Every command: help, the happy path on the shipped data, and bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import DATA, HOA_BINH, ROOT
+
+Run = Callable[..., tuple[int, str]]
+COMMANDS = ["validate", "indicators", "score", "status", "exemplars"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_is_vietnamese(cli: Run, command: str) -> None:
+    code, out = cli(command, "--help")
+    assert code == 0
+    assert "--data" in out
+    assert any(word in out for word in ("Kiểm tra", "Tính", "Liệt kê", "Sổ", "Còn"))
+
+
+def test_validate_shipped_data_is_clean(cli: Run) -> None:
+    code, out = cli("validate")
+    assert code == 0, out
+    assert "0 lỗi" in out
+
+
+def test_validate_json_shape(cli: Run) -> None:
+    code, out = cli("validate", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["version"] == 1 and doc["errors"] == 0
+    assert doc["files"] == 1 + len(list((DATA / "units").glob("*.yaml")))
+    assert {p["code"] for p in doc["problems"]} <= {
+        "late-report",
+        "missing-evidence",
+        "no-registration",
+    }
+
+
+def test_validate_strict_fails_on_warnings(cli: Run) -> None:
+    code, _ = cli("validate", "--strict")
+    assert code == 1
+
+
+def test_validate_github_auto(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out = cli("validate")
+    assert code == 0
+    assert out.startswith("::warning file=data/units/")
+
+
+def test_bad_file_dropped_into_units_fails_with_line(
+    cli: Run, scratch: Callable[..., Path], tmp_path: Path
+) -> None:
+    data = scratch(units=True)
+    (data / "units" / "thon-loi.yaml").write_text(
+        "id: thon-loi\nname: Thôn Lỗi\nkind: thon\nbloc: khoi-thon\nregistration:\n"
+        "  date: 2026-01-20\n  targets: {CT03: 10.900}\n",
+        encoding="utf-8",
+    )
+    code, out = cli("validate", cwd=tmp_path)
+    assert code == 1
+    assert "data/units/thon-loi.yaml:7:19" in out and "thousands-separator" in out
+    code, out = cli("score", cwd=tmp_path)
+    assert code == 1 and "Dữ liệu còn lỗi" in out
+
+
+def test_usage_errors_exit_2(cli: Run, tmp_path: Path) -> None:
+    assert cli("validate", "khong-co.yaml")[0] == 2
+    assert cli("validate", cwd=tmp_path)[0] == 2  # no data/indicators.yaml here
+    assert cli("score", "--phase", "9")[0] == 2
+    assert cli("score", "--as-of", "31/02/2026")[0] == 2
+    assert cli("score", "--unit", "thon-khong-co")[0] == 2
+    assert cli("score", "--explain")[0] == 2
+    assert cli("score", "--bloc", "khoi-khong-co")[0] == 2
+
+
+def test_indicators_json(cli: Run) -> None:
+    code, out = cli("indicators", "--format", "json")
+    doc = json.loads(out)
+    by_code = {i["code"]: i for i in doc["indicators"]}
+    assert code == 0 and doc["version"] == 1 and len(by_code) == 44
+    assert by_code["CT18"]["comparator"] == "<=" and by_code["CT18"]["target"] == 7.48
+    assert (by_code["CT23"]["target_numerator"], by_code["CT23"]["target_denominator"]) == (36, 41)
+    assert by_code["BS02"]["kind"] == "boolean" and by_code["BS02"]["target"] is True
+    assert by_code["CT04.1"]["parent"] == "CT04"
+    assert all(by_code[c]["computed"] for c in ("TD01", "TD02", "TD03"))
+    assert by_code["CT05"]["unit"] == "triệu đồng/ha" and "172 ha" in by_code["CT05"]["note"]
+
+
+def test_score_table_and_json(cli: Run) -> None:
+    code, out = cli("score", "--phase", "1")
+    assert code == 0
+    assert "DỮ LIỆU MẪU" in out and "Xếp hạng Khối các thôn, làng (41 đơn vị)" in out
+    code, out = cli("score", "--format", "json")
+    doc = json.loads(out)
+    assert doc["version"] == 1 and doc["phase"] == 1 and doc["provisional"] is True
+    for key in ("code", "target", "actual", "percent", "evaluation"):
+        assert key in doc["indicators"][0]
+    for key in ("id", "name", "bloc", "score", "classification", "rank"):
+        assert key in doc["units"][0]
+    villages = [u for u in doc["units"] if u["bloc"] == "khoi-thon"]
+    assert sorted(u["rank"] for u in villages) == list(range(1, 42))
+    assert isinstance(doc["quota"], list) and doc["quota"]
+
+
+def test_score_csv_and_bloc(cli: Run) -> None:
+    code, out = cli("score", "--format", "csv")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("bloc,rank,id,name,score")
+    assert len(lines) == 1 + len(list((DATA / "units").glob("*.yaml")))
+    code, out = cli("score", "--bloc", "khoi-truong-hoc")
+    assert code == 0 and "Khối trường học" in out and "Khối các thôn" not in out
+
+
+def test_explain_adds_up(cli: Run) -> None:
+    code, out = cli("score", "--unit", "thon-tan-huong", "--format", "json")
+    unit = json.loads(out)["unit"]
+    total = sum(c["points"] for c in unit["criteria"]) + sum(
+        a["points"] for a in unit["adjustments"]
+    )
+    assert round(total, 2) == unit["score"]
+    code, out = cli("score", "--unit", "thon-tan-huong", "--explain")
+    assert code == 0
+    assert "Nộp báo cáo sau hạn" in out and "Tổng điểm" in out and "Xếp hạng" in out
+
+
+def test_status_and_exemplars(cli: Run) -> None:
+    code, out = cli("status", "--phase", "1", "--as-of", "2026-07-10")
+    assert code == 0 and "đã quá hạn 10 ngày" in out and "thon-kim-binh" in out
+    code, out = cli("status", "--phase", "1", "--as-of", "2026-07-10", "--format", "json")
+    doc = json.loads(out)
+    villages = next(b for b in doc["blocs"] if b["bloc"] == "khoi-thon")
+    assert villages["expected"] == 41 and villages["missing"] == 3 and villages["late"] == 2
+    code, out = cli("exemplars", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and sorted(doc["fields_without_recognised"]) == ["chuyen-doi-so", "moi-truong"]
+
+
+def test_another_commune_needs_no_code_change(cli: Run, tmp_path: Path) -> None:
+    shutil.copytree(HOA_BINH, tmp_path / "data")
+    assert cli("validate", cwd=tmp_path)[0] == 0
+    code, out = cli("score", "--phase", "3", "--format", "json", cwd=tmp_path)
+    assert code == 0 and json.loads(out)["provisional"] is False
+    code, out = cli("score", "--phase", "1", cwd=tmp_path)
+    assert "Ngọc Liên" not in out and "Xóm Đông" in out
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"thidua {command}" in readme, command
+    assert "make run" in readme and "make test" in readme
