@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PHASE ?= 1
 
-.PHONY: install install-dev run test lint fmt sample clean
+.PHONY: install install-dev run test lint fmt sample pages templates clean
 
 $(BIN)/thidua: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,17 @@ install-dev: $(VENV)/.dev
 run: install
 	$(BIN)/thidua validate
 	$(BIN)/thidua score --phase $(PHASE)
+	$(BIN)/thidua report --phase $(PHASE) --format all
+
+# Render the phase reports to PNG pages (needs LibreOffice and poppler-utils) to look at them.
+pages: install
+	$(BIN)/thidua report --phase $(PHASE) --format docx --out build/pages
+	cd build/pages && soffice --headless --convert-to pdf *.docx >/dev/null
+	cd build/pages && for f in *.pdf; do pdftoppm -png -r 80 "$$f" "$${f%.pdf}"; done
+	@ls build/pages/*.png
+
+templates: install-dev
+	$(BIN)/python scripts/make_docx_templates.py
 
 test: install-dev
 	$(BIN)/python -m pytest -q

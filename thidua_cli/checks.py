@@ -189,6 +189,11 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
                     "Chỉ tiêu",
                     code,
                 )
+    for i, rule in enumerate(cat.awards.rules if cat.awards else []):
+        if rule.level is not None:
+            ref(rule.level in levels, ("awards", "rules", i, "level"), "Mức xếp loại", rule.level)
+        for k in rule.kinds:
+            ref(k in kinds, ("awards", "rules", i, "kinds"), "Loại đơn vị", k)
     if cat.campaign.start > cat.campaign.end:
         out.append(
             error(

@@ -287,6 +287,105 @@ def exemplars(
         ex.print_register(reg, _console())
 
 
+class ReportFormat(StrEnum):
+    md = "md"
+    docx = "docx"
+    all = "all"
+
+
+def _revision(root: Path) -> str:
+    """The data revision a report is made from: the git commit, marked when the data differs."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short=12", "HEAD")
+    if not commit:
+        return "không rõ (thư mục không phải kho git)"
+    dirty = git("status", "--porcelain", "--", "data", ":(exclude)data/reports")
+    return commit + (" (có thay đổi chưa commit)" if dirty else "")
+
+
+@app.command()
+def report(
+    phase: PhaseOpt = 1,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format", "-f", help="md (xem trên pull request), docx (văn bản chính thức) hoặc all."
+        ),
+    ] = ReportFormat.all,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Thư mục ghi báo cáo (mặc định: data/reports/<năm>/dot-<đợt>/)."
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="Lập phiếu chấm điểm của một đơn vị.")
+    ] = None,
+    as_of: AsOfOpt = None,
+    signed: Annotated[
+        str | None, typer.Option("--date", help="Ngày ký văn bản (mặc định: ngày tính số liệu).")
+    ] = None,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Lập báo cáo sơ kết/tổng kết (Markdown và DOCX theo Nghị định 30/2020) hoặc phiếu chấm điểm."""
+    from . import exemplars as ex
+    from . import render
+    from . import report as rp
+    from . import status as st
+
+    ws, o = _outcome(data, phase, as_of)
+    day = _parse_date(signed) or o.as_of
+    revision = _revision(ws.root)
+    folder = out or data / "reports" / str(o.catalogue.campaign.year) / f"dot-{phase}"
+    if unit is not None:
+        us = o.unit(unit)
+        if us is None:
+            _console(stderr=True).print(f"[bold red]Không có đơn vị «{unit}».[/]")
+            raise typer.Exit(2)
+        context = rp.scorecard_context(o, us, revision, day)
+        stem, template = f"phieu-cham-diem-{unit}", "phieu-cham-diem"
+    else:
+        status_now = st.status(o.catalogue, ws.units, phase, o.as_of)
+        context = rp.report_context(
+            o, status_now, ex.register(o.catalogue, ws.units), revision, day
+        )
+        stem, template = f"bao-cao-dot-{phase}", "bao-cao"
+    outputs: list[tuple[Path, bytes | str]] = []
+    try:  # render everything first: a template error must not leave half the files new
+        if fmt in (ReportFormat.md, ReportFormat.all):
+            outputs.append(
+                (folder / f"{stem}.md", render.render_markdown(f"{template}.md.j2", context))
+            )
+        if fmt in (ReportFormat.docx, ReportFormat.all):
+            outputs.append(
+                (folder / f"{stem}.docx", render.render_docx(f"{template}.docx", context, day))
+            )
+    except render.TemplateProblem as exc:
+        _console(stderr=True).print(f"[bold red]Mẫu báo cáo có lỗi:[/] {exc}")
+        raise typer.Exit(1) from None
+    written = []
+    for path, content in outputs:
+        try:
+            render.write_atomic(path, content)
+        except OSError as exc:
+            _console(stderr=True).print(f"[bold red]Không ghi được {path}:[/] {exc.strerror}")
+            raise typer.Exit(1) from None
+        written.append(path)
+    console = _console()
+    for path in written:
+        console.print(f"Đã ghi {path}")
+
+
 def main() -> None:
     app()
 

@@ -28,7 +28,8 @@ class Signer(Strict):
 
 class Issuer(Strict):
     parent: Text | None = None  # the line above the agency name, if any
-    name: Text  # "UBND XÃ NGỌC LIÊN"
+    name: Text  # as in the document header: "UBND XÃ NGỌC LIÊN"
+    full_name: Text | None = None  # in running text: "Ủy ban nhân dân xã Ngọc Liên"
     place: Text  # used in "Ngọc Liên, ngày … tháng … năm …"
     report_number: Text = "…/BC-UBND"
     signer: Signer
@@ -227,6 +228,23 @@ class Scoring(Strict):
     tables: list[Table] = Field(min_length=1)
 
 
+class AwardRule(Strict):
+    """Who is proposed for which commendation at the end of the campaign."""
+
+    when: Literal["level", "exemplar"]
+    level: Slug | None = None  # for "level": units classified at this level
+    kinds: list[Slug] = []  # unit kinds; empty: all
+    collective: Bool | None = None  # for "exemplar": collective (true) or individual (false)
+    title: Text  # "Giấy khen của Chủ tịch UBND xã"
+    coefficient: Number = Field(ge=0)  # reward as a multiple of the base salary
+
+
+class Awards(Strict):
+    base_salary: Number = Field(gt=0)  # mức lương cơ sở, in đồng
+    basis: Text | None = None  # the legal basis of the coefficients
+    rules: list[AwardRule] = []
+
+
 class Catalogue(Strict):
     version: Literal[1] = 1
     campaign: Campaign
@@ -238,6 +256,7 @@ class Catalogue(Strict):
     fields: list[FieldOfWork] = Field(min_length=1)
     indicators: list[Indicator] = Field(min_length=1)
     scoring: Scoring
+    awards: Awards | None = None
 
     def indicator(self, code: str) -> Indicator | None:
         return _index(self.indicators, "code").get(code)

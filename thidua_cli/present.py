@@ -13,7 +13,10 @@ from .models import Indicator
 from .outcome import Outcome
 from .scoring import UnitScore
 
-BASIS_NOTE = {"phase": "KH đợt", "annual": "", "progress": "tiến độ so với KH năm"}
+PROGRESS_NOTE = (
+    "«Đang thực hiện»: chỉ tiêu cộng dồn chưa có mốc của đợt; tỷ lệ % là tiến độ "
+    "so với kế hoạch cả năm. «(đợt)»: so với mốc kế hoạch của đợt."
+)
 EVENT_VI = {
     "no-registration": "chưa đăng ký chỉ tiêu",
     "no-pact": "chưa ký giao ước",
@@ -33,7 +36,7 @@ def value_text(ind: Indicator, v: Decimal | bool | None) -> str:
     return numfmt.percent(v) if ind.kind in ("percent", "ratio") else numfmt.number(v, None)
 
 
-def actual_text(ind: Indicator, ev: Evaluation) -> str:
+def actual_text(ind: Indicator, ev: Evaluation, *, mark_estimate: bool = True) -> str:
     """ "10.872,5", "6,39%", "38/41 (92,7%)", "Đạt"; "(ước)" for an estimate."""
     if ev.actual is None:
         return "—"
@@ -46,7 +49,7 @@ def actual_text(ind: Indicator, ev: Evaluation) -> str:
         text = numfmt.number(numfmt.quantize(ev.actual, 2))
     else:
         text = value_text(ind, ev.actual)
-    return text + (" (ước)" if ev.estimate else "")
+    return text + (" (ước)" if ev.estimate and mark_estimate else "")
 
 
 def plan_text(ind: Indicator, ev: Evaluation) -> str:
@@ -89,8 +92,6 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
         if ind.parent is None:
             n += 1
         label = str(ev.label)
-        if ev.basis == "progress":
-            label += " (tiến độ năm)"
         rows.append(
             IndicatorRow(
                 stt="" if ind.parent else str(n),

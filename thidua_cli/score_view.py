@@ -13,6 +13,7 @@ from .catalogue_view import plain
 from .outcome import Outcome
 from .present import (
     EVENT_VI,
+    PROGRESS_NOTE,
     actual_text,
     indicator_rows,
     over_quota,
@@ -202,6 +203,7 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
                 r.source,
             )
         console.print(t)
+        console.print(f"[dim]{PROGRESS_NOTE}[/]")
     over = over_quota(o)
     for b in o.catalogue.blocs:
         if bloc is not None and b.id != bloc:

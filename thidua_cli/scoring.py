@@ -200,7 +200,7 @@ def _score_criteria(
                     None,
                     0,
                     ZERO,
-                    "Đơn vị không đăng ký chỉ tiêu của tiêu chí này: không tính.",
+                    "Không đăng ký chỉ tiêu nào của tiêu chí: không tính",
                 )
             )
             continue
@@ -212,24 +212,24 @@ def _score_criteria(
         if c.method == "proportional":
             points = ms * ratio
             rule = (
-                f"Tỷ lệ thực hiện {_pct(ratio)}"
-                + (f" (mỗi chỉ tiêu tính tối đa {_pct(cap)})" if capped else "")
-                + f" × {numfmt.number(ms)} điểm"
+                f"A/T = {_pct(ratio)}"
+                + (f" (tính tối đa {_pct(cap)})" if capped else "")
+                + f" × {numfmt.number(ms)}"
             )
         elif c.method == "pass-fail":
             points = ms if met == len(evs) else ZERO
-            rule = "Đạt → đủ điểm" if points else "Không đạt → 0 điểm"
+            rule = "Đạt → đủ điểm" if points else "Chưa đạt → 0"
         elif c.method == "count":
             points = ms * met / len(evs)
-            rule = f"Đạt {met}/{len(evs)} chỉ tiêu × {numfmt.number(ms)} điểm"
+            rule = f"Đạt {met}/{len(evs)} chỉ tiêu × {numfmt.number(ms)}"
         else:  # cluster: the formula of Vietnamese scoring tables
             top = best.get(c.id, ONE)
             if ratio < ONE:
                 points = HALF * ms * ratio
-                rule = f"A/T = {_pct(ratio)} < kế hoạch → ½ × {numfmt.number(ms)} × A/T"
+                rule = f"A/T = {_pct(ratio)} < 100% → ½ × {numfmt.number(ms)} × A/T"
             elif ratio == top and ratio > ONE:
                 points = ms
-                rule = f"A/T = {_pct(ratio)}, cao nhất khối → đủ {numfmt.number(ms)} điểm"
+                rule = f"A/T = {_pct(ratio)}, cao nhất khối → đủ điểm"
             elif ratio == ONE:
                 points = HALF * ms
                 rule = f"A/T = 100% (đúng kế hoạch) → ½ × {numfmt.number(ms)}"
@@ -238,7 +238,7 @@ def _score_criteria(
                 half = numfmt.number(HALF * ms)
                 rule = (
                     f"A/T = {_pct(ratio)}, cao nhất khối {_pct(top)} → {half} + {half} × "
-                    f"({_pct(ratio)} − 100%) / ({_pct(top)} − 100%)"
+                    f"({_pct(ratio)} − 100%)/({_pct(top)} − 100%)"
                 )
         points = _q(points, places)
         us.criteria.append(
