@@ -293,23 +293,28 @@ class ReportFormat(StrEnum):
     all = "all"
 
 
+# What a report's numbers depend on: the data (not the reports themselves), the templates, the
+# tool. A report names the last commit that changed any of them, so re-rendering at a later
+# commit that only added reports gives the same bytes.
+_SOURCES = ("data", ":(exclude)data/reports", "templates", "thidua_cli")
+
+
 def _revision(root: Path) -> str:
-    """The data revision a report is made from: the git commit, marked when the data differs."""
+    """The revision a report is made from, marked when the working tree differs from it."""
     import subprocess
 
     def git(*args: str) -> str:
         try:
-            done = subprocess.run(
-                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=False
-            )
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                                  timeout=10, check=False)
         except (OSError, subprocess.TimeoutExpired):
             return ""
         return done.stdout.strip() if done.returncode == 0 else ""
 
-    commit = git("rev-parse", "--short=12", "HEAD")
+    commit = git("log", "-1", "--format=%h", "--abbrev=12", "--", *_SOURCES)
     if not commit:
-        return "không rõ (thư mục không phải kho git)"
-    dirty = git("status", "--porcelain", "--", "data", ":(exclude)data/reports")
+        return "không rõ (chưa có commit git)"
+    dirty = git("status", "--porcelain", "--", *_SOURCES)
     return commit + (" (có thay đổi chưa commit)" if dirty else "")
 
 
