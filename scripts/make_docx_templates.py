@@ -339,7 +339,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
         indent=True,
     )
 
-    para(doc, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True)
+    para(doc, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True).paragraph_format.keep_with_next = True
     para(doc, "{{ indicator_summary }}", indent=True)
     t = doc.add_table(rows=6, cols=7)
     t.style = doc.styles["Table Grid"]
@@ -375,9 +375,11 @@ def report_template() -> Document:  # type: ignore[valid-type]
     widths(t, [12, 50, 17, 20, 23, 16, 27])
 
     para(doc, "{{ progress_note }}", italic=True, size=11)
-    para(doc, "II. KẾT QUẢ THI ĐUA CỦA CÁC KHỐI", bold=True)
+    para(doc, "II. KẾT QUẢ THI ĐUA CỦA CÁC KHỐI", bold=True).paragraph_format.keep_with_next = True
     tag(doc, "{%p for b in blocs %}")
-    para(doc, "{{ loop.index }}. {{ b.name }} ({{ b.size }} đơn vị)", bold=True, italic=True)
+    para(
+        doc, "{{ loop.index }}. {{ b.name }} ({{ b.size }} đơn vị)", bold=True, italic=True
+    ).paragraph_format.keep_with_next = True
     grid(
         doc,
         ["Hạng", "Đơn vị", "Điểm", "Tự chấm", "Xếp loại", "Ghi chú"],
@@ -402,7 +404,9 @@ def report_template() -> Document:  # type: ignore[valid-type]
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
 
-    para(doc, "III. XÂY DỰNG, NHÂN RỘNG ĐIỂN HÌNH TIÊN TIẾN", bold=True)
+    para(
+        doc, "III. XÂY DỰNG, NHÂN RỘNG ĐIỂN HÌNH TIÊN TIẾN", bold=True
+    ).paragraph_format.keep_with_next = True
     para(doc, "Số lĩnh vực có điển hình tiên tiến được công nhận: {{ fields_done }}.", indent=True)
     t = grid(
         doc,
@@ -429,10 +433,12 @@ def report_template() -> Document:  # type: ignore[valid-type]
         indent=True,
     )
 
-    para(doc, "IV. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", bold=True)
+    para(
+        doc, "IV. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", bold=True
+    ).paragraph_format.keep_with_next = True
     para(doc, "Số đơn vị đã báo cáo: {{ reported }}.", indent=True)
     tag(doc, "{%p if late %}")
-    para(doc, "Đơn vị báo cáo muộn:", indent=True)
+    para(doc, "Đơn vị báo cáo muộn:", indent=True).paragraph_format.keep_with_next = True
     grid(
         doc,
         ["Đơn vị", "Khối", "Hạn", "Ngày nộp", "Số ngày muộn"],
@@ -444,7 +450,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
     para(doc, "", after=0)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if missing %}")
-    para(doc, "Đơn vị chưa báo cáo:", indent=True)
+    para(doc, "Đơn vị chưa báo cáo:", indent=True).paragraph_format.keep_with_next = True
     grid(
         doc,
         ["Đơn vị", "Khối", "Hạn"],
@@ -457,7 +463,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
     tag(doc, "{%p endif %}")
 
     tag(doc, "{%p if final %}")
-    para(doc, "V. ĐỀ NGHỊ KHEN THƯỞNG", bold=True)
+    para(doc, "V. ĐỀ NGHỊ KHEN THƯỞNG", bold=True).paragraph_format.keep_with_next = True
     tag(doc, "{%p if awards %}")
     grid(
         doc,

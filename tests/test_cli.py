@@ -12,7 +12,7 @@ import pytest
 from .conftest import DATA, HOA_BINH, ROOT
 
 Run = Callable[..., tuple[int, str]]
-COMMANDS = ["validate", "indicators", "score", "status", "exemplars"]
+COMMANDS = ["validate", "indicators", "score", "status", "exemplars", "report"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -20,7 +20,7 @@ def test_help_is_vietnamese(cli: Run, command: str) -> None:
     code, out = cli(command, "--help")
     assert code == 0
     assert "--data" in out
-    assert any(word in out for word in ("Kiểm tra", "Tính", "Liệt kê", "Sổ", "Còn"))
+    assert any(word in out for word in ("Kiểm tra", "Tính", "Liệt kê", "Sổ", "Còn", "Lập"))
 
 
 def test_validate_shipped_data_is_clean(cli: Run) -> None:
@@ -155,3 +155,16 @@ def test_readme_documents_every_command() -> None:
     for command in COMMANDS:
         assert f"thidua {command}" in readme, command
     assert "make run" in readme and "make test" in readme
+
+
+def test_duplicate_unit_ids_and_missing_owner(
+    cli: Run, scratch: Callable[..., Path], tmp_path: Path
+) -> None:
+    data = scratch(units=True)
+    shutil.copy(data / "units" / "lang-kon-ktu.yaml", data / "units" / "ban-sao.yaml")
+    (data / "units" / "cong-an-xa.yaml").unlink()
+    code, out = cli("validate", "--format", "json", cwd=tmp_path)
+    found = {(p["path"], p["code"]) for p in json.loads(out)["problems"]}
+    assert code == 1
+    assert ("data/units/lang-kon-ktu.yaml", "duplicate-unit-id") in found
+    assert ("data/indicators.yaml", "owner-missing") in found

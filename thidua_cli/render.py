@@ -20,6 +20,7 @@ from typing import Any
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_NOT_A_DOCX = {"PackageNotFoundError", "BadZipFile", "KeyError", "XMLSyntaxError"}
 
 
 class TemplateProblem(Exception):
@@ -73,7 +74,9 @@ def render_docx(
         raise TemplateProblem(
             f"{path}: {exc.message} (kiểm tra các thẻ {{{{ }}}} và {{% %}} trong tệp Word)."
         ) from None
-    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except Exception as exc:  # python-docx raises its own types for a file that is not a .docx
+        if type(exc).__name__ not in _NOT_A_DOCX:
+            raise
         raise TemplateProblem(f"{path} không phải tệp Word hợp lệ ({exc}).") from None
     props = doc.docx.core_properties
     moment = datetime(stamp.year, stamp.month, stamp.day)
