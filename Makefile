@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PHASE ?= 1
 
-.PHONY: install install-dev run test lint fmt sample pages templates clean
+.PHONY: install install-dev run test lint fmt sample pages templates bench fuzz clean
 
 $(BIN)/thidua: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ pages: install
 	cd build/pages && for f in *.pdf; do pdftoppm -png -r 80 "$$f" "$${f%.pdf}"; done
 	@ls build/pages/*.png
 
+# Speed and memory against the floor (libyaml) and a peer (check-jsonschema); see benchmarks/.
+bench: install-dev
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/bench.py $(SIZES)
+
+# Many more fuzz cases than `make test` runs (FUZZ cases, default 100000).
+FUZZ ?= 100000
+fuzz: install-dev
+	$(BIN)/python -m tests.fuzzer $(FUZZ)
+
 templates: install-dev
 	$(BIN)/python scripts/make_docx_templates.py
 
@@ -39,13 +49,13 @@ test: install-dev
 	$(BIN)/python -m pytest -q
 
 lint: install-dev
-	$(BIN)/ruff check thidua_cli tests scripts
-	$(BIN)/ruff format --check thidua_cli tests scripts
+	$(BIN)/ruff check thidua_cli tests scripts benchmarks
+	$(BIN)/ruff format --check thidua_cli tests scripts benchmarks
 	$(BIN)/mypy
 
 fmt: install-dev
-	$(BIN)/ruff format thidua_cli tests scripts
-	$(BIN)/ruff check --fix thidua_cli tests scripts
+	$(BIN)/ruff format thidua_cli tests scripts benchmarks
+	$(BIN)/ruff check --fix thidua_cli tests scripts benchmarks
 
 sample:
 	$(PYTHON) scripts/make_sample_data.py

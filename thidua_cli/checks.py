@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,11 @@ from .types import number as _number
 from .yamlload import Loaded
 
 _HUNDRED = Decimal(100)
+
+
+@lru_cache(maxsize=4096)
+def _realpath(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,26 @@ class Context:
     @cached_property
     def phases(self) -> set[int]:
         return {p.number for p in self.catalogue.phases}
+
+    @cached_property
+    def real_root(self) -> str:
+        return os.path.realpath(self.root)
+
+    def evidence(self, file: str) -> str:
+        """Where an evidence path leads: "ok", "missing", or "outside" the repository (also
+        through a symlink). Directories are resolved once each: thousands of files share few."""
+        joined = os.path.normpath(os.path.join(self.real_root, file))
+        folder, name = os.path.split(joined)
+        real_folder = _realpath(folder)
+        inside = real_folder == self.real_root or real_folder.startswith(self.real_root + os.sep)
+        if not inside:
+            return "outside"
+        target = os.path.join(real_folder, name)
+        if os.path.islink(target):
+            real = os.path.realpath(target)
+            if not real.startswith(self.real_root + os.sep):
+                return "outside"
+        return "ok" if os.path.isfile(target) else "missing"
 
     def window(self, unit: Unit, phase: int) -> PhaseWindow | None:
         bloc = self.blocs.get(unit.bloc)
@@ -604,8 +630,8 @@ def _result(
         if ev.file is None:
             continue
         eat: YamlPath = (*at, "evidence", i)
-        target = (ctx.root / ev.file).resolve()
-        if not target.is_relative_to(ctx.root.resolve()):
+        place = ctx.evidence(ev.file)
+        if place == "outside":
             yield error(
                 f.path,
                 f.pos(eat),
@@ -614,7 +640,7 @@ def _result(
                 "Chép tệp vào data/evidence/ và ghi đường dẫn tương đối.",
                 eat,
             )
-        elif not target.is_file():
+        elif place == "missing":
             yield error(
                 f.path,
                 f.pos(eat),
@@ -673,40 +699,60 @@ def _exemplars(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
 # --- the roster -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RosterEntry:
+    """What the checks across files need to know of one unit file (small, so it travels
+    cheaply between worker processes)."""
+
+    path: str
+    id: str
+    id_pos: tuple[int, int]
+    exemplars: tuple[tuple[str, tuple[int, int]], ...]
+
+    @classmethod
+    def of(cls, unit: Unit, f: Loaded) -> RosterEntry:
+        return cls(
+            f.path,
+            unit.id,
+            f.pos(("id",)),
+            tuple((ex.id, f.pos(("exemplars", i, "id"))) for i, ex in enumerate(unit.exemplars)),
+        )
+
+
 def check_roster(
-    units: list[tuple[Unit, Loaded]], ctx: Context, catalogue_file: Loaded, whole: bool = True
+    entries: list[RosterEntry], ctx: Context, catalogue_file: Loaded, whole: bool = True
 ) -> list[Problem]:
     """Problems between files: duplicate ids; with the `whole` roster, owners that do not exist."""
     out: list[Problem] = []
     first: dict[str, str] = {}
     exemplar_first: dict[str, str] = {}
-    for unit, f in units:
-        if unit.id in first:
+    for e in entries:
+        if e.id in first:
             out.append(
                 error(
-                    f.path,
-                    f.pos(("id",)),
+                    e.path,
+                    e.id_pos,
                     "duplicate-unit-id",
-                    f"Mã đơn vị «{unit.id}» trùng với tệp {first[unit.id]}.",
+                    f"Mã đơn vị «{e.id}» trùng với tệp {first[e.id]}.",
                     "Mỗi đơn vị một mã riêng.",
                     ("id",),
                 )
             )
         else:
-            first[unit.id] = f.path
-        for i, ex in enumerate(unit.exemplars):
-            if ex.id in exemplar_first and exemplar_first[ex.id] != f.path:
+            first[e.id] = e.path
+        for i, (ex_id, pos) in enumerate(e.exemplars):
+            if ex_id in exemplar_first and exemplar_first[ex_id] != e.path:
                 out.append(
                     error(
-                        f.path,
-                        f.pos(("exemplars", i, "id")),
+                        e.path,
+                        pos,
                         "duplicate-id",
-                        f"Mã điển hình «{ex.id}» trùng với tệp {exemplar_first[ex.id]}.",
+                        f"Mã điển hình «{ex_id}» trùng với tệp {exemplar_first[ex_id]}.",
                         "",
                         ("exemplars", i, "id"),
                     )
                 )
-            exemplar_first.setdefault(ex.id, f.path)
+            exemplar_first.setdefault(ex_id, e.path)
     for i, ind in enumerate(ctx.catalogue.indicators):
         if whole and ind.owner is not None and ind.owner not in first:
             at: YamlPath = ("indicators", i, "owner")

@@ -66,8 +66,16 @@ def _print_problems(ws: Workspace, fmt: CheckFormat, *, only_errors: bool = Fals
         output.print_text(problems, ws.files, _console(stderr=only_errors))
 
 
-def _load(data: Path, paths: list[Path] | None = None) -> Workspace:
+def _load(
+    data: Path,
+    paths: list[Path] | None = None,
+    *,
+    jobs: int = 1,
+    keep_units: bool = True,
+    max_kb: int | None = None,
+) -> Workspace:
     from .workspace import load
+    from .yamlload import MAX_BYTES
 
     if not (data / "indicators.yaml").is_file():
         _console(stderr=True).print(
@@ -79,7 +87,8 @@ def _load(data: Path, paths: list[Path] | None = None) -> Workspace:
         if not p.exists():
             _console(stderr=True).print(f"[bold red]Không có tệp hoặc thư mục «{p}».[/]")
             raise typer.Exit(2)
-    return load(data, paths or [])
+    limit = max_kb * 1024 if max_kb else MAX_BYTES
+    return load(data, paths or [], jobs=jobs, keep_units=keep_units, max_bytes=limit)
 
 
 def _load_clean(data: Path) -> Workspace:
@@ -113,10 +122,22 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Coi cảnh báo như lỗi (mã thoát 1).")
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, help="Số tiến trình đọc tệp song song (0: theo số lõi CPU)."
+        ),
+    ] = 0,
+    max_kb: Annotated[
+        int | None,
+        typer.Option("--max-size", min=1, help="Giới hạn cỡ mỗi tệp, KB (mặc định 2048)."),
+    ] = None,
     data: DataOpt = Path("data"),
 ) -> None:
     """Kiểm tra danh mục chỉ tiêu và các tệp đơn vị; báo mọi lỗi kèm tệp, dòng, cột."""
-    ws = _load(data, paths)
+    ws = _load(
+        data, paths, jobs=jobs or min(os.cpu_count() or 1, 8), keep_units=False, max_kb=max_kb
+    )
     _print_problems(ws, fmt)
     if ws.has_errors or (strict and ws.problems):
         raise typer.Exit(1)
@@ -390,6 +411,28 @@ def report(
     console = _console()
     for path in written:
         console.print(f"Đã ghi {path}")
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Thư mục ghi các tệp JSON Schema.")
+    ] = Path("schemas"),
+) -> None:
+    """Ghi JSON Schema của danh mục và tệp đơn vị, để trình soạn thảo gợi ý và báo lỗi khi gõ."""
+    from . import render
+    from . import schema as sc
+
+    for name, body in (
+        (sc.CATALOGUE_SCHEMA, sc.catalogue_schema()),
+        (sc.UNIT_SCHEMA, sc.unit_schema()),
+    ):
+        try:
+            render.write_atomic(out / name, sc.dumps(body))
+        except OSError as exc:
+            _console(stderr=True).print(f"[bold red]Không ghi được {out / name}:[/] {exc.strerror}")
+            raise typer.Exit(1) from None
+        _console().print(f"Đã ghi {out / name}")
 
 
 def main() -> None:

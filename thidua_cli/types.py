@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -99,10 +99,39 @@ def _int(v: Any) -> Any:
     raise PydanticCustomError("expected-integer", "«{text}» không phải số nguyên", {"text": str(v)})
 
 
-Number = Annotated[Decimal, BeforeValidator(number)]
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-Day = Annotated[date, BeforeValidator(_date)]
-Bool = Annotated[bool, BeforeValidator(_boolean)]
-Int = Annotated[int, BeforeValidator(_int)]
-Slug = Annotated[str, BeforeValidator(_text), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-Code = Annotated[str, BeforeValidator(_text), Field(pattern=r"^[A-Z]{2,4}\d{2,3}(\.\d{1,2})?$")]
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+CODE = r"^[A-Z]{2,4}\d{2,3}(\.\d{1,2})?$"
+# The JSON Schema of each type says what a file may contain (for editors and other
+# validators); the validators above say how it is read.
+Number = Annotated[Decimal, BeforeValidator(number), WithJsonSchema({"type": "number"})]
+Text = Annotated[
+    str,
+    BeforeValidator(_text),
+    Field(min_length=1),
+    WithJsonSchema({"type": "string", "minLength": 1}),
+]
+Day = Annotated[
+    date,
+    BeforeValidator(_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$",
+            "description": "2026-06-30 hoặc 30/06/2026",
+        }
+    ),
+]
+Bool = Annotated[bool, BeforeValidator(_boolean), WithJsonSchema({"type": "boolean"})]
+Int = Annotated[int, BeforeValidator(_int), WithJsonSchema({"type": "integer"})]
+Slug = Annotated[
+    str,
+    BeforeValidator(_text),
+    Field(pattern=SLUG),
+    WithJsonSchema({"type": "string", "pattern": SLUG}),
+]
+Code = Annotated[
+    str,
+    BeforeValidator(_text),
+    Field(pattern=CODE),
+    WithJsonSchema({"type": "string", "pattern": CODE}),
+]

@@ -20,17 +20,50 @@ import yaml
 
 from .problems import Problem, YamlPath, error
 
-try:  # libyaml is bundled in PyYAML wheels; fall back to the pure-Python loader if absent.
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+try:  # libyaml is bundled in PyYAML wheels; fall back to the pure-Python parser if absent.
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+class _Loader(_Parser, yaml.resolver.BaseResolver):
+    """libyaml's parser and composer with no implicit typing: every plain scalar keeps the
+    tag "?" and its text, and `_Builder.scalar` decides what it is."""
+
+    yaml_implicit_resolvers: dict[str, Any] = {}  # noqa: RUF012 (PyYAML's class attribute)
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        yaml.resolver.BaseResolver.__init__(self)
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return "?"
+        return str(
+            self.DEFAULT_SCALAR_TAG
+            if kind is yaml.ScalarNode
+            else self.DEFAULT_SEQUENCE_TAG
+            if kind is yaml.SequenceNode
+            else self.DEFAULT_MAPPING_TAG
+        )
+
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+MAX_EXPONENT = 15  # numbers beyond 10^15 (or below 10^-15) are typing slips, not data
 
 Pos = tuple[int, int]
-_TAG = "tag:yaml.org,2002:"
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
 
@@ -121,9 +154,38 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> tuple[str | N
     return unicodedata.normalize("NFC", text), []
 
 
+# TCVN3 (ABC) text opened as Windows-1252 and saved as UTF-8 turns "Thôn" into "Th«n":
+# characters that such mojibake is made of, and that real Vietnamese text never uses.
+_TCVN3_MOJIBAKE = frozenset("¸¹µ¶·¨©ª«¬®ÌÍÎÏÐÑÒÓÔÕÖ×ØÜÝÞßãåæçèéêëìíîïóôõö÷øùúûüýþ")
+
+
+def _looks_like_tcvn3(text: str) -> tuple[int, int] | None:
+    """Position of the first mojibake character when the text reads as TCVN3 gone wrong."""
+    hits = [i for i, c in enumerate(text) if c in _TCVN3_MOJIBAKE]
+    if len(hits) < 3 or any("\u1ea0" <= c <= "\u1ef9" for c in text):
+        return None
+    first = hits[0]
+    line = text.count("\n", 0, first) + 1
+    return line, first - (text.rfind("\n", 0, first) + 1) + 1
+
+
 def _prescan(text: str, rel: str) -> list[Problem]:
     """Conflict markers and tab indentation: clearer told directly than through a parser error."""
     problems: list[Problem] = []
+    mojibake = _looks_like_tcvn3(text)
+    if mojibake is not None:
+        problems.append(
+            error(
+                rel,
+                mojibake,
+                "tcvn3-mojibake",
+                "Chữ tiếng Việt bị lỗi mã: có vẻ là văn bản TCVN3 (ABC) bị lưu sai thành Unicode "
+                "(ví dụ «Th«n» thay cho «Thôn»).",
+                "Chuyển mã từ TCVN3 sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi "
+                "lưu lại với bảng mã UTF-8.",
+            )
+        )
+        return problems
     for n, line in enumerate(text.splitlines(), 1):
         if _CONFLICT.match(line):
             problems.append(
@@ -178,8 +240,28 @@ def _syntax_problem(exc: yaml.YAMLError, rel: str) -> Problem:
     )
 
 
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = {
+    w: v
+    for v, words in (
+        (True, "true True TRUE yes Yes YES on On ON"),
+        (False, "false False FALSE no No NO off Off OFF"),
+    )
+    for w in words.split()
+}
+_NUMBER = re.compile(r"[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?")
+_SPECIAL = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_BASED = re.compile(r"[-+]?0(?:x[0-9a-fA-F_]+|o[0-7_]+|b[01_]+)")
+_DATE = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)")
+_DATETIME = re.compile(r"\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d")
+
+
 class _Builder:
-    """Turns a libyaml node tree into values, recording positions and suspicious scalars."""
+    """Turns a libyaml node tree into values, recording positions and suspicious scalars.
+
+    Plain scalars are resolved here (null, bool, number, date) rather than by PyYAML's Python
+    resolver: numbers become Decimals straight from their text, and it is several times faster.
+    """
 
     def __init__(self, out: Loaded) -> None:
         self.out = out
@@ -189,75 +271,99 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             raise _TooComplex(node)
-        self.out.values[ypath] = _mark(node.start_mark)
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node, (*ypath, "<key>"), depth + 1)
-                if isinstance(key, Decimal) and key == key.to_integral_value():
-                    key = int(key)
-                if not isinstance(key, str | int):
-                    self.out.problems.append(
-                        error(
-                            self.out.path,
-                            _mark(key_node.start_mark),
-                            "bad-key",
-                            "Tên trường phải là chữ hoặc số.",
-                        )
-                    )
-                    continue
-                if key in result:
-                    first = self.out.keys[(*ypath, key)]
-                    self.out.problems.append(
-                        error(
-                            self.out.path,
-                            _mark(key_node.start_mark),
-                            "duplicate-key",
-                            f"Trường «{key}» bị lặp lại (đã có ở dòng {first[0]}).",
-                            "Xóa một trong hai, hoặc gộp nội dung lại; YAML chỉ giữ một giá trị.",
-                            (*ypath, key),
-                        )
-                    )
-                    continue
-                self.out.keys[(*ypath, key)] = _mark(key_node.start_mark)
-                result[key] = self.build(value_node, (*ypath, key), depth + 1)
-            self.out.values.pop((*ypath, "<key>"), None)
-            return result
-        if isinstance(node, yaml.SequenceNode):
+        mark = node.start_mark
+        self.out.values[ypath] = (mark.line + 1, mark.column + 1)  # see _mark
+        if type(node) is yaml.ScalarNode:
+            return self.scalar(node, ypath)
+        if type(node) is yaml.SequenceNode:
             return [self.build(item, (*ypath, i), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return self.scalar(node, ypath)
+        result: dict[Any, Any] = {}
+        keys = self.out.keys
+        for key_node, value_node in node.value:
+            key_pos = _mark(key_node.start_mark)
+            key = self.scalar(key_node, ypath) if type(key_node) is yaml.ScalarNode else None
+            if isinstance(key, Decimal) and key.is_finite() and key == key.to_integral_value():
+                key = int(key)
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                self.out.problems.append(
+                    error(self.out.path, key_pos, "bad-key", "Tên trường phải là chữ hoặc số.")
+                )
+                continue
+            at = (*ypath, key)
+            if key in result:
+                self.out.problems.append(
+                    error(
+                        self.out.path,
+                        key_pos,
+                        "duplicate-key",
+                        f"Trường «{key}» bị lặp lại (đã có ở dòng {keys[at][0]}).",
+                        "Xóa một trong hai, hoặc gộp nội dung lại; YAML chỉ giữ một giá trị.",
+                        at,
+                    )
+                )
+                continue
+            keys[at] = key_pos
+            result[key] = self.build(value_node, at, depth + 1)
+        return result
 
     def scalar(self, node: yaml.ScalarNode, ypath: YamlPath) -> Any:
-        text, tag = node.value, node.tag
-        if not tag.startswith(_TAG):
+        text = node.value
+        if node.style or node.tag != "?":  # quoted, block, or explicitly tagged: text as is
             return text
-        kind = tag[len(_TAG) :]
-        if kind == "null":
+        if text in _NULLS:
             return None
-        if kind == "bool":
-            return text.lower() in ("true", "yes", "on", "y")
-        if kind in ("int", "float"):
-            return self.number(text, node.style, ypath)
-        if kind == "timestamp":
-            try:
-                return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-            except ValueError:
-                return text
+        flag = _BOOLS.get(text)
+        if flag is not None:
+            return flag
+        first = text[0]
+        if first.isdigit() or first in "+-.":
+            if _NUMBER.fullmatch(text):
+                return self.number(text, ypath)
+            if _DATE.fullmatch(text):
+                y, m, d = (int(g) for g in _DATE.fullmatch(text).groups())  # type: ignore[union-attr]
+                try:
+                    return date(y, m, d)
+                except ValueError:
+                    return text  # "2026-02-31": the model says it is not a date
+            if _DATETIME.match(text):
+                try:
+                    return datetime.fromisoformat(text)
+                except ValueError:
+                    return text
+            if _SPECIAL.fullmatch(text):
+                return self.not_a_number(text, ypath)
+            if _BASED.fullmatch(text):
+                return Decimal(int(text.replace("_", ""), 0))
         return text
 
-    def number(self, text: str, style: str | None, ypath: YamlPath) -> Any:
+    def number(self, text: str, ypath: YamlPath) -> Any:
         clean = text.replace("_", "")
-        if not style and _THOUSANDS.match(clean):  # plain style: "" in libyaml, None in pure Python
+        if _THOUSANDS.match(clean):
             self.out.thousands[ypath] = text
         try:
-            if clean.lower().lstrip("+-") in (".inf", ".nan"):
-                return Decimal("NaN")
-            if re.fullmatch(r"[+-]?0[xob][0-9a-fA-F]+", clean):
-                return Decimal(int(clean, 0))
-            return Decimal(clean)
-        except (InvalidOperation, ValueError):
-            return text  # e.g. YAML 1.1 sexagesimal "1:30"; the model will say it is not a number
+            value = Decimal(clean)
+        except InvalidOperation:
+            return text
+        # Every number the tool computes with is finite and of a sane size, so arithmetic and
+        # rounding downstream can never overflow the decimal context.
+        if value and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+            return self.not_a_number(text, ypath)
+        return value
+
+    def not_a_number(self, text: str, ypath: YamlPath) -> None:
+        shown = text if len(text) <= 24 else text[:20] + "…"
+        self.out.problems.append(
+            error(
+                self.out.path,
+                self.out.values[ypath],
+                "number-out-of-bounds",
+                f"Số «{shown}» không dùng được: quá lớn, quá nhỏ hoặc không phải số hữu hạn.",
+                f"Số hợp lệ có giá trị tuyệt đối từ 10^-{MAX_EXPONENT} đến dưới "
+                f"10^{MAX_EXPONENT + 1}.",
+                ypath,
+            )
+        )
+        return None
 
 
 class _TooComplex(Exception):
@@ -272,7 +378,7 @@ def parse(text: str, rel: str) -> Loaded:
     if out.problems:
         return out
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _Loader(text).get_single_node()
     except yaml.YAMLError as exc:
         out.problems.append(_syntax_problem(exc, rel))
         return out
