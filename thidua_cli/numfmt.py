@@ -6,9 +6,14 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 
+_STEPS = [Decimal(1).scaleb(-p) for p in range(12)]
+_SWAP = str.maketrans(",.", ".,")
+
+
 def quantize(value: Decimal, places: int) -> Decimal:
     """The one rounding rule of the tool: half away from zero (ROUND_HALF_UP), as taught in school."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    step = _STEPS[places] if 0 <= places < len(_STEPS) else Decimal(1).scaleb(-places)
+    return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
 def number(value: Decimal | int | None, places: int | None = None) -> str:
@@ -22,15 +27,7 @@ def number(value: Decimal | int | None, places: int | None = None) -> str:
         d = d.quantize(Decimal(1))
     else:
         d = d.normalize()
-    sign = "-" if d < 0 else ""
-    text = f"{abs(d):f}"
-    whole, _, frac = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + ".".join(groups) + ("," + frac if frac else "")
+    return f"{d:,f}".translate(_SWAP)  # 10,900.5 (Python) -> 10.900,5 (Vietnamese)
 
 
 def percent(value: Decimal | None, places: int = 2) -> str:

@@ -111,11 +111,15 @@ def _pct(r: Decimal) -> str:
 
 
 def unit_evaluations(
-    cat: Catalogue, unit: Unit, phase: int, report: PhaseReport | None
+    cat: Catalogue,
+    unit: Unit,
+    phase: int,
+    report: PhaseReport | None,
+    index: dict[str, Indicator] | None = None,
 ) -> dict[str, Evaluation]:
     """Every indicator the unit registered (or reported), evaluated against its own target."""
     last = phase == max(p.number for p in cat.phases)
-    index = {i.code: i for i in cat.indicators}
+    index = index or {i.code: i for i in cat.indicators}
     codes = set(unit.registration.targets) if unit.registration else set()
     if report is not None:
         codes |= set(report.values)
@@ -293,7 +297,7 @@ def score_units(
         report = unit.report(phase)
         if report is not None and report.submitted > as_of:
             report = None  # not yet submitted on the day we look from
-        evaluations = unit_evaluations(cat, unit, phase, report)
+        evaluations = unit_evaluations(cat, unit, phase, report, index)
         due = windows.get(unit.id)
         scores.append(
             UnitScore(

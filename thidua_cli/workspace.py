@@ -229,6 +229,9 @@ def load(
         else:
             checked = _check_files(unit_paths, root, ctx, keep_units, max_bytes)
     finally:
+        # What was read lives until the command ends: move it out of the collector's sight, so
+        # scoring and rendering do not pay for rescanning it either.
+        gc.freeze()
         if collecting:
             gc.enable()
     ws.problems.extend(checked.problems)
