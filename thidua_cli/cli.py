@@ -88,7 +88,57 @@ def _load(
             _console(stderr=True).print(f"[bold red]Không có tệp hoặc thư mục «{p}».[/]")
             raise typer.Exit(2)
     limit = max_kb * 1024 if max_kb else MAX_BYTES
-    return load(data, paths or [], jobs=jobs, keep_units=keep_units, max_bytes=limit)
+    ws = load(
+        data, paths or [], jobs=jobs, keep_units=True if not paths else keep_units, max_bytes=limit
+    )
+    if ws.approvals and ws.catalogue is not None:
+        _check_approvals(ws)
+    return ws
+
+
+def _check_approvals(ws: Workspace) -> None:
+    """Compare the approved phases with the data as it stood at each approved commit."""
+    import tempfile
+
+    from . import gitdata, locks
+    from .problems import warning
+    from .workspace import load
+
+    try:
+        root = gitdata.top(ws.data_dir)
+    except gitdata.GitProblem:
+        root = None
+    cat_rel = (ws.data_dir / "indicators.yaml").as_posix()
+    for approval in ws.approvals:
+        try:
+            if root is None:
+                raise gitdata.GitProblem("thư mục dữ liệu không nằm trong kho git.")
+            with tempfile.TemporaryDirectory(prefix="thidua-lock-") as tmp:
+                old = load(gitdata.export(root, approval.commit, "data", Path(tmp)), root=Path(tmp))
+            ws.problems.extend(
+                locks.check_locks(
+                    approval,
+                    old.units,
+                    old.catalogue,
+                    ws.units,
+                    ws.catalogue,
+                    ws.root,
+                    ws.paths,
+                    cat_rel,
+                )
+            )
+        except gitdata.GitProblem as exc:
+            ws.problems.append(
+                warning(
+                    (ws.data_dir / "approvals.yaml").as_posix(),
+                    (1, 1),
+                    "approval-unverifiable",
+                    f"Không kiểm tra được phê duyệt đợt {approval.phase} (commit "
+                    f"{approval.commit[:12]}): {exc}",
+                    "Cần toàn bộ lịch sử git (trong CI: actions/checkout với fetch-depth: 0).",
+                )
+            )
+    ws.problems.sort()
 
 
 def _load_clean(data: Path) -> Workspace:
@@ -435,8 +485,197 @@ def schema(
         _console().print(f"Đã ghi {out / name}")
 
 
+class DiffFormat(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+def _load_at(root: Path, rev: str, tmp: Path) -> Workspace:
+    """The data at a git revision, read and checked like the working tree."""
+    from . import gitdata
+    from .workspace import load
+
+    data = gitdata.export(root, rev, "data", tmp)
+    if not (data / "indicators.yaml").is_file():
+        raise gitdata.GitProblem(f"phiên bản {rev[:12]} không có data/indicators.yaml.")
+    return load(data, root=tmp)
+
+
+@app.command()
+def diff(
+    base: Annotated[
+        str | None, typer.Argument(help="Phiên bản gốc (mặc định: điểm rẽ nhánh với main).")
+    ] = None,
+    head: Annotated[
+        str | None, typer.Argument(help="Phiên bản mới (mặc định: thư mục làm việc hiện tại).")
+    ] = None,
+    fmt: Annotated[
+        DiffFormat,
+        typer.Option("--format", "-f", help="text, md (bình luận pull request) hoặc json."),
+    ] = DiffFormat.text,
+    data: DataOpt = Path("data"),
+) -> None:
+    """So sánh số liệu giữa hai phiên bản: giá trị, đánh giá, minh chứng, kế hoạch, điểm và hạng."""
+    import tempfile
+
+    from . import diff as df
+    from . import diff_view, gitdata
+
+    try:
+        root = gitdata.top(data if data.exists() else Path.cwd())
+        base_rev = gitdata.resolve(root, base) if base else gitdata.default_base(root)
+        with tempfile.TemporaryDirectory(prefix="thidua-diff-") as tmp:
+            old = _load_at(root, base_rev, Path(tmp) / "base")
+            if head is None:
+                new, head_label = _load(data), "thư mục làm việc"
+            else:
+                head_rev = gitdata.resolve(root, head)
+                new, head_label = _load_at(root, head_rev, Path(tmp) / "head"), head_rev[:12]
+    except gitdata.GitProblem as exc:
+        _console(stderr=True).print(f"[bold red]Không so sánh được:[/] {exc}")
+        raise typer.Exit(2) from None
+    result = df.diff(old, new, base_rev[:12], head_label)
+    if fmt is DiffFormat.json:
+        sys.stdout.write(diff_view.as_json(result))
+    elif fmt is DiffFormat.md:
+        sys.stdout.write(diff_view.as_markdown(result))
+    else:
+        diff_view.print_text(result, _console())
+
+
+@app.command()
+def history(
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ lang-kon-ktu.")],
+    indicator: Annotated[str | None, typer.Argument(help="Chỉ một chỉ tiêu, ví dụ CT03.")] = None,
+    phase: Annotated[int | None, typer.Option("--phase", "-p", help="Chỉ một đợt.")] = None,
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table hoặc json.")
+    ] = TableFormat.table,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Lịch sử số liệu của một đơn vị từ git: ai sửa số nào, khi nào, lời nhắn commit."""
+    from . import gitdata
+    from . import history as hi
+
+    path = data / "units" / f"{unit}.yaml"
+    if not path.is_file():
+        _console(stderr=True).print(
+            f"[bold red]Không có tệp {path}.[/] Tên tệp đơn vị là <mã đơn vị>.yaml."
+        )
+        raise typer.Exit(2)
+    try:
+        root = gitdata.top(data)
+        rel = Path(os.path.relpath(path.resolve(), root)).as_posix()
+        changes = hi.history(root, rel, indicator.upper() if indicator else None, phase)
+    except gitdata.GitProblem as exc:
+        _console(stderr=True).print(f"[bold red]Không đọc được lịch sử:[/] {exc}")
+        raise typer.Exit(2) from None
+    if fmt is TableFormat.json:
+        sys.stdout.write(hi.as_json(unit, changes))
+    else:
+        hi.print_history(unit, changes, _console())
+
+
+def _vietnamese_help() -> None:
+    """Help headings in Vietnamese (typer's texts are English); only when help is shown."""
+    from typer import rich_utils
+
+    rich_utils.OPTIONS_PANEL_TITLE = "Tùy chọn"
+    rich_utils.COMMANDS_PANEL_TITLE = "Lệnh"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "Tham số"
+    rich_utils.ERRORS_PANEL_TITLE = "Lỗi"
+    rich_utils.DEFAULT_STRING = "[mặc định: {}]"
+    rich_utils.REQUIRED_LONG_STRING = "[bắt buộc]"
+    try:  # the --help line itself comes from typer's bundled click; best effort
+        from typer._click import decorators
+
+        original = decorators.help_option
+
+        def help_option(names: list[str]) -> Any:
+            add = original(names)
+
+            def apply(command: Any) -> Any:
+                command = add(command)
+                command.params[-1].help = "Hiện hướng dẫn này rồi thoát."
+                return command
+
+            return apply
+
+        decorators.help_option = help_option  # type: ignore[assignment]
+    except (ImportError, AttributeError):  # pragma: no cover
+        pass
+
+
+def _usage_message(exc: Exception) -> str:
+    """Typer's usage errors, said in Vietnamese."""
+    import difflib
+
+    from typer._click import exceptions as ce
+
+    if isinstance(exc, ce.NoSuchOption):
+        close = [p for p in (exc.possibilities or []) if p != "--help"]
+        return f"Không có tùy chọn «{exc.option_name}»." + (
+            f" Có phải ý bạn là «{close[0]}»?" if close else ""
+        )
+    if isinstance(exc, ce.MissingParameter):
+        name = exc.param.name if exc.param is not None else ""
+        return f"Thiếu tham số bắt buộc «{name}»."
+    if isinstance(exc, ce.BadParameter):
+        param = exc.param
+        name = (
+            param.opts[0]
+            if param is not None and param.opts
+            else param.name
+            if param is not None
+            else ""
+        )
+        text = exc.message
+        if " is not one of " in text:
+            wrong, _, choices = text.partition(" is not one of ")
+            wrong = wrong.replace("Value error, ", "")
+            return (
+                f"Giá trị {wrong} của {name} không hợp lệ; chọn một trong: {choices.rstrip('.')}."
+            )
+        if "integer" in text:
+            return f"Giá trị của {name} phải là một số nguyên."
+        if "range" in text or ">=" in text:
+            return f"Giá trị của {name} nằm ngoài khoảng cho phép."
+        return f"Giá trị của {name} không hợp lệ."
+    text = getattr(exc, "message", str(exc))
+    if text.startswith("No such command"):
+        wrong = text.split("'")[1] if "'" in text else text
+        close = difflib.get_close_matches(wrong, list(_command_names()), n=1)
+        return (
+            f"Không có lệnh «{wrong}»."
+            + (f" Có phải ý bạn là «{close[0]}»?" if close else "")
+            + " Xem: thidua --help."
+        )
+    return f"Cách gọi lệnh chưa đúng: {text}"
+
+
+def _command_names() -> list[str]:
+    return [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+
+
 def main() -> None:
-    app()
+    """Run the app; usage errors get a Vietnamese message and exit code 2, never a traceback."""
+    from typer._click import exceptions as ce
+
+    args = sys.argv[1:]
+    if not args or "-h" in args or "--help" in args:
+        _vietnamese_help()
+    try:
+        code = app(args=args, prog_name="thidua", standalone_mode=False)
+    except ce.NoArgsIsHelpError:
+        code = 0
+    except ce.UsageError as exc:
+        _console(stderr=True).print(f"[bold red]{_usage_message(exc)}[/]", highlight=False)
+        code = 2
+    except KeyboardInterrupt:
+        _console(stderr=True).print("Đã dừng.")
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

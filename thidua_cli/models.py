@@ -105,6 +105,14 @@ class Computation(Strict):
     status: Literal["recognised", "commended"] = "recognised"
 
 
+class Amendment(Strict):
+    """The decision that allowed a target to change after the Council approved a phase."""
+
+    decision: Text  # "Quyết định số 120/QĐ-UBND ngày 20/7/2026"
+    date: Day
+    note: Text | None = None
+
+
 class Indicator(Strict):
     code: Code
     name: Text
@@ -131,6 +139,7 @@ class Indicator(Strict):
     aggregate_over: list[Slug] = []  # kinds whose values make the commune value; empty: applies_to
     compute: Computation | None = None
     note: Text | None = None
+    amended: Amendment | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
@@ -282,6 +291,7 @@ class Registration(Strict):
     targets: dict[str, Any] = Field(min_length=1)
     # optional checkpoint targets for cumulative quantities: {1: {CT03: 150}}
     phase_targets: dict[Int, dict[str, Any]] = {}
+    amended: Amendment | None = None
 
 
 class Pact(Strict):
@@ -310,6 +320,14 @@ def _as_list(v: Any) -> Any:
     return [v] if isinstance(v, str | dict) else v
 
 
+class Correction(Strict):
+    """Why a figure changed after the Council approved the phase (đính chính)."""
+
+    reason: Text
+    reference: Text  # the document that allows it: "Công văn số 45/UBND ngày 15/8/2026"
+    date: Day | None = None
+
+
 class Result(Strict):
     # value is a number or true/false depending on the indicator; typed in checks
     value: Any = None
@@ -318,6 +336,7 @@ class Result(Strict):
     estimate: Bool | None = None  # ước thực hiện; defaults to the phase report's flag
     evidence: Annotated[list[Evidence], BeforeValidator(_as_list)] = []
     note: Text | None = None
+    correction: Correction | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -375,3 +394,17 @@ class Unit(Strict):
 
     def report(self, phase: int) -> PhaseReport | None:
         return next((r for r in self.results if r.phase == phase), None)
+
+
+class Approval(Strict):
+    """The Council approved a phase's data as it stood at `commit`."""
+
+    phase: Int
+    commit: Annotated[str, Field(pattern=r"^[0-9a-f]{7,40}$")]
+    by: Text
+    decision: Text
+    date: Day
+
+
+class Approvals(Strict):
+    approvals: list[Approval] = []

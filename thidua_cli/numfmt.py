@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-
 _STEPS = [Decimal(1).scaleb(-p) for p in range(12)]
 _SWAP = str.maketrans(",.", ".,")
 

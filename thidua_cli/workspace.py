@@ -12,11 +12,12 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from . import checks, schema_errors, yamlload
-from .models import Catalogue, Unit
+from .models import Approval, Approvals, Catalogue, Unit
 from .problems import Problem, error
 
 CATALOGUE = "indicators.yaml"
 UNITS = "units"
+APPROVALS = "approvals.yaml"
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Workspace:
     data_dir: Path
     catalogue: Catalogue | None = None
     units: list[Unit] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)
+    paths: dict[str, str] = field(default_factory=dict)  # unit id -> repository-relative file
     files: int = 0
     problems: list[Problem] = field(default_factory=list)
 
@@ -51,12 +54,15 @@ def discover(data_dir: Path, paths: Iterable[Path] = ()) -> list[Path]:
     for p in chosen:
         if p.is_dir():
             found.update(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml"))
-        elif p.resolve() != (data_dir / CATALOGUE).resolve():
+        elif p.resolve() not in (
+            (data_dir / CATALOGUE).resolve(),
+            (data_dir / APPROVALS).resolve(),
+        ):
             found.add(p)
     return sorted(found, key=lambda q: q.as_posix())
 
 
-M = TypeVar("M", Catalogue, Unit)
+M = TypeVar("M", Catalogue, Unit, Approvals)
 
 
 def _without(data: Any, point: tuple[str | int, ...]) -> Any:
@@ -216,6 +222,13 @@ def load(
     ws.catalogue = _model(Catalogue, cat_file, ws.problems)
     if ws.catalogue is not None:
         ws.problems.extend(checks.check_catalogue(ws.catalogue, cat_file))
+    approvals_path = data_dir / APPROVALS
+    if approvals_path.exists():
+        approvals_file = yamlload.load(approvals_path, _rel(approvals_path, root))
+        ws.files += 1
+        ws.problems.extend(approvals_file.problems)
+        approved = _model(Approvals, approvals_file, ws.problems)
+        ws.approvals = approved.approvals if approved else []
     ctx = checks.Context(ws.catalogue, root) if ws.catalogue is not None else None
     unit_paths = discover(data_dir, paths)
     ws.files += len(unit_paths)
@@ -238,5 +251,6 @@ def load(
     if ctx is not None:
         ws.problems.extend(checks.check_roster(checked.roster, ctx, cat_file, whole=not paths))
     ws.units = sorted(checked.units, key=lambda u: u.id)
+    ws.paths = {e.id: e.path for e in reversed(checked.roster)}
     ws.problems.sort()
     return ws

@@ -113,6 +113,28 @@ def _guess_encoding(raw: bytes) -> str:
     return "Windows-1258"
 
 
+def read_text_bytes(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
+    """Bytes to NFC text (a UTF-8 BOM is accepted), or the reason why not."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        enc = _guess_encoding(raw)
+        return None, [
+            error(
+                rel,
+                (line, col),
+                "not-utf8",
+                f"Tệp không phải UTF-8; có vẻ là mã {enc}.",
+                "Mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 (Unicode).",
+            )
+        ]
+    return unicodedata.normalize("NFC", text), []
+
+
 def read_text(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[Problem]]:
     """Bytes to NFC text, or the reason why not."""
     try:
@@ -134,24 +156,7 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> tuple[str | N
         raw = path.read_bytes()
     except OSError as exc:
         return None, [error(rel, (0, 0), "file-unreadable", f"Không đọc được tệp: {exc.strerror}.")]
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]  # a UTF-8 BOM is harmless: accept it
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        enc = _guess_encoding(raw)
-        return None, [
-            error(
-                rel,
-                (line, col),
-                "not-utf8",
-                f"Tệp không phải UTF-8; có vẻ là mã {enc}.",
-                "Mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 (Unicode).",
-            )
-        ]
-    return unicodedata.normalize("NFC", text), []
+    return read_text_bytes(raw, rel)
 
 
 # TCVN3 (ABC) text opened as Windows-1252 and saved as UTF-8 turns "Thôn" into "Th«n":

@@ -1,0 +1,256 @@
+"""What changed in the numbers between two versions of the data: values and their evaluation,
+evidence, targets, the plan itself, and the effect on scores and ranks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .catalogue_view import target_text
+from .evaluate import Evaluation
+from .models import Catalogue, Indicator, Result, Unit
+from .outcome import compute
+from .present import actual_text
+from .scoring import unit_evaluations
+from .workspace import Workspace
+
+PLAN_FIELDS = (
+    "name",
+    "unit",
+    "kind",
+    "comparator",
+    "target",
+    "target_bool",
+    "target_min",
+    "target_max",
+    "tolerance",
+    "target_numerator",
+    "target_denominator",
+    "phase_targets",
+    "aggregation",
+    "owner",
+    "applies_to",
+    "cumulative",
+)
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    unit: str
+    unit_name: str
+    phase: int
+    code: str
+    old: str
+    new: str
+    old_label: str
+    new_label: str
+    evidence_added: tuple[str, ...] = ()
+    evidence_removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    unit: str
+    code: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    what: str  # "CT03", "scoring", "campaign", …
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RankChange:
+    phase: int
+    bloc: str
+    unit: str
+    unit_name: str
+    old_score: Decimal | None
+    new_score: Decimal | None
+    old_rank: int | None
+    new_rank: int | None
+    old_level: str | None
+    new_level: str | None
+
+
+@dataclass
+class Diff:
+    base: str
+    head: str
+    units_added: list[str] = field(default_factory=list)
+    units_removed: list[str] = field(default_factory=list)
+    values: list[ValueChange] = field(default_factory=list)
+    targets: list[TargetChange] = field(default_factory=list)
+    plan: list[PlanChange] = field(default_factory=list)
+    ranks: list[RankChange] = field(default_factory=list)
+    base_errors: int = 0
+    head_errors: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.units_added
+            or self.units_removed
+            or self.values
+            or self.targets
+            or self.plan
+            or self.ranks
+        )
+
+
+def _evidence(r: Result | None) -> set[str]:
+    if r is None:
+        return set()
+    return {e.doc or e.file or e.url or "" for e in r.evidence}
+
+
+def _shown(ind: Indicator, ev: Evaluation | None) -> tuple[str, str]:
+    if ev is None or ev.actual is None:
+        return "—", "—"
+    return actual_text(ind, ev), str(ev.label)
+
+
+def _unit_values(
+    cat: Catalogue, old: Unit | None, new: Unit | None, index: dict[str, Indicator]
+) -> Iterator[ValueChange]:
+    unit = new or old
+    assert unit is not None
+    phases = sorted({r.phase for u in (old, new) if u for r in u.results})
+    for phase in phases:
+        old_r = old.report(phase) if old else None
+        new_r = new.report(phase) if new else None
+        old_ev = unit_evaluations(cat, old, phase, old_r, index) if old else {}
+        new_ev = unit_evaluations(cat, new, phase, new_r, index) if new else {}
+        codes = sorted(set(old_r.values if old_r else {}) | set(new_r.values if new_r else {}))
+        for code in codes:
+            ind = index.get(code)
+            if ind is None:
+                continue
+            a = old_r.values.get(code) if old_r else None
+            b = new_r.values.get(code) if new_r else None
+            if a == b:
+                continue
+            old_text, old_label = _shown(ind, old_ev.get(code))
+            new_text, new_label = _shown(ind, new_ev.get(code))
+            added = tuple(sorted(_evidence(b) - _evidence(a)))
+            removed = tuple(sorted(_evidence(a) - _evidence(b)))
+            if (old_text, new_text) == ("—", "—") and not added and not removed:
+                continue
+            yield ValueChange(
+                unit.id,
+                unit.name,
+                phase,
+                code,
+                old_text,
+                new_text,
+                old_label,
+                new_label,
+                added,
+                removed,
+            )
+
+
+def _plain(v: Any) -> str:
+    if isinstance(v, Decimal):
+        return f"{v.normalize():f}"
+    return str(v)
+
+
+def _plan(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
+    before = {i.code: i for i in old.indicators}
+    after = {i.code: i for i in new.indicators}
+    for code in sorted(set(before) | set(after)):
+        a, b = before.get(code), after.get(code)
+        if a is None or b is None:
+            yield PlanChange(
+                code, "chỉ tiêu", "—" if a is None else a.name, "—" if b is None else b.name
+            )
+            continue
+        for name in PLAN_FIELDS:
+            if getattr(a, name) != getattr(b, name):
+                shown = (
+                    (target_text(a), target_text(b))
+                    if name.startswith("target")
+                    else (_plain(getattr(a, name)), _plain(getattr(b, name)))
+                )
+                yield PlanChange(code, name, *shown)
+    if old.scoring != new.scoring:
+        for name in ("decimals", "levels", "disqualifiers", "quotas", "tables"):
+            if getattr(old.scoring, name) != getattr(new.scoring, name):
+                yield PlanChange("scoring", name, "(cũ)", "(mới)")
+    for name in ("phases", "calendars", "blocs", "awards"):
+        if getattr(old, name) != getattr(new, name):
+            yield PlanChange(name, name, "(cũ)", "(mới)")
+
+
+def _targets(old: Unit, new: Unit) -> Iterator[TargetChange]:
+    a = old.registration.targets if old.registration else {}
+    b = new.registration.targets if new.registration else {}
+    for code in sorted(set(a) | set(b)):
+        if a.get(code) != b.get(code):
+            yield TargetChange(new.id, code, _plain(a.get(code, "—")), _plain(b.get(code, "—")))
+
+
+def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> Diff:
+    """Compare two loaded versions. Scores are compared only when both versions are valid."""
+    out = Diff(
+        base_label,
+        head_label,
+        base_errors=sum(p.is_error for p in base.problems),
+        head_errors=sum(p.is_error for p in head.problems),
+    )
+    old_units = {u.id: u for u in base.units}
+    new_units = {u.id: u for u in head.units}
+    out.units_added = sorted(set(new_units) - set(old_units))
+    out.units_removed = sorted(set(old_units) - set(new_units))
+    if head.catalogue is None:
+        return out
+    index = {i.code: i for i in head.catalogue.indicators}
+    for uid in sorted(set(old_units) | set(new_units)):
+        old, new = old_units.get(uid), new_units.get(uid)
+        if old == new:
+            continue
+        out.values.extend(_unit_values(head.catalogue, old, new, index))
+        if old is not None and new is not None:
+            out.targets.extend(_targets(old, new))
+    if base.catalogue is not None:
+        out.plan = list(_plan(base.catalogue, head.catalogue))
+    if base.catalogue is None or out.base_errors or out.head_errors:
+        return out
+    phases = sorted(
+        {r.phase for u in head.units for r in u.results}
+        | {r.phase for u in base.units for r in u.results}
+    )
+    for phase in phases:
+        before = {s.unit.id: s for s in compute(base.catalogue, base.units, phase).units}
+        after = {s.unit.id: s for s in compute(head.catalogue, head.units, phase).units}
+        for uid in sorted(set(before) | set(after)):
+            a, b = before.get(uid), after.get(uid)
+            key_a = (a.score, a.rank, a.level.id if a and a.level else None) if a else None
+            key_b = (b.score, b.rank, b.level.id if b and b.level else None) if b else None
+            if key_a == key_b:
+                continue
+            s = b or a
+            assert s is not None
+            out.ranks.append(
+                RankChange(
+                    phase,
+                    s.bloc.name,
+                    uid,
+                    s.unit.name,
+                    a.score if a else None,
+                    b.score if b else None,
+                    a.rank if a else None,
+                    b.rank if b else None,
+                    a.level.name if a and a.level else None,
+                    b.level.name if b and b.level else None,
+                )
+            )
+    return out

@@ -1,0 +1,101 @@
+"""Read the data as it stood at a git revision, and the history of a file.
+
+Everything goes through the `git` command; a missing git or repository becomes a GitProblem with
+a Vietnamese message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class GitProblem(Exception):
+    """git is missing, the folder is not a repository, or a revision does not exist."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: str
+    date: str  # ISO 8601, as git prints it
+    message: str
+
+
+def git(root: Path, *args: str, binary: bool = False) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, timeout=60, check=False
+        )
+    except FileNotFoundError:
+        raise GitProblem("không tìm thấy lệnh git trên máy.") from None
+    except subprocess.TimeoutExpired:
+        raise GitProblem(f"git {' '.join(args[:2])} chạy quá lâu.") from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitProblem(f"git {' '.join(args[:3])}: {reason[-1] if reason else 'lỗi'}")
+    return done.stdout
+
+
+def top(path: Path) -> Path:
+    """The root of the repository that holds `path`."""
+    return Path(git(path, "rev-parse", "--show-toplevel").decode().strip())
+
+
+def resolve(root: Path, rev: str) -> str:
+    return git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+
+
+def default_base(root: Path) -> str:
+    """Where a pull request starts: the merge base with the main branch, else HEAD."""
+    for branch in ("origin/main", "main", "origin/master", "master"):
+        try:
+            resolve(root, branch)
+            return git(root, "merge-base", "HEAD", branch).decode().strip()
+        except GitProblem:
+            continue
+    return resolve(root, "HEAD")
+
+
+def export(root: Path, rev: str, folder: str, dest: Path) -> Path:
+    """Write `folder` (e.g. "data") as it is at `rev` under `dest`; return dest/folder."""
+    raw = git(root, "archive", "--format=tar", rev, "--", folder)
+    with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
+        for member in tar.getmembers():
+            if member.issym() or member.islnk() or member.name.startswith(("/", "..")):
+                continue  # never follow a link out of the export
+            if hasattr(tarfile, "data_filter"):  # Python ≥ 3.11.4
+                tar.extract(member, dest, filter="data")
+            else:  # pragma: no cover
+                tar.extract(member, dest)
+    return dest / folder
+
+
+def show(root: Path, rev: str, path: str) -> bytes | None:
+    """The content of `path` at `rev`, or None when it did not exist there."""
+    try:
+        return git(root, "show", f"{rev}:{path}")
+    except GitProblem:
+        return None
+
+
+def log(root: Path, path: str) -> list[Commit]:
+    """Commits that touched `path`, oldest first, following renames."""
+    raw = git(root, "log", "--follow", "--format=%H%x1f%an%x1f%aI%x1f%s%x1e", "--", path)
+    commits = []
+    for record in raw.decode("utf-8", "replace").split("\x1e"):
+        parts = record.strip().split("\x1f")
+        if len(parts) == 4:
+            commits.append(Commit(*parts))
+    return commits[::-1]
+
+
+def head(root: Path) -> str:
+    return resolve(root, "HEAD")
+
+
+def dirty(root: Path, *paths: str) -> bool:
+    return bool(git(root, "status", "--porcelain", "--", *paths).strip())

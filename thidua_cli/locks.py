@@ -1,0 +1,175 @@
+"""Approval locks: once the Council approves a phase at a commit, its figures may change only
+with a correction record, and plan targets only with an amendment decision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from .models import Approval, Catalogue, Indicator, Result, Unit
+from .problems import Problem, error
+from .yamlload import Loaded, load
+
+TARGET_FIELDS = (
+    "comparator",
+    "target",
+    "target_bool",
+    "target_min",
+    "target_max",
+    "tolerance",
+    "target_numerator",
+    "target_denominator",
+    "phase_targets",
+)
+
+
+def _plain(r: Result | None) -> Result | None:
+    return None if r is None else r.model_copy(update={"correction": None, "note": None})
+
+
+class _Positions:
+    """Line and column in the current files, read only for the files that need them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[str, Loaded] = {}
+
+    def file(self, rel: str) -> Loaded:
+        if rel not in self.cache:
+            self.cache[rel] = load(self.root / rel, rel)
+        return self.cache[rel]
+
+
+def check_locks(
+    approval: Approval,
+    approved_units: list[Unit],
+    approved_catalogue: Catalogue | None,
+    units: list[Unit],
+    catalogue: Catalogue | None,
+    root: Path,
+    paths: dict[str, str],
+    catalogue_path: str,
+) -> list[Problem]:
+    """Every figure of the approved phase that changed without a correction record, and every
+    target that changed without an amendment. `paths` maps unit ids to their files."""
+    where = _Positions(root)
+    return [
+        *_results(approval, approved_units, units, where, paths),
+        *_targets(approval, approved_catalogue, catalogue, where, catalogue_path),
+        *_registrations(approval, approved_units, units, where, paths),
+    ]
+
+
+def _locked(approval: Approval) -> str:
+    return (
+        f"Số liệu đợt {approval.phase} đã được {approval.by} phê duyệt "
+        f"({approval.decision}, commit {approval.commit[:12]})"
+    )
+
+
+def _results(
+    approval: Approval,
+    before: list[Unit],
+    after: list[Unit],
+    where: _Positions,
+    paths: dict[str, str],
+) -> Iterator[Problem]:
+    old = {u.id: u for u in before}
+    new = {u.id: u for u in after}
+    for uid in sorted(set(old) | set(new)):
+        a = old[uid].report(approval.phase) if uid in old else None
+        b = new[uid].report(approval.phase) if uid in new else None
+        rel = paths.get(uid, f"data/units/{uid}.yaml")
+        if a is None and b is None:
+            continue
+        if a is not None and b is None:
+            yield error(
+                rel,
+                (1, 1),
+                "locked-phase-changed",
+                f"{_locked(approval)}, nhưng báo cáo đợt này của {uid} đã bị xóa.",
+                "Khôi phục báo cáo; mọi thay đổi sau phê duyệt cần đính chính.",
+            )
+            continue
+        assert b is not None
+        index = next(i for i, r in enumerate(new[uid].results) if r.phase == approval.phase)
+        old_values = a.values if a is not None else {}
+        for code in sorted(set(old_values) | set(b.values)):
+            before_r, after_r = old_values.get(code), b.values.get(code)
+            if _plain(before_r) == _plain(after_r):
+                continue
+            if after_r is not None and after_r.correction is not None:
+                continue
+            at = ("results", index, "values", code)
+            f = where.file(rel)
+            yield error(
+                rel,
+                f.pos(at, key=True),
+                "locked-phase-changed",
+                f"{_locked(approval)}; số liệu {code} đã thay đổi mà không có đính chính.",
+                "Thêm «correction: {reason: …, reference: …}» vào kết quả này (lý do và "
+                "văn bản cho phép), hoặc trả lại số đã duyệt.",
+                at,
+            )
+
+
+def _target_of(ind: Indicator) -> tuple[object, ...]:
+    return tuple(getattr(ind, name) for name in TARGET_FIELDS)
+
+
+def _targets(
+    approval: Approval,
+    before: Catalogue | None,
+    after: Catalogue | None,
+    where: _Positions,
+    rel: str,
+) -> Iterator[Problem]:
+    if before is None or after is None:
+        return
+    old = {i.code: i for i in before.indicators}
+    for i, ind in enumerate(after.indicators):
+        previous = old.get(ind.code)
+        if previous is None or _target_of(previous) == _target_of(ind):
+            continue
+        if ind.amended is not None and ind.amended.date >= approval.date:
+            continue
+        at = ("indicators", i)
+        yield error(
+            rel,
+            where.file(rel).pos(at),
+            "target-changed-without-decision",
+            f"Kế hoạch của {ind.code} đã thay đổi sau khi Hội đồng phê duyệt đợt "
+            f"{approval.phase} ({approval.date:%d/%m/%Y}) mà không ghi quyết định.",
+            "Thêm «amended: {decision: …, date: …}» cho chỉ tiêu này.",
+            at,
+        )
+
+
+def _registrations(
+    approval: Approval,
+    before: list[Unit],
+    after: list[Unit],
+    where: _Positions,
+    paths: dict[str, str],
+) -> Iterator[Problem]:
+    old = {u.id: u for u in before}
+    for unit in after:
+        previous = old.get(unit.id)
+        if previous is None or previous.registration is None or unit.registration is None:
+            continue
+        a, b = previous.registration, unit.registration
+        if (a.targets, a.phase_targets) == (b.targets, b.phase_targets):
+            continue
+        if b.amended is not None and b.amended.date >= approval.date:
+            continue
+        rel = paths.get(unit.id, f"data/units/{unit.id}.yaml")
+        at = ("registration", "targets")
+        yield error(
+            rel,
+            where.file(rel).pos(at, key=True),
+            "target-changed-without-decision",
+            f"Chỉ tiêu đăng ký của {unit.id} đã thay đổi sau khi Hội đồng phê duyệt đợt "
+            f"{approval.phase} mà không ghi quyết định.",
+            "Thêm «amended: {decision: …, date: …}» vào mục registration.",
+            at,
+        )
