@@ -33,6 +33,7 @@ SEED = 2026
 MARK = "# DỮ LIỆU MẪU — số liệu minh họa, không phải số liệu thật của đơn vị."
 GENERATED = "# Sinh bởi scripts/make_sample_data.py; chạy lại script sẽ ghi đè tệp này."
 HEADER = [
+    "# yaml-language-server: $schema=../../schemas/unit.schema.json",
     MARK,
     "# Tệp đơn vị thi đua. Số viết không có dấu ngăn cách hàng nghìn, dấu thập phân là dấu chấm.",
     GENERATED,

@@ -92,11 +92,11 @@ def _load(
         data, paths or [], jobs=jobs, keep_units=True if not paths else keep_units, max_bytes=limit
     )
     if ws.approvals and ws.catalogue is not None:
-        _check_approvals(ws)
+        _check_approvals(ws, whole=not paths)
     return ws
 
 
-def _check_approvals(ws: Workspace) -> None:
+def _check_approvals(ws: Workspace, whole: bool) -> None:
     """Compare the approved phases with the data as it stood at each approved commit."""
     import tempfile
 
@@ -125,6 +125,7 @@ def _check_approvals(ws: Workspace) -> None:
                     ws.root,
                     ws.paths,
                     cat_rel,
+                    whole,
                 )
             )
         except gitdata.GitProblem as exc:
@@ -455,7 +456,7 @@ def report(
         try:
             render.write_atomic(path, content)
         except OSError as exc:
-            _console(stderr=True).print(f"[bold red]Không ghi được {path}:[/] {exc.strerror}")
+            _console(stderr=True).print(f"[bold red]Không ghi được {path}:[/] {_os_reason(exc)}")
             raise typer.Exit(1) from None
         written.append(path)
     console = _console()
@@ -480,7 +481,9 @@ def schema(
         try:
             render.write_atomic(out / name, sc.dumps(body))
         except OSError as exc:
-            _console(stderr=True).print(f"[bold red]Không ghi được {out / name}:[/] {exc.strerror}")
+            _console(stderr=True).print(
+                f"[bold red]Không ghi được {out / name}:[/] {_os_reason(exc)}"
+            )
             raise typer.Exit(1) from None
         _console().print(f"Đã ghi {out / name}")
 
@@ -575,6 +578,80 @@ def history(
         sys.stdout.write(hi.as_json(unit, changes))
     else:
         hi.print_history(unit, changes, _console())
+
+
+@app.command()
+def approve(
+    phase: PhaseOpt,
+    by: Annotated[
+        str, typer.Option("--by", help="Ai phê duyệt, ví dụ: Hội đồng Thi đua - Khen thưởng xã.")
+    ],
+    decision: Annotated[
+        str,
+        typer.Option(
+            "--decision",
+            help="Văn bản phê duyệt, ví dụ: Biên bản họp số 05/BB-HĐTĐKT ngày 10/7/2026.",
+        ),
+    ],
+    signed: Annotated[
+        str | None, typer.Option("--date", help="Ngày phê duyệt (mặc định: hôm nay).")
+    ] = None,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Ghi nhận Hội đồng đã phê duyệt số liệu một đợt tại commit hiện tại; sau đó mọi thay đổi
+    số liệu đợt đó phải có đính chính."""
+    from . import approvals, gitdata
+    from .outcome import UnknownPhase, phase_of
+
+    ws = _load_clean(data)
+    assert ws.catalogue is not None
+    try:
+        phase_of(ws.catalogue, phase)
+    except UnknownPhase:
+        _console(stderr=True).print(f"[bold red]Không có đợt {phase}.[/]")
+        raise typer.Exit(2) from None
+    try:
+        root = gitdata.top(data)
+        data_rel = Path(os.path.relpath(data.resolve(), root)).as_posix()
+        if gitdata.dirty(root, data_rel, f":(exclude){data_rel}/reports"):
+            _console(stderr=True).print(
+                "[bold red]Dữ liệu có thay đổi chưa commit.[/] Hãy commit số liệu trước, để phê "
+                "duyệt gắn đúng với phiên bản đã xem xét."
+            )
+            raise typer.Exit(1)
+        commit = gitdata.head(root)
+    except gitdata.GitProblem as exc:
+        _console(stderr=True).print(f"[bold red]Không phê duyệt được:[/] {exc}")
+        raise typer.Exit(2) from None
+    day = _parse_date(signed) or date.today()  # the clock is read here, never in the core
+    path = data / "approvals.yaml"
+    try:
+        approvals.record(path, phase, commit, by, decision, day)
+    except OSError as exc:
+        _console(stderr=True).print(f"[bold red]Không ghi được {path}:[/] {_os_reason(exc)}")
+        raise typer.Exit(1) from None
+    _console().print(
+        f"Đã ghi phê duyệt đợt {phase} tại commit {commit[:12]} vào {path}. Hãy "
+        "commit tệp này; từ đó mọi thay đổi số liệu đợt "
+        f"{phase} cần có đính chính (correction)."
+    )
+
+
+def _os_reason(exc: OSError) -> str:
+    """An operating-system error in Vietnamese, for the usual cases."""
+    import errno
+
+    reasons = {
+        errno.EACCES: "không có quyền ghi",
+        errno.EPERM: "không có quyền ghi",
+        errno.EROFS: "ổ đĩa chỉ cho đọc",
+        errno.ENOSPC: "hết chỗ trên đĩa",
+        errno.ENOENT: "không có thư mục này",
+        errno.EEXIST: "đã có một tệp trùng tên",
+        errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+        errno.EISDIR: "đây là thư mục",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or "lỗi hệ thống")
 
 
 def _vietnamese_help() -> None:

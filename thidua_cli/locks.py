@@ -49,10 +49,15 @@ def check_locks(
     root: Path,
     paths: dict[str, str],
     catalogue_path: str,
+    whole: bool = True,
 ) -> list[Problem]:
     """Every figure of the approved phase that changed without a correction record, and every
-    target that changed without an amendment. `paths` maps unit ids to their files."""
+    target that changed without an amendment. `paths` maps unit ids to their files; when not
+    `whole`, only the units that were read are judged (never "the others were deleted")."""
     where = _Positions(root)
+    if not whole:
+        present = {u.id for u in units}
+        approved_units = [u for u in approved_units if u.id in present]
     return [
         *_results(approval, approved_units, units, where, paths),
         *_targets(approval, approved_catalogue, catalogue, where, catalogue_path),

@@ -230,6 +230,7 @@ def load(
         approved = _model(Approvals, approvals_file, ws.problems)
         ws.approvals = approved.approvals if approved else []
     ctx = checks.Context(ws.catalogue, root) if ws.catalogue is not None else None
+    keep_units = keep_units or bool(ws.approvals)  # approval locks compare whole units
     unit_paths = discover(data_dir, paths)
     ws.files += len(unit_paths)
     # Reading makes many small objects and no cycles; the cyclic collector would rescan the

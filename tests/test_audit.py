@@ -1,0 +1,240 @@
+"""The audit trail in real temporary git repositories: diff, history, approval locks, the
+editor schema, the pre-commit hook and the CI workflow."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from thidua_cli import schema
+
+from .conftest import DATA, ROOT
+
+Run = Callable[..., tuple[int, str]]
+BIN = Path(sys.executable).parent
+KTU = "data/units/lang-kon-ktu.yaml"
+OLD = "      CT03: {value: 113.9, evidence"
+NEW = "      CT03: {value: 150, evidence"
+
+
+def git(repo: Path, *args: str, author: str = "Nguyễn Văn An") -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": author,
+        "GIT_COMMITTER_NAME": author,
+        "GIT_AUTHOR_EMAIL": "an@xa.example",
+        "GIT_COMMITTER_EMAIL": "an@xa.example",
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Path]:
+    """A data repository with the shipped sample data, one commit on main."""
+    shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("reports"))
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "Số liệu đợt 1")
+    yield tmp_path
+
+
+def edit(repo: Path, path: str, old: str, new: str) -> None:
+    file = repo / path
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_diff_shows_exactly_the_changed_value_and_its_effect(repo: Path, cli: Run) -> None:
+    git(repo, "checkout", "-q", "-b", "sua-so-lieu")
+    edit(repo, KTU, OLD, NEW)
+    code, out = cli("diff", "--format", "json", cwd=repo)  # merge base with main vs work tree
+    assert code == 0, out
+    doc = json.loads(out)
+    assert [
+        (v["unit"], v["phase"], v["code"], v["old"], v["new"], v["old_label"], v["new_label"])
+        for v in doc["values"]
+    ] == [("lang-kon-ktu", 1, "CT03", "113,9 (ước)", "150 (ước)", "Không đạt", "Vượt")]
+    assert doc["plan"] == [] and doc["targets"] == []
+    moved = {r["unit"]: r for r in doc["ranks"]}
+    assert moved["lang-kon-ktu"]["new_rank"] < moved["lang-kon-ktu"]["old_rank"]
+    code, out = cli("diff", "--format", "md", cwd=repo)
+    assert "| Làng Kon Ktu | 1 | CT03 | 113,9 (ước) | 150 (ước) | Không đạt → Vượt |" in out
+    assert "lên" in out
+
+
+def test_diff_between_commits_flags_plan_changes(repo: Path, cli: Run) -> None:
+    edit(repo, "data/indicators.yaml", "    target: 10900\n", "    target: 11500\n")
+    git(repo, "commit", "-q", "-am", "Điều chỉnh kế hoạch sản lượng lương thực")
+    code, out = cli("diff", "HEAD~1", "HEAD", "--format", "json", cwd=repo)
+    doc = json.loads(out)
+    assert code == 0
+    assert [(p["what"], p["field"], p["old"], p["new"]) for p in doc["plan"]] == [
+        ("CT03", "target", "≥ 10.900", "≥ 11.500")
+    ]
+    assert cli("diff", "khong-co-phien-ban", cwd=repo)[0] == 2
+
+
+def test_history_shows_who_changed_a_figure(repo: Path, cli: Run) -> None:
+    edit(repo, KTU, OLD, NEW)
+    git(repo, "commit", "-q", "-am", "Cập nhật sản lượng vụ Đông Xuân", author="Trần Thị Bình")
+    code, out = cli("history", "lang-kon-ktu", "CT03", "--format", "json", cwd=repo)
+    assert code == 0
+    changes = json.loads(out)["changes"]
+    assert [(c["author"], c["old"], c["new"], c["message"]) for c in changes] == [
+        ("Nguyễn Văn An", "—", "113.9", "Số liệu đợt 1"),
+        ("Trần Thị Bình", "113.9", "150", "Cập nhật sản lượng vụ Đông Xuân"),
+    ]
+    code, out = cli("history", "lang-kon-ktu", "--phase", "2", cwd=repo)
+    assert code == 0 and "Chưa có thay đổi" in out
+    assert cli("history", "thon-khong-co", cwd=repo)[0] == 2
+
+
+def _approve(repo: Path, cli: Run) -> None:
+    code, out = cli(
+        "approve",
+        "--phase",
+        "1",
+        "--by",
+        "Hội đồng Thi đua - Khen thưởng xã",
+        "--decision",
+        "Biên bản số 05/BB-HĐTĐKT",
+        "--date",
+        "2026-07-10",
+        cwd=repo,
+    )
+    assert code == 0, out
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Hội đồng phê duyệt số liệu đợt 1")
+
+
+def test_approved_phase_is_locked(repo: Path, cli: Run) -> None:
+    _approve(repo, cli)
+    approvals = yaml.safe_load((repo / "data" / "approvals.yaml").read_text(encoding="utf-8"))
+    assert approvals["approvals"][0]["phase"] == 1
+    assert cli("validate", cwd=repo)[0] == 0
+    edit(repo, KTU, OLD, NEW)
+    code, out = cli("validate", cwd=repo)
+    assert code == 1
+    lines = (repo / KTU).read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith(NEW))
+    assert f"{KTU}:{line}:7" in out and "locked-phase-changed" in out
+    assert "đã được Hội đồng Thi đua - Khen thưởng xã phê duyệt" in out
+    assert cli("score", cwd=repo)[0] == 1  # nothing is computed from unapproved changes
+    edit(
+        repo,
+        KTU,
+        "23/BC-LKK}",
+        "23/BC-LKK, correction: {reason: Chi cục Thống kê điều "
+        "chỉnh, reference: Công văn số 45/CCTK}}",
+    )
+    code, out = cli("validate", cwd=repo)
+    assert code == 0, out
+
+
+def test_target_change_after_approval_needs_a_decision(repo: Path, cli: Run) -> None:
+    _approve(repo, cli)
+    edit(repo, "data/indicators.yaml", "    target: 10900\n", "    target: 11500\n")
+    code, out = cli("validate", cwd=repo)
+    assert code == 1 and "target-changed-without-decision" in out
+    edit(
+        repo,
+        "data/indicators.yaml",
+        "    target: 11500\n",
+        "    target: 11500\n    amended: {decision: Quyết định số 120/QĐ-UBND, date: 2026-07-20}\n",
+    )
+    assert cli("validate", cwd=repo)[0] == 0
+
+
+def test_approve_refuses_uncommitted_data(repo: Path, cli: Run) -> None:
+    edit(repo, KTU, OLD, NEW)
+    code, out = cli("approve", "--phase", "1", "--by", "Hội đồng", "--decision", "BB 05", cwd=repo)
+    assert code == 1 and "chưa commit" in out
+    assert not (repo / "data" / "approvals.yaml").exists()
+
+
+def test_schemas_are_current_and_accept_every_valid_file(tmp_path: Path) -> None:
+    shipped = ROOT / "schemas"
+    assert (shipped / schema.UNIT_SCHEMA).read_text(encoding="utf-8") == schema.dumps(
+        schema.unit_schema()
+    ), "run: thidua schema"
+    assert (shipped / schema.CATALOGUE_SCHEMA).read_text(encoding="utf-8") == schema.dumps(
+        schema.catalogue_schema()
+    )
+    units = [
+        *sorted((DATA / "units").glob("*.yaml")),
+        *sorted((ROOT / "tests" / "fixtures" / "hoa-binh" / "data" / "units").glob("*")),
+        *sorted((ROOT / "tests" / "cases" / "valid").glob("*/*.yaml")),
+    ]
+    checker = str(BIN / "check-jsonschema")
+    for schema_file, files in (
+        (schema.UNIT_SCHEMA, units),
+        (
+            schema.CATALOGUE_SCHEMA,
+            [DATA / "indicators.yaml", ROOT / "tests/fixtures/hoa-binh/data/indicators.yaml"],
+        ),
+    ):
+        done = subprocess.run(
+            [checker, "--schemafile", str(shipped / schema_file), *map(str, files)],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nname: X\nkind: thon\nbloc: khoi-thon\nresutls: []\n", encoding="utf-8")
+    done = subprocess.run(
+        [checker, "--schemafile", str(shipped / schema.UNIT_SCHEMA), str(bad)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1  # an editor flags the typo as staff type
+
+
+def test_pre_commit_hook_runs_thidua(repo: Path) -> None:
+    hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
+    local = {**hook, "language": "system", "entry": f"{BIN / 'thidua'} validate"}
+    (repo / ".pre-commit-config.yaml").write_text(
+        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}, allow_unicode=True),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PRE_COMMIT_HOME": str(repo / ".cache"), "NO_COLOR": "1"}
+    pre_commit = [str(BIN / "pre-commit"), "run", "--all-files"]
+    done = subprocess.run(pre_commit, cwd=repo, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    edit(repo, KTU, "CT03: 220\n", "CT03: 10.900\n")
+    done = subprocess.run(pre_commit, cwd=repo, env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and "thousands-separator" in done.stdout
+    manifest = subprocess.run(
+        [str(BIN / "pre-commit"), "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+        capture_output=True,
+    )
+    assert manifest.returncode == 0
+
+
+def test_ci_workflow_is_a_valid_github_workflow() -> None:
+    workflow = ROOT / ".github" / "workflows" / "thidua-data.yml"
+    done = subprocess.run(
+        [
+            str(BIN / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(workflow),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout
+    text = workflow.read_text(encoding="utf-8")
+    assert "thidua validate --format github" in text and "--format md" in text
+    assert "fetch-depth: 0" in text
