@@ -249,7 +249,7 @@ def heading_block(doc: Document) -> None:  # type: ignore[valid-type]
     cell_text(left, "{% if issuer_parent %}{{ issuer_parent }}{% endif %}", size=13, align="center")
     cell_text(left, "{{ issuer_name }}", bold=True, size=13, align="center")
     short_rule(left, 22)
-    cell_text(left, "{{ number }}", size=13, align="center")
+    cell_text(left, "{% if number %}{{ number }}{% endif %}", size=13, align="center")
     cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12.5, align="center")
     p = cell_text(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14, align="center")
     p.runs[0].underline = True
@@ -260,6 +260,15 @@ def heading_block(doc: Document) -> None:  # type: ignore[valid-type]
     para(
         doc,
         "DỮ LIỆU MẪU — văn bản lập từ số liệu minh họa, không phải số liệu thật.",
+        bold=True,
+        align="center",
+        size=13,
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if no_reports is defined and no_reports %}")
+    para(
+        doc,
+        "CHƯA CÓ ĐƠN VỊ NÀO BÁO CÁO ĐỢT NÀY — số liệu, xếp loại dưới đây chưa có giá trị.",
         bold=True,
         align="center",
         size=13,
@@ -538,7 +547,7 @@ def scorecard_template() -> Document:  # type: ignore[valid-type]
             "{{ c.rule }}",
             "{{ c.points }}",
         ],
-        [9, 37, 13, 20, 20, 53, 13],
+        [9, 35, 15, 20, 20, 53, 13],
         loop=("{%tr for c in criteria %}", "{%tr endfor %}"),
         aligns=["center", "left", "right", "right", "right", "left", "right"],
         size=10,

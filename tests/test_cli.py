@@ -12,15 +12,30 @@ import pytest
 from .conftest import DATA, HOA_BINH, ROOT
 
 Run = Callable[..., tuple[int, str]]
-COMMANDS = ["validate", "indicators", "score", "status", "exemplars", "report"]
+COMMANDS = [
+    "validate",
+    "indicators",
+    "score",
+    "status",
+    "exemplars",
+    "report",
+    "diff",
+    "history",
+    "approve",
+    "schema",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_help_is_vietnamese(cli: Run, command: str) -> None:
     code, out = cli(command, "--help")
     assert code == 0
-    assert "--data" in out
-    assert any(word in out for word in ("Kiểm tra", "Tính", "Liệt kê", "Sổ", "Còn", "Lập"))
+    assert "--data" in out or command == "schema"
+    assert "Hiện hướng dẫn này rồi thoát" in out or "Show this message" in out
+    first = out.strip().splitlines()
+    assert any(
+        ch in "".join(first) for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+    )
 
 
 def test_validate_shipped_data_is_clean(cli: Run) -> None:
@@ -111,7 +126,8 @@ def test_score_table_and_json(cli: Run) -> None:
 def test_score_csv_and_bloc(cli: Run) -> None:
     code, out = cli("score", "--format", "csv")
     lines = out.splitlines()
-    assert code == 0 and lines[0].startswith("bloc,rank,id,name,score")
+    assert code == 0 and lines[0].startswith("\ufeffbloc;rank;id;name;score;met")
+    assert ";102,00;" in out or ",00;" in out  # Vietnamese decimals for Excel
     assert len(lines) == 1 + len(list((DATA / "units").glob("*.yaml")))
     code, out = cli("score", "--bloc", "khoi-truong-hoc")
     assert code == 0 and "Khối trường học" in out and "Khối các thôn" not in out

@@ -6,6 +6,7 @@ import difflib
 import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from .types import number as _number
 from .yamlload import Loaded
 
 _HUNDRED = Decimal(100)
+LATE_LIMIT = timedelta(days=120)  # a report this long after the last deadline is a typo
 
 
 @lru_cache(maxsize=4096)
@@ -50,6 +52,10 @@ class Context:
     @cached_property
     def phases(self) -> set[int]:
         return {p.number for p in self.catalogue.phases}
+
+    @cached_property
+    def last_due(self) -> date:
+        return max(w.due for c in self.catalogue.calendars for w in c.phases)
 
     @cached_property
     def real_root(self) -> str:
@@ -299,6 +305,7 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
                 registered.add(code)
                 if target is not None:
                     yield from _value(ind, target, f, at, ctx)
+                    yield from _zero_target(ind, target, f, at)
         for phase, targets in unit.registration.phase_targets.items():
             if phase not in ctx.phases:
                 yield _unknown_phase(f, ("registration", "phase_targets", phase), phase, ctx)
@@ -315,6 +322,7 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
                     )
                 elif (ind := ctx.indicators.get(code)) is not None:
                     yield from _value(ind, target, f, at, ctx)
+                    yield from _zero_target(ind, target, f, at)
     seen_phases: set[int] = set()
     for i, report in enumerate(unit.results):
         at = ("results", i)
@@ -333,7 +341,17 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
         seen_phases.add(report.phase)
         window = ctx.window(unit, report.phase)
         if window is not None:
-            if report.submitted > window.due:
+            if report.submitted > ctx.last_due + LATE_LIMIT:
+                yield error(
+                    f.path,
+                    f.pos((*at, "submitted")),
+                    "date-outside-campaign",
+                    f"Ngày nộp {numfmt.day(report.submitted)} sau khi phong trào đã kết "
+                    f"thúc (hạn cuối {numfmt.day(ctx.last_due)}); có thể gõ nhầm năm.",
+                    "Kiểm tra lại năm của ngày nộp báo cáo.",
+                    (*at, "submitted"),
+                )
+            elif report.submitted > window.due:
                 late = (report.submitted - window.due).days
                 yield warning(
                     f.path,
@@ -474,15 +492,66 @@ def _value(
     if at in f.thousands:
         return  # reported once for the whole file, see thousands_problems
     yield from _range(ind, v, f, at)
-    if target is not None and target > 0 and v * 1000 > 0 and v * 100 < target <= v * 3000:
+    if target is None or target <= 0 or v <= 0:
+        return
+    if ind.kind == "percent":
+        if target >= 10 and v <= 1:
+            yield warning(
+                f.path,
+                f.pos(at),
+                "suspicious-magnitude",
+                f"Tỷ lệ {numfmt.number(v)}% quá nhỏ so với kế hoạch "
+                f"{numfmt.number(target)}%: có thể đã viết dạng thập phân.",
+                f"Tỷ lệ viết theo phần trăm: {numfmt.number(v * 100)}% viết là "
+                f"{(v * 100).normalize():f}.",
+                at,
+            )
+        return
+    ratio = target / v
+    if 300 <= ratio <= 3000:  # what a lost thousands separator looks like
+        thousand = v * 1000
+        hint = (
+            f"Nếu ý là {numfmt.number(thousand)} {ind.unit}, hãy viết {thousand:f} "
+            "(không có dấu chấm)."
+            if thousand == thousand.to_integral_value()
+            else "Kiểm tra lại đơn vị tính và dấu thập phân."
+        )
         yield warning(
             f.path,
             f.pos(at),
             "suspicious-magnitude",
             f"Giá trị {numfmt.number(v)} nhỏ hơn kế hoạch {numfmt.number(target)} "
-            "khoảng một nghìn lần.",
-            f"Nếu ý là {numfmt.number(v * 1000)} {ind.unit}, hãy viết "
-            f"{(v * 1000).normalize():f} (không có dấu chấm).",
+            f"khoảng {numfmt.number(numfmt.quantize(ratio, 0))} lần.",
+            hint,
+            at,
+        )
+    elif ratio <= Decimal("0.125"):  # eight times the target: an extra zero?
+        yield warning(
+            f.path,
+            f.pos(at),
+            "suspicious-magnitude",
+            f"Giá trị {numfmt.number(v)} lớn gấp khoảng "
+            f"{numfmt.number(numfmt.quantize(1 / ratio, 0))} lần kế hoạch "
+            f"{numfmt.number(target)}.",
+            "Kiểm tra xem có gõ thừa chữ số 0 không; một số quá lớn làm thay đổi điểm của cả khối.",
+            at,
+        )
+
+
+def _zero_target(ind: Indicator, target: Any, f: Loaded, at: YamlPath) -> Iterator[Problem]:
+    if (
+        isinstance(target, Decimal)
+        and not isinstance(target, bool)
+        and target == 0
+        and ind.comparator == ">="
+    ):
+        yield warning(
+            f.path,
+            f.pos(at),
+            "zero-target",
+            f"Kế hoạch {ind.code} bằng 0: mọi số thực hiện đều «vượt», và đơn vị sẽ "
+            "dẫn đầu khối ở tiêu chí này.",
+            "Ghi kế hoạch thật của đơn vị, hoặc bỏ chỉ tiêu khỏi danh sách đăng ký.",
             at,
         )
 
@@ -557,7 +626,12 @@ def _result(
             at,
         )
     if r.value is not None:
-        yield from _value(ind, r.value, f, (*at, "value"), ctx, _own_target(unit, ind, phase))
+        slipped = {
+            ("registration", "targets", ind.code),
+            ("registration", "phase_targets", phase, ind.code),
+        } & set(f.thousands)
+        target = None if slipped else _own_target(unit, ind, phase)  # already reported
+        yield from _value(ind, r.value, f, (*at, "value"), ctx, target)
     if has_ratio and r.numerator is not None and r.denominator is not None:
         if ctx.expects_bool(ind):
             yield error(
@@ -574,7 +648,7 @@ def _result(
                 f.pos((*at, "denominator")),
                 "zero-denominator",
                 "Mẫu số phải lớn hơn 0.",
-                "",
+                "Mẫu số là tổng số (dân số, số hộ, số km…); kiểm tra lại con số.",
                 (*at, "denominator"),
             )
         elif r.numerator > r.denominator and (ind.maximum is None or ind.maximum <= _HUNDRED):
@@ -608,7 +682,7 @@ def _result(
                     "Chỉ ghi tử số và mẫu số; công cụ tự tính tỷ lệ.",
                     (*at, "value"),
                 )
-    elif has_ratio:
+    elif has_ratio and ind.aggregation != "ratio":  # the ratio case was reported above
         yield error(
             f.path,
             f.pos(at),
@@ -769,6 +843,13 @@ def check_roster(
     return out
 
 
+def _unambiguous(text: str) -> str:
+    """The same decimal written so it cannot be read as thousands: 10.900 -> 10.9, 2.125 -> 2.1250."""
+    value = Decimal(text)
+    plain = f"{value.normalize():f}"
+    return plain if plain != text else text + "0"
+
+
 def thousands_problems(f: Loaded) -> list[Problem]:
     """The Vietnamese thousands trap: `10.900` typed for ten thousand nine hundred."""
     out = []
@@ -781,8 +862,8 @@ def thousands_problems(f: Loaded) -> list[Problem]:
                 "thousands-separator",
                 f"«{text}» có dấu chấm ngăn cách hàng nghìn: YAML đọc thành "
                 f"{numfmt.number(Decimal(text))}, không phải {numfmt.number(Decimal(whole))}.",
-                f"Nếu là {numfmt.number(Decimal(whole))}, viết {whole}. Nếu đúng là số thập phân, "
-                f"viết bỏ số 0 ở cuối (ví dụ {Decimal(text).normalize():f}).",
+                f"Nếu là {numfmt.number(Decimal(whole))}, viết {whole}. Nếu đúng là số thập phân "
+                f"{numfmt.number(Decimal(text))}, viết {_unambiguous(text)}.",
                 ypath,
             )
         )

@@ -29,8 +29,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+def _find_data(value: Path) -> Path:
+    """The data folder: as given, or, for the default, found from where the command runs
+    (the repository root, any folder inside it, or the data folder itself)."""
+    if (value / "indicators.yaml").is_file() or value != Path("data"):
+        return value
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "indicators.yaml").is_file():
+            return Path(os.path.relpath(folder / "data"))
+        if folder.name == "data" and (folder / "indicators.yaml").is_file():
+            return Path(os.path.relpath(folder))
+    return value
+
+
 DataOpt = Annotated[
-    Path, typer.Option("--data", help="Thư mục dữ liệu (chứa indicators.yaml và units/).")
+    Path,
+    typer.Option(
+        "--data", help="Thư mục dữ liệu (chứa indicators.yaml và units/).", callback=_find_data
+    ),
 ]
 
 
@@ -49,7 +67,10 @@ class TableFormat(StrEnum):
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, emoji=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # piped into a file, tables would be cut at 80 columns: give them room instead
+    wide = None if stream.isatty() or "COLUMNS" in os.environ else 160
+    return Console(stderr=stderr, highlight=False, emoji=False, width=wide)
 
 
 def _print_problems(ws: Workspace, fmt: CheckFormat, *, only_errors: bool = False) -> None:
@@ -88,9 +109,7 @@ def _load(
             _console(stderr=True).print(f"[bold red]Không có tệp hoặc thư mục «{p}».[/]")
             raise typer.Exit(2)
     limit = max_kb * 1024 if max_kb else MAX_BYTES
-    ws = load(
-        data, paths or [], jobs=jobs, keep_units=True if not paths else keep_units, max_bytes=limit
-    )
+    ws = load(data, paths or [], jobs=jobs, keep_units=keep_units, max_bytes=limit)
     if ws.approvals and ws.catalogue is not None:
         _check_approvals(ws, whole=not paths)
     return ws
@@ -140,6 +159,22 @@ def _check_approvals(ws: Workspace, whole: bool) -> None:
                 )
             )
     ws.problems.sort()
+
+
+def _load_tolerant(data: Path) -> Workspace:
+    """For lists that help fix the data (status, exemplars): go on despite errors in unit
+    files, and say which files were left out. A broken catalogue still stops."""
+    ws = _load(data)
+    if ws.catalogue is None:
+        return _load_clean(data)
+    broken = sorted({p.path for p in ws.problems if p.is_error})
+    if broken:
+        _console(stderr=True).print(
+            f"[bold yellow]Có {len(broken)} tệp còn lỗi, không được tính ở đây:[/] "
+            + ", ".join(broken)
+            + " (xem: thidua validate)."
+        )
+    return ws
 
 
 def _load_clean(data: Path) -> Workspace:
@@ -325,7 +360,7 @@ def status(
     from . import status as st
     from .outcome import UnknownPhase
 
-    ws = _load_clean(data)
+    ws = _load_tolerant(data)
     assert ws.catalogue is not None
     day = _parse_date(as_of) or date.today()  # the one place the clock is read
     number = phase if phase is not None else st.next_phase(ws.catalogue, day)
@@ -350,7 +385,7 @@ def exemplars(
     """Sổ điển hình tiên tiến theo lĩnh vực: trạng thái, người phụ trách, lần kiểm tra gần nhất."""
     from . import exemplars as ex
 
-    ws = _load_clean(data)
+    ws = _load_tolerant(data)
     assert ws.catalogue is not None
     reg = ex.register(ws.catalogue, ws.units)
     if fmt is TableFormat.json:
@@ -460,6 +495,11 @@ def report(
             raise typer.Exit(1) from None
         written.append(path)
     console = _console()
+    if not any(s.report for s in o.units):
+        _console(stderr=True).print(
+            f"[bold yellow]Chú ý: chưa có đơn vị nào báo cáo đợt {phase}[/]; báo cáo ghi rõ điều "
+            "này trên trang đầu."
+        )
     for path in written:
         console.print(f"Đã ghi {path}")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import numfmt
 from .evaluate import Label
-from .exemplars import RECOGNISED, STATUS_VI, FieldRegister
+from .exemplars import STATUS_VI, FieldRegister
 from .outcome import Outcome
 from .present import (
     PROGRESS_NOTE,
@@ -96,7 +96,7 @@ def _awards(o: Outcome, reg: list[FieldRegister]) -> tuple[list[dict[str, str]],
                 for e in r.entries:
                     ex = e.exemplar
                     if (
-                        ex.status in RECOGNISED
+                        ex.status == "recognised"  # "commended" ones were rewarded already
                         and (rule.collective is None or rule.collective == ex.collective)
                         and (not rule.kinds or e.unit.kind in rule.kinds)
                     ):
@@ -226,6 +226,7 @@ def report_context(
         "reported": f"{sum(b.count('on-time', 'late') for b in st.blocs)}/"
         f"{sum(len(b.units) for b in st.blocs)}",
         "final": not o.provisional,
+        "no_reports": not any(s.report for s in o.units),
         "awards": awards,
         "award_total": award_total,
         "award_basis": (o.catalogue.awards.basis or "") if o.catalogue.awards else "",
@@ -267,6 +268,7 @@ def scorecard_context(o: Outcome, s: UnitScore, revision: str, signed: date) -> 
     return {
         **_header(o, signed, revision),
         "title": "PHIẾU CHẤM ĐIỂM THI ĐUA",
+        "number": "",  # a scorecard is not a numbered report
         "subtitle": f"{o.phase.report_title}",
         "unit_name": s.unit.name,
         "bloc": s.bloc.name,

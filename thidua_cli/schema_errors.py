@@ -99,7 +99,7 @@ def _code_and_message(err: Any, root: type[BaseModel], loc: YamlPath) -> tuple[s
         return (
             "invalid-choice",
             f"«{err['input']}» không hợp lệ.",
-            f"Chọn một trong: {ctx.get('expected', '')}.",
+            f"Chọn một trong: {str(ctx.get('expected', '')).replace(' or ', ', ')}.",
         )
     if kind in ("list_type", "tuple_type"):
         return "expected-list", "Ở đây cần một danh sách.", ""

@@ -96,6 +96,7 @@ def as_json(o: Outcome) -> str:
 def _unit_json(s: UnitScore, over: set[str]) -> dict[str, Any]:
     assert s.level is not None
     return {
+        "met": s.met,
         "id": s.unit.id,
         "name": s.unit.name,
         "bloc": s.bloc.id,
@@ -144,9 +145,14 @@ def unit_json(o: Outcome, s: UnitScore) -> str:
 
 
 def as_csv(o: Outcome) -> str:
+    """For Excel on a Vietnamese Windows: a UTF-8 BOM (so letters are not garbled), semicolons
+    between columns and Vietnamese decimal commas in the numbers."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["bloc", "rank", "id", "name", "score", "self_score", "classification", "remarks"])
+    buf.write("\ufeff")
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w.writerow(
+        ["bloc", "rank", "id", "name", "score", "met", "self_score", "classification", "remarks"]
+    )
     over = over_quota(o)
     for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank)):
         assert s.level is not None
@@ -157,6 +163,7 @@ def as_csv(o: Outcome) -> str:
                 s.unit.id,
                 s.unit.name,
                 score_text(o, s.score),
+                s.met,
                 score_text(o, s.self_score),
                 s.level.name,
                 remarks(s, over),

@@ -182,11 +182,21 @@ def _criterion_ratio(c: Criterion, evs: list[tuple[Indicator, Evaluation]]) -> D
 def _criterion_evaluations(
     c: Criterion, us: UnitScore, index: dict[str, Indicator]
 ) -> list[tuple[Indicator, Evaluation]]:
-    """The criterion's indicators this unit can be judged on (registered, with a target)."""
+    """The criterion's indicators this unit is judged on at this phase.
+
+    Left out: an indicator without a target of the unit's own (unless the unit registered
+    nothing at all: then nothing is left out, so not registering never pays), and a cumulative
+    quantity still in progress mid-year with no checkpoint target (not judged until the year
+    ends, or until it already meets the annual target)."""
+    skip = (
+        {Label.IN_PROGRESS}
+        if us.unit.registration is None
+        else {Label.IN_PROGRESS, Label.NO_TARGET}
+    )
     return [
         (index[code], us.evaluations[code])
         for code in c.indicators
-        if code in us.evaluations and us.evaluations[code].label is not Label.NO_TARGET
+        if code in us.evaluations and us.evaluations[code].label not in skip
     ]
 
 

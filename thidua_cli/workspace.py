@@ -133,7 +133,12 @@ def _check_files(
     max_bytes: int = yamlload.MAX_BYTES,
 ) -> _Checked:
     out = _Checked()
-    for path in paths:
+    for n, path in enumerate(paths):
+        if n % FREEZE_EVERY == FREEZE_EVERY - 1:
+            # The units kept so far live until the end: freeze them, or the cyclic collector
+            # rescans the whole growing heap again and again (a third of the time at 10.000).
+            gc.collect(1)
+            gc.freeze()
         rel = _rel(path, root)
         if _outside(path, root):
             out.problems.append(
@@ -198,6 +203,7 @@ def _check_parallel(
     return total
 
 
+FREEZE_EVERY = 500
 PARALLEL_FROM = 400  # below this many files, starting processes costs more than it saves
 
 
@@ -233,21 +239,13 @@ def load(
     keep_units = keep_units or bool(ws.approvals)  # approval locks compare whole units
     unit_paths = discover(data_dir, paths)
     ws.files += len(unit_paths)
-    # Reading makes many small objects and no cycles; the cyclic collector would rescan the
-    # growing heap again and again (a third of the time at 10.000 files), so pause it.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        if jobs > 1 and len(unit_paths) >= PARALLEL_FROM:
-            checked = _check_parallel(unit_paths, root, ctx, jobs, keep_units, max_bytes)
-        else:
-            checked = _check_files(unit_paths, root, ctx, keep_units, max_bytes)
-    finally:
-        # What was read lives until the command ends: move it out of the collector's sight, so
-        # scoring and rendering do not pay for rescanning it either.
-        gc.freeze()
-        if collecting:
-            gc.enable()
+    if jobs > 1 and len(unit_paths) >= PARALLEL_FROM:
+        checked = _check_parallel(unit_paths, root, ctx, jobs, keep_units, max_bytes)
+    else:
+        checked = _check_files(unit_paths, root, ctx, keep_units, max_bytes)
+    # What was read lives until the command ends: move it out of the collector's sight, so
+    # scoring and rendering do not pay for rescanning it (see _check_files).
+    gc.freeze()
     ws.problems.extend(checked.problems)
     if ctx is not None:
         ws.problems.extend(checks.check_roster(checked.roster, ctx, cat_file, whole=not paths))

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem, YamlPath, error
+from .problems import Problem, YamlPath, error, warning
 
 try:  # libyaml is bundled in PyYAML wheels; fall back to the pure-Python parser if absent.
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -65,6 +65,8 @@ MAX_EXPONENT = 15  # numbers beyond 10^15 (or below 10^-15) are typing slips, no
 
 Pos = tuple[int, int]
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
+# "name: Làng #1": a plain value, then " #" glued to text, which YAML drops as a comment
+_GLUED_COMMENT = re.compile(r"^\s*[^#\s\"'][^:#]*:\s+[^\s\"'#{\[|>][^#]*?\s(#\S.*)$")
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
 
 
@@ -101,8 +103,12 @@ def _mark(m: yaml.Mark) -> Pos:
 def _guess_encoding(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
-    if b"\x00" in raw[:200]:
-        return "UTF-16 (không có BOM)"
+    head = raw[:400]
+    if b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        if even.count(0) > len(even) * 0.4 or odd.count(0) > len(odd) * 0.4:
+            return "UTF-16 (không có BOM)"
+        return "nhị phân (không phải văn bản)"
     try:
         text = raw.decode("cp1258")
     except UnicodeDecodeError:
@@ -149,7 +155,8 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> tuple[str | N
                     rel,
                     (0, 0),
                     "file-too-large",
-                    f"Tệp quá lớn ({size:,} byte, giới hạn {max_bytes:,} byte).".replace(",", "."),
+                    f"Tệp quá lớn ({_thousands(size)} byte; giới hạn {_thousands(max_bytes)} "
+                    "byte).",
                     "Một tệp đơn vị thường chỉ vài chục KB; hãy kiểm tra nội dung tệp.",
                 )
             ]
@@ -164,12 +171,16 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> tuple[str | N
 _TCVN3_MOJIBAKE = frozenset("¸¹µ¶·¨©ª«¬®ÌÍÎÏÐÑÒÓÔÕÖ×ØÜÝÞßãåæçèéêëìíîïóôõö÷øùúûüýþ")
 
 
+_TCVN3_RE = re.compile("[" + re.escape("".join(sorted(_TCVN3_MOJIBAKE))) + "]")
+_VIETNAMESE_RE = re.compile("[\u1ea0-\u1ef9]")  # letters with tone marks: real Vietnamese
+
+
 def _looks_like_tcvn3(text: str) -> tuple[int, int] | None:
     """Position of the first mojibake character when the text reads as TCVN3 gone wrong."""
-    hits = [i for i, c in enumerate(text) if c in _TCVN3_MOJIBAKE]
-    if len(hits) < 3 or any("\u1ea0" <= c <= "\u1ef9" for c in text):
+    hits = _TCVN3_RE.findall(text, 0, 100_000)
+    if len(hits) < 3 or _VIETNAMESE_RE.search(text):
         return None
-    first = hits[0]
+    first = text.index(hits[0])
     line = text.count("\n", 0, first) + 1
     return line, first - (text.rfind("\n", 0, first) + 1) + 1
 
@@ -213,11 +224,27 @@ def _prescan(text: str, rel: str) -> list[Problem]:
                     "Thay mỗi Tab bằng 2 dấu cách.",
                 )
             )
+        glued = _GLUED_COMMENT.match(line)
+        if glued:
+            problems.append(
+                warning(
+                    rel,
+                    (n, glued.start(1) + 1),
+                    "comment-in-value",
+                    f"Phần «{glued.group(1)}» bị YAML coi là chú thích và bỏ đi, không thuộc giá trị.",
+                    "Nếu «#» là một phần của giá trị, đặt cả giá trị trong dấu nháy kép.",
+                )
+            )
     return problems
 
 
 _SYNTAX_VI = {
-    "mapping values are not allowed here": "Dấu hai chấm ở vị trí không hợp lệ (thiếu dấu cách sau «:» hoặc giá trị có «:» chưa đặt trong nháy).",
+    "mapping values are not allowed": "Dấu hai chấm ở vị trí không hợp lệ: giá trị có «: » cần đặt trong dấu nháy kép, hoặc dòng thụt lề sai.",
+    "found character that cannot start any token": "Giá trị bắt đầu bằng ký tự đặc biệt (@, `, %, |, >…); hãy đặt cả giá trị trong dấu nháy kép.",
+    "did not find expected alphabetic or numeric character": "Giá trị bắt đầu bằng «*» hoặc «&» (YAML hiểu là alias); hãy đặt cả giá trị trong dấu nháy kép.",
+    "unacceptable character": "Tệp chứa ký tự điều khiển không hợp lệ (ví dụ ký tự NUL); có thể tệp bị hỏng hoặc không phải văn bản.",
+    "while scanning a quoted scalar": "Dấu nháy mở ở đây chưa được đóng.",
+    "while scanning a simple key": "Thiếu dấu hai chấm «:» sau tên trường.",
     "could not find expected ':'": "Thiếu dấu hai chấm «:» sau tên trường.",
     "found character '\\t' that cannot start any token": "Có ký tự Tab; YAML chỉ chấp nhận dấu cách.",
     "did not find expected key": "Thụt lề không đều: dòng này không khớp với các trường cùng cấp.",
@@ -231,10 +258,23 @@ _SYNTAX_VI = {
 }
 
 
-def _syntax_problem(exc: yaml.YAMLError, rel: str) -> Problem:
+def _syntax_problem(exc: yaml.YAMLError, rel: str, text: str) -> Problem:
     mark = getattr(exc, "problem_mark", None)
-    pos = _mark(mark) if mark is not None else (1, 1)
-    raw = str(getattr(exc, "problem", "") or exc)
+    context = str(getattr(exc, "context", "") or "")
+    if "quoted scalar" in context and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark  # type: ignore[attr-defined]  # where the quote was opened
+        raw = context
+    else:
+        raw = str(getattr(exc, "problem", "") or exc)
+    if mark is not None:
+        pos = _mark(mark)
+    elif isinstance(exc, yaml.reader.ReaderError):  # has a character offset, not a mark
+        pos = (
+            text.count("\n", 0, exc.position) + 1,
+            exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1,
+        )
+    else:
+        pos = (1, 1)
     msg = next((vi for en, vi in _SYNTAX_VI.items() if en in raw), None)
     return error(
         rel,
@@ -284,8 +324,27 @@ class _Builder:
             return [self.build(item, (*ypath, i), depth + 1) for i, item in enumerate(node.value)]
         result: dict[Any, Any] = {}
         keys = self.out.keys
+        previous: yaml.Node | None = None
         for key_node, value_node in node.value:
             key_pos = _mark(key_node.start_mark)
+            if getattr(node, "flow_style", False) and _comma_decimal(
+                previous, key_node, value_node
+            ):
+                assert previous is not None
+                typed = f"{previous.value},{key_node.value}"
+                self.out.problems.append(
+                    error(
+                        self.out.path,
+                        _mark(previous.start_mark),
+                        "decimal-comma",
+                        f"«{typed}» dùng dấu phẩy thập phân; trong {{…}} dấu phẩy ngăn cách các "
+                        f"trường, nên YAML đọc thành {previous.value} và một trường «{key_node.value}».",
+                        f"Viết {previous.value}.{key_node.value} (dấu chấm thập phân).",
+                        ypath,
+                    )
+                )
+                continue
+            previous = value_node
             key = self.scalar(key_node, ypath) if type(key_node) is yaml.ScalarNode else None
             if isinstance(key, Decimal) and key.is_finite() and key == key.to_integral_value():
                 key = int(key)
@@ -338,11 +397,13 @@ class _Builder:
             if _SPECIAL.fullmatch(text):
                 return self.not_a_number(text, ypath)
             if _BASED.fullmatch(text):
-                return Decimal(int(text.replace("_", ""), 0))
+                return self.not_a_number(text, ypath)
         return text
 
     def number(self, text: str, ypath: YamlPath) -> Any:
-        clean = text.replace("_", "")
+        if "_" in text:  # YAML allows 10_900; a person typing it meant something else
+            return self.not_a_number(text, ypath)
+        clean = text
         if _THOUSANDS.match(clean):
             self.out.thousands[ypath] = text
         try:
@@ -362,13 +423,29 @@ class _Builder:
                 self.out.path,
                 self.out.values[ypath],
                 "number-out-of-bounds",
-                f"Số «{shown}» không dùng được: quá lớn, quá nhỏ hoặc không phải số hữu hạn.",
+                f"Số «{shown}» không dùng được: quá lớn, quá nhỏ, không phải số hữu hạn, hoặc viết "
+                "theo dạng lạ (hệ 16, có dấu gạch dưới).",
                 f"Số hợp lệ có giá trị tuyệt đối từ 10^-{MAX_EXPONENT} đến dưới "
                 f"10^{MAX_EXPONENT + 1}.",
                 ypath,
             )
         )
         return None
+
+
+def _comma_decimal(previous: yaml.Node | None, key: yaml.Node, value: yaml.Node) -> bool:
+    """`{value: 6,5}`: a number, then a bare run of digits read as a key with no value."""
+    return (
+        type(previous) is yaml.ScalarNode
+        and not previous.style
+        and bool(_NUMBER.fullmatch(previous.value))
+        and type(key) is yaml.ScalarNode
+        and not key.style
+        and key.value.isdigit()
+        and type(value) is yaml.ScalarNode
+        and value.value == ""
+        and not value.style
+    )
 
 
 class _TooComplex(Exception):
@@ -380,18 +457,26 @@ def parse(text: str, rel: str) -> Loaded:
     """Parse NFC text; every defect becomes a Problem on the result."""
     out = Loaded(rel)
     out.problems.extend(_prescan(text, rel))
-    if out.problems:
+    if any(p.is_error for p in out.problems):
         return out
     try:
         node = _Loader(text).get_single_node()
     except yaml.YAMLError as exc:
-        out.problems.append(_syntax_problem(exc, rel))
+        out.problems.append(_syntax_problem(exc, rel, text))
         return out
     except RecursionError:
         out.problems.append(error(rel, (1, 1), "yaml-too-deep", "Cấu trúc lồng nhau quá sâu."))
         return out
     if node is None:
-        out.problems.append(error(rel, (1, 1), "empty-file", "Tệp rỗng."))
+        out.problems.append(
+            error(
+                rel,
+                (1, 1),
+                "empty-file",
+                "Tệp rỗng.",
+                "Chép một tệp đơn vị mẫu (docs/unit-file-example.yaml) rồi sửa.",
+            )
+        )
         return out
     try:
         out.data = _Builder(out).build(node, (), 0)
@@ -402,7 +487,7 @@ def parse(text: str, rel: str) -> Loaded:
                 _mark(exc.node.start_mark),
                 "yaml-too-complex",
                 "Tệp quá phức tạp (lồng quá sâu hoặc alias nhân bản quá nhiều nút).",
-                f"Giới hạn: {MAX_DEPTH} cấp lồng, {MAX_NODES:,} nút.".replace(",", "."),
+                f"Giới hạn: {MAX_DEPTH} cấp lồng; {_thousands(MAX_NODES)} nút.",
             )
         )
         out.data = None
@@ -414,3 +499,7 @@ def load(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> Loaded:
     if text is None:
         return Loaded(rel, problems=problems)
     return parse(text, rel)
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
