@@ -64,6 +64,9 @@ class TableFormat(StrEnum):
     json = "json"
 
 
+TableFormatOpt = Annotated[TableFormat, typer.Option("--format", "-f", help="table hoặc json.")]
+
+
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
@@ -231,9 +234,7 @@ def validate(
 
 @app.command()
 def indicators(
-    fmt: Annotated[
-        TableFormat, typer.Option("--format", "-f", help="table hoặc json.")
-    ] = TableFormat.table,
+    fmt: TableFormatOpt = TableFormat.table,
     data: DataOpt = Path("data"),
 ) -> None:
     """Liệt kê danh mục chỉ tiêu: mã, tên, đơn vị tính, kế hoạch, cách tổng hợp."""
@@ -351,9 +352,7 @@ def status(
         typer.Option("--phase", "-p", help="Đợt thi đua (mặc định: đợt có hạn báo cáo gần nhất)."),
     ] = None,
     as_of: AsOfOpt = None,
-    fmt: Annotated[
-        TableFormat, typer.Option("--format", "-f", help="table hoặc json.")
-    ] = TableFormat.table,
+    fmt: TableFormatOpt = TableFormat.table,
     data: DataOpt = Path("data"),
 ) -> None:
     """Còn bao nhiêu ngày đến hạn; đơn vị nào đã đăng ký, ký giao ước, nộp đúng hạn, muộn, chưa nộp."""
@@ -377,9 +376,7 @@ def status(
 
 @app.command()
 def exemplars(
-    fmt: Annotated[
-        TableFormat, typer.Option("--format", "-f", help="table hoặc json.")
-    ] = TableFormat.table,
+    fmt: TableFormatOpt = TableFormat.table,
     data: DataOpt = Path("data"),
 ) -> None:
     """Sổ điển hình tiên tiến theo lĩnh vực: trạng thái, người phụ trách, lần kiểm tra gần nhất."""
@@ -592,9 +589,7 @@ def history(
     unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ lang-kon-ktu.")],
     indicator: Annotated[str | None, typer.Argument(help="Chỉ một chỉ tiêu, ví dụ CT03.")] = None,
     phase: Annotated[int | None, typer.Option("--phase", "-p", help="Chỉ một đợt.")] = None,
-    fmt: Annotated[
-        TableFormat, typer.Option("--format", "-f", help="table hoặc json.")
-    ] = TableFormat.table,
+    fmt: TableFormatOpt = TableFormat.table,
     data: DataOpt = Path("data"),
 ) -> None:
     """Lịch sử số liệu của một đơn vị từ git: ai sửa số nào, khi nào, lời nhắn commit."""

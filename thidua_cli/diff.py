@@ -10,7 +10,7 @@ from typing import Any
 
 from .catalogue_view import target_text
 from .evaluate import Evaluation
-from .models import Catalogue, Indicator, Result, Unit
+from .models import TARGET_FIELDS, Catalogue, Indicator, Result, Unit
 from .outcome import compute
 from .present import actual_text
 from .scoring import unit_evaluations
@@ -20,15 +20,7 @@ PLAN_FIELDS = (
     "name",
     "unit",
     "kind",
-    "comparator",
-    "target",
-    "target_bool",
-    "target_min",
-    "target_max",
-    "tolerance",
-    "target_numerator",
-    "target_denominator",
-    "phase_targets",
+    *TARGET_FIELDS,
     "aggregation",
     "owner",
     "applies_to",

@@ -6,21 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .models import Approval, Catalogue, Indicator, Result, Unit
+from .models import TARGET_FIELDS, Approval, Catalogue, Indicator, Result, Unit
 from .problems import Problem, error
 from .yamlload import Loaded, load
-
-TARGET_FIELDS = (
-    "comparator",
-    "target",
-    "target_bool",
-    "target_min",
-    "target_max",
-    "tolerance",
-    "target_numerator",
-    "target_denominator",
-    "phase_targets",
-)
 
 
 def _plain(r: Result | None) -> Result | None:

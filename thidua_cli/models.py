@@ -113,6 +113,20 @@ class Amendment(Strict):
     note: Text | None = None
 
 
+# The fields that make an indicator's target: a change to any of them is a change of plan.
+TARGET_FIELDS = (
+    "comparator",
+    "target",
+    "target_bool",
+    "target_min",
+    "target_max",
+    "tolerance",
+    "target_numerator",
+    "target_denominator",
+    "phase_targets",
+)
+
+
 class Indicator(Strict):
     code: Code
     name: Text
