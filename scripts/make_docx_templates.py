@@ -400,7 +400,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
             "{{ r.level }}",
             "{{ r.remarks }}",
         ],
-        [12, 50, 16, 16, 44, 27],
+        [16, 46, 16, 16, 44, 27],
         loop=("{%tr for r in b.rows %}", "{%tr endfor %}"),
         aligns=["center", "left", "right", "right", "left", "left"],
     )
