@@ -114,54 +114,10 @@ def _load(
     limit = max_kb * 1024 if max_kb else MAX_BYTES
     ws = load(data, paths or [], jobs=jobs, keep_units=keep_units, max_bytes=limit)
     if ws.approvals and ws.catalogue is not None:
-        _check_approvals(ws, whole=not paths)
+        from .cli_git import check_approvals
+
+        check_approvals(ws, whole=not paths)
     return ws
-
-
-def _check_approvals(ws: Workspace, whole: bool) -> None:
-    """Compare the approved phases with the data as it stood at each approved commit."""
-    import tempfile
-
-    from . import gitdata, locks
-    from .problems import warning
-    from .workspace import load
-
-    try:
-        root = gitdata.top(ws.data_dir)
-    except gitdata.GitProblem:
-        root = None
-    cat_rel = (ws.data_dir / "indicators.yaml").as_posix()
-    for approval in ws.approvals:
-        try:
-            if root is None:
-                raise gitdata.GitProblem("thư mục dữ liệu không nằm trong kho git.")
-            with tempfile.TemporaryDirectory(prefix="thidua-lock-") as tmp:
-                old = load(gitdata.export(root, approval.commit, "data", Path(tmp)), root=Path(tmp))
-            ws.problems.extend(
-                locks.check_locks(
-                    approval,
-                    old.units,
-                    old.catalogue,
-                    ws.units,
-                    ws.catalogue,
-                    ws.root,
-                    ws.paths,
-                    cat_rel,
-                    whole,
-                )
-            )
-        except gitdata.GitProblem as exc:
-            ws.problems.append(
-                warning(
-                    (ws.data_dir / "approvals.yaml").as_posix(),
-                    (1, 1),
-                    "approval-unverifiable",
-                    f"Không kiểm tra được phê duyệt đợt {approval.phase} (commit "
-                    f"{approval.commit[:12]}): {exc}",
-                    "Cần toàn bộ lịch sử git (trong CI: actions/checkout với fetch-depth: 0).",
-                )
-            )
-    ws.problems.sort()
 
 
 def _load_tolerant(data: Path) -> Workspace:
@@ -525,153 +481,6 @@ def schema(
         _console().print(f"Đã ghi {out / name}")
 
 
-class DiffFormat(StrEnum):
-    text = "text"
-    md = "md"
-    json = "json"
-
-
-def _load_at(root: Path, rev: str, tmp: Path) -> Workspace:
-    """The data at a git revision, read and checked like the working tree."""
-    from . import gitdata
-    from .workspace import load
-
-    data = gitdata.export(root, rev, "data", tmp)
-    if not (data / "indicators.yaml").is_file():
-        raise gitdata.GitProblem(f"phiên bản {rev[:12]} không có data/indicators.yaml.")
-    return load(data, root=tmp)
-
-
-@app.command()
-def diff(
-    base: Annotated[
-        str | None, typer.Argument(help="Phiên bản gốc (mặc định: điểm rẽ nhánh với main).")
-    ] = None,
-    head: Annotated[
-        str | None, typer.Argument(help="Phiên bản mới (mặc định: thư mục làm việc hiện tại).")
-    ] = None,
-    fmt: Annotated[
-        DiffFormat,
-        typer.Option("--format", "-f", help="text, md (bình luận pull request) hoặc json."),
-    ] = DiffFormat.text,
-    data: DataOpt = Path("data"),
-) -> None:
-    """So sánh số liệu giữa hai phiên bản: giá trị, đánh giá, minh chứng, kế hoạch, điểm và hạng."""
-    import tempfile
-
-    from . import diff as df
-    from . import diff_view, gitdata
-
-    try:
-        root = gitdata.top(data if data.exists() else Path.cwd())
-        base_rev = gitdata.resolve(root, base) if base else gitdata.default_base(root)
-        with tempfile.TemporaryDirectory(prefix="thidua-diff-") as tmp:
-            old = _load_at(root, base_rev, Path(tmp) / "base")
-            if head is None:
-                new, head_label = _load(data), "thư mục làm việc"
-            else:
-                head_rev = gitdata.resolve(root, head)
-                new, head_label = _load_at(root, head_rev, Path(tmp) / "head"), head_rev[:12]
-    except gitdata.GitProblem as exc:
-        _console(stderr=True).print(f"[bold red]Không so sánh được:[/] {exc}")
-        raise typer.Exit(2) from None
-    result = df.diff(old, new, base_rev[:12], head_label)
-    if fmt is DiffFormat.json:
-        sys.stdout.write(diff_view.as_json(result))
-    elif fmt is DiffFormat.md:
-        sys.stdout.write(diff_view.as_markdown(result))
-    else:
-        diff_view.print_text(result, _console())
-
-
-@app.command()
-def history(
-    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ lang-kon-ktu.")],
-    indicator: Annotated[str | None, typer.Argument(help="Chỉ một chỉ tiêu, ví dụ CT03.")] = None,
-    phase: Annotated[int | None, typer.Option("--phase", "-p", help="Chỉ một đợt.")] = None,
-    fmt: TableFormatOpt = TableFormat.table,
-    data: DataOpt = Path("data"),
-) -> None:
-    """Lịch sử số liệu của một đơn vị từ git: ai sửa số nào, khi nào, lời nhắn commit."""
-    from . import gitdata
-    from . import history as hi
-
-    path = data / "units" / f"{unit}.yaml"
-    if not path.is_file():
-        _console(stderr=True).print(
-            f"[bold red]Không có tệp {path}.[/] Tên tệp đơn vị là <mã đơn vị>.yaml."
-        )
-        raise typer.Exit(2)
-    try:
-        root = gitdata.top(data)
-        rel = Path(os.path.relpath(path.resolve(), root)).as_posix()
-        changes = hi.history(root, rel, indicator.upper() if indicator else None, phase)
-    except gitdata.GitProblem as exc:
-        _console(stderr=True).print(f"[bold red]Không đọc được lịch sử:[/] {exc}")
-        raise typer.Exit(2) from None
-    if fmt is TableFormat.json:
-        sys.stdout.write(hi.as_json(unit, changes))
-    else:
-        hi.print_history(unit, changes, _console())
-
-
-@app.command()
-def approve(
-    phase: PhaseOpt,
-    by: Annotated[
-        str, typer.Option("--by", help="Ai phê duyệt, ví dụ: Hội đồng Thi đua - Khen thưởng xã.")
-    ],
-    decision: Annotated[
-        str,
-        typer.Option(
-            "--decision",
-            help="Văn bản phê duyệt, ví dụ: Biên bản họp số 05/BB-HĐTĐKT ngày 10/7/2026.",
-        ),
-    ],
-    signed: Annotated[
-        str | None, typer.Option("--date", help="Ngày phê duyệt (mặc định: hôm nay).")
-    ] = None,
-    data: DataOpt = Path("data"),
-) -> None:
-    """Ghi nhận Hội đồng đã phê duyệt số liệu một đợt tại commit hiện tại; sau đó mọi thay đổi
-    số liệu đợt đó phải có đính chính."""
-    from . import approvals, gitdata
-    from .outcome import UnknownPhase, phase_of
-
-    ws = _load_clean(data)
-    assert ws.catalogue is not None
-    try:
-        phase_of(ws.catalogue, phase)
-    except UnknownPhase:
-        _console(stderr=True).print(f"[bold red]Không có đợt {phase}.[/]")
-        raise typer.Exit(2) from None
-    try:
-        root = gitdata.top(data)
-        data_rel = Path(os.path.relpath(data.resolve(), root)).as_posix()
-        if gitdata.dirty(root, data_rel, f":(exclude){data_rel}/reports"):
-            _console(stderr=True).print(
-                "[bold red]Dữ liệu có thay đổi chưa commit.[/] Hãy commit số liệu trước, để phê "
-                "duyệt gắn đúng với phiên bản đã xem xét."
-            )
-            raise typer.Exit(1)
-        commit = gitdata.head(root)
-    except gitdata.GitProblem as exc:
-        _console(stderr=True).print(f"[bold red]Không phê duyệt được:[/] {exc}")
-        raise typer.Exit(2) from None
-    day = _parse_date(signed) or date.today()  # the clock is read here, never in the core
-    path = data / "approvals.yaml"
-    try:
-        approvals.record(path, phase, commit, by, decision, day)
-    except OSError as exc:
-        _console(stderr=True).print(f"[bold red]Không ghi được {path}:[/] {_os_reason(exc)}")
-        raise typer.Exit(1) from None
-    _console().print(
-        f"Đã ghi phê duyệt đợt {phase} tại commit {commit[:12]} vào {path}. Hãy "
-        "commit tệp này; từ đó mọi thay đổi số liệu đợt "
-        f"{phase} cần có đính chính (correction)."
-    )
-
-
 def _os_reason(exc: OSError) -> str:
     """An operating-system error in Vietnamese, for the usual cases."""
     import errno
@@ -789,6 +598,8 @@ def main() -> None:
         code = 130
     sys.exit(code if isinstance(code, int) else 0)
 
+
+from . import cli_git  # noqa: E402,F401  (registers diff, history and approve on the app)
 
 if __name__ == "__main__":
     main()

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from . import checks, schema_errors, yamlload
+from . import catalogue_checks, checks, roster, schema_errors, yamlload
 from .models import Approval, Approvals, Catalogue, Unit
 from .problems import Problem, error
 
@@ -114,7 +114,7 @@ class _Checked:
 
     problems: list[Problem] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
-    roster: list[checks.RosterEntry] = field(default_factory=list)
+    roster: list[roster.RosterEntry] = field(default_factory=list)
 
 
 def _outside(path: Path, root: Path) -> bool:
@@ -159,7 +159,7 @@ def _check_files(
             continue
         if keep_units:
             out.units.append(unit)
-        out.roster.append(checks.RosterEntry.of(unit, f))
+        out.roster.append(roster.RosterEntry.of(unit, f))
         if ctx is not None:
             out.problems.extend(checks.check_unit(unit, f, ctx))
     return out
@@ -227,7 +227,7 @@ def load(
     ws.problems.extend(checks.thousands_problems(cat_file))
     ws.catalogue = _model(Catalogue, cat_file, ws.problems)
     if ws.catalogue is not None:
-        ws.problems.extend(checks.check_catalogue(ws.catalogue, cat_file))
+        ws.problems.extend(catalogue_checks.check_catalogue(ws.catalogue, cat_file))
     approvals_path = data_dir / APPROVALS
     if approvals_path.exists():
         approvals_file = yamlload.load(approvals_path, _rel(approvals_path, root))
@@ -248,7 +248,7 @@ def load(
     gc.freeze()
     ws.problems.extend(checked.problems)
     if ctx is not None:
-        ws.problems.extend(checks.check_roster(checked.roster, ctx, cat_file, whole=not paths))
+        ws.problems.extend(roster.check_roster(checked.roster, ctx, cat_file, whole=not paths))
     ws.units = sorted(checked.units, key=lambda u: u.id)
     ws.paths = {e.id: e.path for e in reversed(checked.roster)}
     ws.problems.sort()
