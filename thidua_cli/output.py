@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -82,3 +83,12 @@ def print_text(
     errors, _ = count(problems)
     style = "bold red" if errors else "bold green"
     console.print(f"[{style}]{escape(summary(problems, files))}[/]", highlight=False)
+    if len(problems) > 5:  # at a deadline, the totals by kind say where to start
+        kinds = Counter((p.severity.value, p.code) for p in problems)
+        parts = [
+            f"{code} × {n}"
+            for (severity, code), n in sorted(
+                kinds.items(), key=lambda kv: (kv[0][0] != "error", -kv[1], kv[0][1])
+            )
+        ]
+        console.print("[dim]Theo loại: " + escape(", ".join(parts)) + "[/]", highlight=False)
