@@ -137,10 +137,14 @@ def test_approved_phase_is_locked(repo: Path, cli: Run) -> None:
         KTU,
         "23/BC-LKK}",
         "23/BC-LKK, correction: {reason: Chi cục Thống kê điều "
-        "chỉnh, reference: Công văn số 45/CCTK}}",
+        "chỉnh, reference: Công văn số 45/CCTK, value: 150}}",
     )
     code, out = cli("validate", cwd=repo)
     assert code == 0, out
+    # an old correction does not cover a later edit of the same figure
+    edit(repo, KTU, "CT03: {value: 150,", "CT03: {value: 200,")
+    code, out = cli("validate", cwd=repo)
+    assert code == 1 and "correction-mismatch" in out
 
 
 def test_target_change_after_approval_needs_a_decision(repo: Path, cli: Run) -> None:
@@ -155,6 +159,28 @@ def test_target_change_after_approval_needs_a_decision(repo: Path, cli: Run) -> 
         "    target: 11500\n    amended: {decision: Quyết định số 120/QĐ-UBND, date: 2026-07-20}\n",
     )
     assert cli("validate", cwd=repo)[0] == 0
+
+
+def test_scoring_change_after_approval_needs_a_decision(repo: Path, cli: Run) -> None:
+    _approve(repo, cli)
+    edit(repo, "data/indicators.yaml", '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 70}',
+         '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 60}')
+    code, out = cli("validate", cwd=repo)
+    assert code == 1 and "scoring-changed-without-decision" in out
+    edit(repo, "data/indicators.yaml", "scoring:\n", "scoring:\n  amended: {decision: Quyết định "
+         "số 130/QĐ-UBND, date: 2026-07-25}\n")
+    assert cli("validate", cwd=repo)[0] == 0
+
+
+def test_unverifiable_approval_is_an_error(repo: Path, cli: Run) -> None:
+    _approve(repo, cli)
+    path = repo / "data" / "approvals.yaml"
+    text = path.read_text(encoding="utf-8")
+    approved = git(repo, "rev-parse", "HEAD~1").strip()
+    assert approved in text
+    path.write_text(text.replace(approved, "deadbeef" * 5), encoding="utf-8")
+    code, out = cli("validate", cwd=repo)
+    assert code == 1 and "approval-unverifiable" in out and "không có phiên bản" in out
 
 
 def test_approve_refuses_uncommitted_data(repo: Path, cli: Run) -> None:

@@ -20,6 +20,7 @@ approvals: []
 def record(path: Path, phase: int, commit: str, by: str, decision: str, day: date) -> None:
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     yaml = YAML()
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -30,7 +31,7 @@ def record(path: Path, phase: int, commit: str, by: str, decision: str, day: dat
         doc["approvals"] = []
     entry = CommentedMap()
     entry["phase"] = phase
-    entry["commit"] = commit
+    entry["commit"] = DoubleQuotedScalarString(commit)  # an all-digit SHA must stay text
     entry["by"] = by
     entry["decision"] = decision
     entry["date"] = day

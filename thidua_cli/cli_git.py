@@ -34,7 +34,7 @@ def check_approvals(ws: Workspace, whole: bool) -> None:
     """Compare the approved phases with the data as it stood at each approved commit."""
 
     from . import gitdata, locks
-    from .problems import warning
+    from .problems import error
     from .workspace import load
 
     try:
@@ -62,14 +62,16 @@ def check_approvals(ws: Workspace, whole: bool) -> None:
                 )
             )
         except gitdata.GitProblem as exc:
+            # an approval that cannot be checked must not switch the lock off: an error
             ws.problems.append(
-                warning(
+                error(
                     (ws.data_dir / "approvals.yaml").as_posix(),
                     (1, 1),
                     "approval-unverifiable",
                     f"Không kiểm tra được phê duyệt đợt {approval.phase} (commit "
                     f"{approval.commit[:12]}): {exc}",
-                    "Cần toàn bộ lịch sử git (trong CI: actions/checkout với fetch-depth: 0).",
+                    "Cần toàn bộ lịch sử git (trong CI: actions/checkout với fetch-depth: 0); "
+                    "nếu commit đã bị xóa khỏi lịch sử, Hội đồng cần phê duyệt lại.",
                 )
             )
     ws.problems.sort()
@@ -182,11 +184,15 @@ def approve(
     ] = None,
     data: DataOpt = Path("data"),
 ) -> None:
-    """Ghi nhận Hội đồng đã phê duyệt số liệu một đợt tại commit hiện tại; sau đó mọi thay đổi
-    số liệu đợt đó phải có đính chính."""
+    """Ghi nhận Hội đồng đã phê duyệt số liệu một đợt tại commit hiện tại; sau đó mọi thay đổi số liệu đợt đó phải có đính chính."""
     from . import approvals, gitdata
     from .outcome import UnknownPhase, phase_of
 
+    if not by.strip() or not decision.strip():
+        _console(stderr=True).print(
+            "[bold red]Cần ghi rõ --by (ai phê duyệt) và --decision (văn bản phê duyệt).[/]"
+        )
+        raise typer.Exit(2)
     ws = _load_clean(data)
     assert ws.catalogue is not None
     try:
@@ -207,7 +213,17 @@ def approve(
     except gitdata.GitProblem as exc:
         _console(stderr=True).print(f"[bold red]Không phê duyệt được:[/] {exc}")
         raise typer.Exit(2) from None
-    day = _parse_date(signed) or date.today()  # the clock is read here, never in the core
+    today = date.today()  # the clock is read here, never in the core
+    day = _parse_date(signed) or today
+    if day > today:
+        _console(stderr=True).print(f"[bold red]Ngày phê duyệt {day:%d/%m/%Y} ở tương lai.[/]")
+        raise typer.Exit(2)
+    for earlier in ws.approvals:
+        if earlier.phase == phase:
+            _console().print(
+                f"Đợt {phase} đã được phê duyệt ngày {earlier.date:%d/%m/%Y} (commit "
+                f"{earlier.commit[:12]}); ghi thêm lần phê duyệt mới."
+            )
     path = data / "approvals.yaml"
     try:
         approvals.record(path, phase, commit, by, decision, day)

@@ -35,9 +35,31 @@ def git(root: Path, *args: str, binary: bool = False) -> bytes:
     except subprocess.TimeoutExpired:
         raise GitProblem(f"git {' '.join(args[:2])} chạy quá lâu.") from None
     if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitProblem(f"git {' '.join(args[:3])}: {reason[-1] if reason else 'lỗi'}")
+        raise GitProblem(_explain(done.stderr.decode("utf-8", "replace"), args))
     return done.stdout
+
+
+_GIT_REASONS = (
+    ("not a git repository", "thư mục này không nằm trong kho git"),
+    ("not a tree object", "không có phiên bản «{rev}» trong lịch sử git"),
+    ("unknown revision", "không có phiên bản «{rev}» trong lịch sử git"),
+    ("bad revision", "không có phiên bản «{rev}» trong lịch sử git"),
+    ("Needed a single revision", "không có phiên bản «{rev}» trong lịch sử git"),
+    ("did not match any file", "không có tệp này trong lịch sử git"),
+)
+
+
+def _explain(stderr: str, args: tuple[str, ...]) -> str:
+    """git's English, said in Vietnamese for the cases people meet."""
+    rev = next((a for a in args[1:] if not a.startswith("-") and a != "--"), "")
+    rev = rev.removesuffix("^{commit}")
+    for needle, text in _GIT_REASONS:
+        if needle in stderr:
+            return text.format(rev=rev)
+    if args[:2] == ("rev-parse", "--verify"):
+        return f"không có phiên bản «{rev}» trong lịch sử git"
+    last = stderr.strip().splitlines()
+    return f"git {args[0]} báo lỗi: {last[-1] if last else 'không rõ'}"
 
 
 def top(path: Path) -> Path:

@@ -49,6 +49,7 @@ def check_locks(
     return [
         *_results(approval, approved_units, units, where, paths),
         *_targets(approval, approved_catalogue, catalogue, where, catalogue_path),
+        *_scoring(approval, approved_catalogue, catalogue, where, catalogue_path),
         *_registrations(approval, approved_units, units, where, paths),
     ]
 
@@ -91,19 +92,59 @@ def _results(
             before_r, after_r = old_values.get(code), b.values.get(code)
             if _plain(before_r) == _plain(after_r):
                 continue
-            if after_r is not None and after_r.correction is not None:
-                continue
             at = ("results", index, "values", code)
+            correction = after_r.correction if after_r is not None else None
+            if correction is not None and after_r is not None and correction.covers(after_r):
+                continue
             f = where.file(rel)
+            if correction is not None:
+                yield error(
+                    rel,
+                    f.pos(at, key=True),
+                    "correction-mismatch",
+                    f"{_locked(approval)}; đính chính của {code} không ghi đúng số liệu hiện có.",
+                    "Ghi lại trong «correction» đúng số đã đính chính: value: … (hoặc numerator, "
+                    "denominator), để một lần sửa sau không núp bóng đính chính cũ.",
+                    at,
+                )
+                continue
             yield error(
                 rel,
                 f.pos(at, key=True),
                 "locked-phase-changed",
                 f"{_locked(approval)}; số liệu {code} đã thay đổi mà không có đính chính.",
-                "Thêm «correction: {reason: …, reference: …}» vào kết quả này (lý do và "
-                "văn bản cho phép), hoặc trả lại số đã duyệt.",
+                "Thêm «correction: {reason: …, reference: …, value: <số mới>}» vào kết quả này "
+                "(lý do, văn bản cho phép, số đã đính chính), hoặc trả lại số đã duyệt.",
                 at,
             )
+
+
+def _scoring(
+    approval: Approval,
+    before: Catalogue | None,
+    after: Catalogue | None,
+    where: _Positions,
+    rel: str,
+) -> Iterator[Problem]:
+    """The scoring rules decide who ranks where: after an approval they change only by decision."""
+    if before is None or after is None:
+        return
+    if before.scoring.model_copy(update={"amended": None}) == after.scoring.model_copy(
+        update={"amended": None}
+    ):
+        return
+    amended = after.scoring.amended
+    if amended is not None and amended.date >= approval.date:
+        return
+    yield error(
+        rel,
+        where.file(rel).pos(("scoring",), key=True),
+        "scoring-changed-without-decision",
+        f"Cách chấm điểm (điểm chuẩn, ngưỡng xếp loại…) đã thay đổi sau khi Hội đồng phê "
+        f"duyệt đợt {approval.phase} ({approval.date:%d/%m/%Y}) mà không ghi quyết định.",
+        "Thêm «amended: {decision: …, date: …}» vào mục scoring.",
+        ("scoring",),
+    )
 
 
 def _target_of(ind: Indicator) -> tuple[object, ...]:

@@ -249,6 +249,7 @@ class Scoring(Strict):
     disqualifiers: list[Disqualifier] = []
     quotas: list[Quota] = []
     tables: list[Table] = Field(min_length=1)
+    amended: Amendment | None = None  # the decision behind a change after an approval
 
 
 class AwardRule(Strict):
@@ -340,6 +341,17 @@ class Correction(Strict):
     reason: Text
     reference: Text  # the document that allows it: "Công văn số 45/UBND ngày 15/8/2026"
     date: Day | None = None
+    # the corrected figure, restated as the document states it: ties the correction to this
+    # value, so a later edit is not covered by an old correction
+    value: Any = None
+    numerator: Number | None = None
+    denominator: Number | None = None
+
+    def covers(self, r: Result) -> bool:
+        """Does this correction name exactly the figure the result now holds?"""
+        if self.numerator is not None or self.denominator is not None:
+            return (self.numerator, self.denominator) == (r.numerator, r.denominator)
+        return self.value is not None and self.value == r.value
 
 
 class Result(Strict):
