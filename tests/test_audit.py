@@ -93,8 +93,8 @@ def test_history_shows_who_changed_a_figure(repo: Path, cli: Run) -> None:
     assert code == 0
     changes = json.loads(out)["changes"]
     assert [(c["author"], c["old"], c["new"], c["message"]) for c in changes] == [
-        ("Nguyễn Văn An", "—", "113.9", "Số liệu đợt 1"),
-        ("Trần Thị Bình", "113.9", "150", "Cập nhật sản lượng vụ Đông Xuân"),
+        ("Nguyễn Văn An", "—", "113,9", "Số liệu đợt 1"),
+        ("Trần Thị Bình", "113,9", "150", "Cập nhật sản lượng vụ Đông Xuân"),
     ]
     code, out = cli("history", "lang-kon-ktu", "--phase", "2", cwd=repo)
     assert code == 0 and "Chưa có thay đổi" in out
@@ -264,3 +264,46 @@ def test_ci_workflow_is_a_valid_github_workflow() -> None:
     text = workflow.read_text(encoding="utf-8")
     assert "thidua validate --format github" in text and "--format md" in text
     assert "fetch-depth: 0" in text
+
+
+def test_diff_names_what_a_reviewer_must_see(repo: Path, cli: Run) -> None:
+    _approve(repo, cli)
+    git(repo, "rm", "-q", "data/approvals.yaml")
+    edit(repo, KTU, "1: {CT03: 120", "1: {CT03: 110")
+    edit(repo, "data/indicators.yaml", '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 70}',
+         '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 60}')
+    evidence = next((repo / "data" / "evidence").rglob("*.md"))
+    evidence.write_text(evidence.read_text(encoding="utf-8") + "\nsửa\n", encoding="utf-8")
+    code, out = cli("diff", "HEAD", "--format", "json", cwd=repo)
+    doc = json.loads(out)
+    assert code == 0
+    assert doc["approvals"] and doc["approvals"][0].startswith("XÓA: đợt 1")
+    assert ("lang-kon-ktu", "CT03 (mốc đợt 1)", "120", "110") in {
+        (t["unit"], t["code"], t["old"], t["new"]) for t in doc["targets"]}
+    assert ("xếp loại Hoàn thành tốt nhiệm vụ", "ngưỡng điểm", "≥ 70", "≥ 60") in {
+        (p["what"], p["field"], p["old"], p["new"]) for p in doc["plan"]}
+    assert any(f.startswith("sửa: data/evidence/") for f in doc["evidence_files"])
+
+
+def test_diff_says_a_broken_file_is_broken_not_deleted(repo: Path, cli: Run) -> None:
+    (repo / KTU).write_text((repo / KTU).read_text(encoding="utf-8") + "bad: [\n",
+                            encoding="utf-8")
+    code, out = cli("diff", "--format", "json", cwd=repo)
+    doc = json.loads(out)
+    assert doc["broken"] == [KTU] and "lang-kon-ktu" not in doc["units_removed"]
+    assert not [v for v in doc["values"] if v["unit"] == "lang-kon-ktu"]
+
+
+def test_history_follows_a_renamed_file_and_checks_its_filters(repo: Path, cli: Run) -> None:
+    git(repo, "mv", KTU, "data/units/lang-kon-ktu-2026.yaml")
+    git(repo, "commit", "-q", "-m", "Đổi tên tệp", author="Lê Văn Cường")
+    edit(repo, "data/units/lang-kon-ktu-2026.yaml", OLD, NEW)
+    git(repo, "commit", "-q", "-am", "Sửa CT03", author="Trần Thị Bình")
+    code, out = cli("history", "lang-kon-ktu", "CT03", "--format", "json", cwd=repo)
+    assert code == 0, out
+    assert [(c["author"], c["old"], c["new"]) for c in json.loads(out)["changes"]] == [
+        ("Nguyễn Văn An", "—", "113,9"), ("Trần Thị Bình", "113,9", "150")]
+    assert cli("history", "lang-kon-ktu", "CT99", cwd=repo)[0] == 2
+    assert cli("history", "lang-kon-ktu", "--phase", "7", cwd=repo)[0] == 2
+    code, out = cli("history", "lang-kon-kt", cwd=repo)
+    assert code == 2 and "lang-kon-ktu" in out

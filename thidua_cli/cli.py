@@ -294,9 +294,9 @@ def score(
             score_view.print_explain(o, us, _console())
         return
     if fmt is ScoreFormat.json:
-        sys.stdout.write(score_view.as_json(o))
+        sys.stdout.write(score_view.as_json(o, bloc))
     elif fmt is ScoreFormat.csv:
-        sys.stdout.write(score_view.as_csv(o))
+        sys.stdout.write(score_view.as_csv(o, bloc))
     else:
         score_view.print_outcome(o, _console(), bloc)
 

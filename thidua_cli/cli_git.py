@@ -119,14 +119,15 @@ def diff(
         with tempfile.TemporaryDirectory(prefix="thidua-diff-") as tmp:
             old = _load_at(root, base_rev, Path(tmp) / "base")
             if head is None:
-                new, head_label = _load(data), "thư mục làm việc"
+                new, head_label = _load(data), "working-tree"
             else:
                 head_rev = gitdata.resolve(root, head)
                 new, head_label = _load_at(root, head_rev, Path(tmp) / "head"), head_rev[:12]
+            # inside the block: the exported files (evidence) are compared too
+            result = df.diff(old, new, base_rev[:12], head_label)
     except gitdata.GitProblem as exc:
         _console(stderr=True).print(f"[bold red]Không so sánh được:[/] {exc}")
         raise typer.Exit(2) from None
-    result = df.diff(old, new, base_rev[:12], head_label)
     if fmt is DiffFormat.json:
         sys.stdout.write(diff_view.as_json(result))
     elif fmt is DiffFormat.md:
@@ -144,15 +145,34 @@ def history(
     data: DataOpt = Path("data"),
 ) -> None:
     """Lịch sử số liệu của một đơn vị từ git: ai sửa số nào, khi nào, lời nhắn commit."""
+    import difflib
+
     from . import gitdata
     from . import history as hi
 
-    path = data / "units" / f"{unit}.yaml"
-    if not path.is_file():
+    ws = _load(data)  # the unit is found by its id, whatever its file is called
+    if ws.catalogue is None:
+        _load_clean(data)
+    assert ws.catalogue is not None
+    if unit not in ws.paths:
+        close = difflib.get_close_matches(unit, list(ws.paths), n=3)
         _console(stderr=True).print(
-            f"[bold red]Không có tệp {path}.[/] Tên tệp đơn vị là <mã đơn vị>.yaml."
+            f"[bold red]Không có đơn vị «{unit}».[/]"
+            + (f" Có phải: {', '.join(close)}?" if close else "")
         )
         raise typer.Exit(2)
+    codes = {i.code for i in ws.catalogue.indicators}
+    if indicator is not None and indicator.upper() not in codes:
+        close = difflib.get_close_matches(indicator.upper(), sorted(codes), n=1)
+        _console(stderr=True).print(
+            f"[bold red]Không có chỉ tiêu «{indicator}».[/]"
+            + (f" Có phải ý bạn là «{close[0]}»?" if close else "")
+        )
+        raise typer.Exit(2)
+    if phase is not None and phase not in {p.number for p in ws.catalogue.phases}:
+        _console(stderr=True).print(f"[bold red]Không có đợt {phase}.[/]")
+        raise typer.Exit(2)
+    path = ws.root / ws.paths[unit]
     try:
         root = gitdata.top(data)
         rel = Path(os.path.relpath(path.resolve(), root)).as_posix()

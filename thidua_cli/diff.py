@@ -3,14 +3,16 @@ evidence, targets, the plan itself, and the effect on scores and ranks."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from .catalogue_view import target_text
 from .evaluate import Evaluation
-from .models import TARGET_FIELDS, Catalogue, Indicator, Result, Unit
+from .models import TARGET_FIELDS, Approval, Catalogue, Indicator, Result, Unit
 from .outcome import compute
 from .present import actual_text
 from .scoring import unit_evaluations
@@ -40,6 +42,7 @@ class ValueChange:
     new_label: str
     evidence_added: tuple[str, ...] = ()
     evidence_removed: tuple[str, ...] = ()
+    correction: str = ""  # the đính chính that came with the change, if any
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class PlanChange:
     field: str
     old: str
     new: str
+    decision: str = ""  # the amendment recorded with it, if any
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,9 @@ class Diff:
     targets: list[TargetChange] = field(default_factory=list)
     plan: list[PlanChange] = field(default_factory=list)
     ranks: list[RankChange] = field(default_factory=list)
+    approvals: list[str] = field(default_factory=list)  # approvals added or removed
+    evidence_files: list[str] = field(default_factory=list)  # files added, removed or edited
+    broken: list[str] = field(default_factory=list)  # unit files the new version cannot read
     base_errors: int = 0
     head_errors: int = 0
 
@@ -90,6 +97,9 @@ class Diff:
         return not (
             self.units_added
             or self.units_removed
+            or self.approvals
+            or self.evidence_files
+            or self.broken
             or self.values
             or self.targets
             or self.plan
@@ -135,6 +145,12 @@ def _unit_values(
             removed = tuple(sorted(_evidence(a) - _evidence(b)))
             if (old_text, new_text) == ("—", "—") and not added and not removed:
                 continue
+            fix = b.correction if b is not None else None
+            note = (
+                ""
+                if fix is None or (a is not None and a.correction == fix)
+                else (f"{fix.reason} ({fix.reference})")
+            )
             yield ValueChange(
                 unit.id,
                 unit.name,
@@ -146,6 +162,7 @@ def _unit_values(
                 new_label,
                 added,
                 removed,
+                note,
             )
 
 
@@ -165,6 +182,7 @@ def _plan(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
                 code, "chỉ tiêu", "—" if a is None else a.name, "—" if b is None else b.name
             )
             continue
+        decision = b.amended.decision if b.amended and b.amended != a.amended else ""
         for name in PLAN_FIELDS:
             if getattr(a, name) != getattr(b, name):
                 shown = (
@@ -172,14 +190,56 @@ def _plan(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
                     if name.startswith("target")
                     else (_plain(getattr(a, name)), _plain(getattr(b, name)))
                 )
-                yield PlanChange(code, name, *shown)
-    if old.scoring != new.scoring:
-        for name in ("decimals", "levels", "disqualifiers", "quotas", "tables"):
-            if getattr(old.scoring, name) != getattr(new.scoring, name):
-                yield PlanChange("scoring", name, "(cũ)", "(mới)")
+                yield PlanChange(code, name, *shown, decision)
+    yield from _scoring(old, new)
     for name in ("phases", "calendars", "blocs", "awards"):
         if getattr(old, name) != getattr(new, name):
             yield PlanChange(name, name, "(cũ)", "(mới)")
+
+
+def _scoring(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
+    """Scoring changes named down to the criterion, level or quota that moved."""
+    a, b = old.scoring, new.scoring
+    decision = b.amended.decision if b.amended and b.amended != a.amended else ""
+    before_levels = {lv.id: lv for lv in a.levels}
+    for lv in b.levels:
+        old_level = before_levels.get(lv.id)
+        if old_level is None or old_level.min != lv.min:
+            yield PlanChange(
+                f"xếp loại {lv.name}",
+                "ngưỡng điểm",
+                "—" if old_level is None else f"≥ {_plain(old_level.min)}",
+                f"≥ {_plain(lv.min)}",
+                decision,
+            )
+    before_tables = {t.id: t for t in a.tables}
+    for table in b.tables:
+        was_table = before_tables.get(table.id)
+        was = {c.id: c for c in was_table.criteria} if was_table else {}
+        now = {c.id: c for c in table.criteria}
+        for cid in sorted(set(was) | set(now)):
+            c_old, c_new = was.get(cid), now.get(cid)
+            if c_old == c_new:
+                continue
+            named = c_new or c_old
+            assert named is not None
+            label = f"{table.id}: {named.name}"
+            for name in ("points", "method", "indicators", "cap"):
+                x = getattr(c_old, name) if c_old else None
+                y = getattr(c_new, name) if c_new else None
+                if x != y:
+                    yield PlanChange(
+                        label,
+                        name,
+                        _plain(x) if x is not None else "—",
+                        _plain(y) if y is not None else "—",
+                        decision,
+                    )
+        if was_table and was_table.adjustments != table.adjustments:
+            yield PlanChange(table.id, "điểm thưởng, điểm trừ", "(cũ)", "(mới)", decision)
+    for name in ("decimals", "disqualifiers", "quotas"):
+        if getattr(a, name) != getattr(b, name):
+            yield PlanChange("scoring", name, "(cũ)", "(mới)", decision)
 
 
 def _targets(old: Unit, new: Unit) -> Iterator[TargetChange]:
@@ -188,6 +248,50 @@ def _targets(old: Unit, new: Unit) -> Iterator[TargetChange]:
     for code in sorted(set(a) | set(b)):
         if a.get(code) != b.get(code):
             yield TargetChange(new.id, code, _plain(a.get(code, "—")), _plain(b.get(code, "—")))
+    pa = old.registration.phase_targets if old.registration else {}
+    pb = new.registration.phase_targets if new.registration else {}
+    for phase in sorted(set(pa) | set(pb)):
+        x, y = pa.get(phase, {}), pb.get(phase, {})
+        for code in sorted(set(x) | set(y)):
+            if x.get(code) != y.get(code):
+                yield TargetChange(
+                    new.id,
+                    f"{code} (mốc đợt {phase})",
+                    _plain(x.get(code, "—")),
+                    _plain(y.get(code, "—")),
+                )
+
+
+def _approvals(base: Workspace, head: Workspace) -> list[str]:
+    def shown(a: Approval) -> str:
+        return f"đợt {a.phase}, commit {a.commit[:12]}, {a.by}, {a.decision}"
+
+    before = {shown(a) for a in base.approvals}
+    after = {shown(a) for a in head.approvals}
+    return [f"thêm: {a}" for a in sorted(after - before)] + [
+        f"XÓA: {a}" for a in sorted(before - after)
+    ]
+
+
+def _evidence_files(old: Path, new: Path) -> list[str]:
+    """Evidence files added, removed or edited (compared by content)."""
+
+    def files(root: Path) -> dict[str, bytes]:
+        folder = root / "evidence"
+        if not folder.is_dir():
+            return {}
+        return {
+            "data/" + p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).digest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    a, b = files(old), files(new)
+    return (
+        [f"thêm: {p}" for p in sorted(set(b) - set(a))]
+        + [f"xóa: {p}" for p in sorted(set(a) - set(b))]
+        + [f"sửa: {p}" for p in sorted(set(a) & set(b)) if a[p] != b[p]]
+    )
 
 
 def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> Diff:
@@ -200,8 +304,18 @@ def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> 
     )
     old_units = {u.id: u for u in base.units}
     new_units = {u.id: u for u in head.units}
+    # a unit whose file no longer reads is broken, not deleted: say so and leave its figures out
+    unreadable = {p.path for p in head.problems if p.is_error}
+    out.broken = sorted(
+        path for uid, path in base.paths.items() if uid not in new_units and path in unreadable
+    )
+    broken_ids = {uid for uid, path in base.paths.items() if path in out.broken}
+    for uid in broken_ids:
+        old_units.pop(uid, None)
     out.units_added = sorted(set(new_units) - set(old_units))
     out.units_removed = sorted(set(old_units) - set(new_units))
+    out.approvals = _approvals(base, head)
+    out.evidence_files = _evidence_files(base.data_dir, head.data_dir)
     if head.catalogue is None:
         return out
     index = {i.code: i for i in head.catalogue.indicators}

@@ -31,6 +31,10 @@ def _rank(c: RankChange) -> str:
     return _arrow(str(c.old_rank), str(c.new_rank)) + mark
 
 
+def _label(revision: str) -> str:
+    return "thư mục làm việc" if revision == "working-tree" else revision
+
+
 def _movement(c: RankChange) -> tuple[int, str, str]:
     """Biggest moves first, so the reviewer sees the point of the change at the top."""
     moved = abs((c.old_rank or 0) - (c.new_rank or 0))
@@ -44,19 +48,21 @@ def _evidence(added: tuple[str, ...], removed: tuple[str, ...]) -> str:
 def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) for every part of the diff, shared by md and text."""
     out: list[tuple[str, list[str], list[list[str]]]] = []
+    if d.approvals:
+        out.append(("Phê duyệt của Hội đồng thay đổi", ["Thay đổi"], [[a] for a in d.approvals]))
     if d.plan:
         out.append(
             (
                 "Thay đổi kế hoạch, cách chấm điểm (cần quyết định của Hội đồng)",
-                ["Mục", "Trường", "Cũ", "Mới"],
-                [[c.what, c.field, c.old, c.new] for c in d.plan],
+                ["Mục", "Trường", "Cũ", "Mới", "Quyết định"],
+                [[c.what, c.field, c.old, c.new, c.decision or "— (chưa ghi)"] for c in d.plan],
             )
         )
     if d.values:
         out.append(
             (
                 "Số liệu thay đổi",
-                ["Đơn vị", "Đợt", "Chỉ tiêu", "Cũ", "Mới", "Đánh giá", "Minh chứng"],
+                ["Đơn vị", "Đợt", "Chỉ tiêu", "Cũ", "Mới", "Đánh giá", "Minh chứng, đính chính"],
                 [
                     [
                         c.unit_name,
@@ -65,7 +71,15 @@ def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
                         c.old,
                         c.new,
                         _arrow(c.old_label, c.new_label),
-                        _evidence(c.evidence_added, c.evidence_removed),
+                        "; ".join(
+                            filter(
+                                None,
+                                [
+                                    _evidence(c.evidence_added, c.evidence_removed),
+                                    (f"đính chính: {c.correction}" if c.correction else ""),
+                                ],
+                            )
+                        ),
                     ]
                     for c in d.values
                 ],
@@ -79,6 +93,8 @@ def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
                 [[c.unit, c.code, c.old, c.new] for c in d.targets],
             )
         )
+    if d.evidence_files:
+        out.append(("Tệp minh chứng thay đổi", ["Tệp"], [[f] for f in d.evidence_files]))
     for phase in sorted({c.phase for c in d.ranks}):
         changes = sorted((c for c in d.ranks if c.phase == phase), key=_movement)
         out.append(
@@ -113,13 +129,17 @@ def _summary(d: Diff) -> list[str]:
         lines.append("Đơn vị thêm mới: " + ", ".join(d.units_added) + ".")
     if d.units_removed:
         lines.append("Đơn vị bị xóa: " + ", ".join(d.units_removed) + ".")
+    if d.broken:
+        lines.append(
+            "Tệp đơn vị không đọc được (lỗi, chưa so sánh số liệu): " + ", ".join(d.broken) + "."
+        )
     if d.empty and not d.head_errors:
         lines.append("Không có thay đổi nào về số liệu, kế hoạch hay xếp hạng.")
     return lines
 
 
 def as_markdown(d: Diff) -> str:
-    lines = [f"### Thay đổi số liệu thi đua (`{d.base}` → `{d.head}`)", ""]
+    lines = [f"### Thay đổi số liệu thi đua (`{d.base}` → `{_label(d.head)}`)", ""]
     lines += [f"> {line}" for line in _summary(d)] + ([""] if _summary(d) else [])
     for title, header, rows in sections(d):
         lines += [f"#### {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -148,7 +168,7 @@ def as_json(d: Diff) -> str:
 def print_text(d: Diff, console: Any) -> None:
     from rich.table import Table
 
-    console.print(f"[bold]Thay đổi số liệu thi đua[/] {d.base} → {d.head}")
+    console.print(f"[bold]Thay đổi số liệu thi đua[/] {d.base} → {_label(d.head)}")
     for line in _summary(d):
         console.print(line.replace("**", ""))
     for title, header, rows in sections(d):

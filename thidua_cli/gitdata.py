@@ -23,6 +23,7 @@ class Commit:
     author: str
     date: str  # ISO 8601, as git prints it
     message: str
+    path: str = ""  # the file's path in this commit (it may have been renamed since)
 
 
 def git(root: Path, *args: str, binary: bool = False) -> bytes:
@@ -105,13 +106,25 @@ def show(root: Path, rev: str, path: str) -> bytes | None:
 
 
 def log(root: Path, path: str) -> list[Commit]:
-    """Commits that touched `path`, oldest first, following renames."""
-    raw = git(root, "log", "--follow", "--format=%H%x1f%an%x1f%aI%x1f%s%x1e", "--", path)
+    """Commits that touched `path`, oldest first, following renames; each with the file's path
+    as it was in that commit."""
+    raw = git(
+        root,
+        "log",
+        "--follow",
+        "--name-only",
+        "--format=%x1e%H%x1f%an%x1f%aI%x1f%s%x1f",
+        "--",
+        path,
+    )
     commits = []
     for record in raw.decode("utf-8", "replace").split("\x1e"):
-        parts = record.strip().split("\x1f")
-        if len(parts) == 4:
-            commits.append(Commit(*parts))
+        parts = record.split("\x1f")
+        if len(parts) == 5:
+            names = [n for n in parts[4].strip().splitlines() if n.strip()]
+            commits.append(
+                Commit(parts[0], parts[1], parts[2], parts[3], names[-1] if names else path)
+            )
     return commits[::-1]
 
 

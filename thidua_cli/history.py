@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from . import gitdata, yamlload
+from . import gitdata, numfmt, yamlload
 from .models import Result, Unit
 
 
@@ -29,10 +30,14 @@ def _value(r: Result | None) -> str:
     if r is None:
         return "—"
     if r.numerator is not None or r.denominator is not None:
-        text = f"{r.numerator}/{r.denominator}"
+        text = f"{numfmt.number(r.numerator)}/{numfmt.number(r.denominator)}"
+    elif isinstance(r.value, bool):
+        text = "Đạt" if r.value else "Không đạt"
+    elif isinstance(r.value, Decimal):
+        text = numfmt.number(r.value)
     else:
-        text = str(r.value).lower() if isinstance(r.value, bool) else str(r.value)
-    return text + (" (có đính chính)" if getattr(r, "correction", None) else "")
+        text = str(r.value)
+    return text + (" (có đính chính)" if r.correction else "")
 
 
 def _parse(raw: bytes | None, path: str) -> Unit | None:
@@ -57,8 +62,20 @@ def history(
     changes: list[Change] = []
     previous: dict[tuple[int, str], str] = {}
     for commit in gitdata.log(root, path):
-        unit = _parse(gitdata.show(root, commit.sha, path), path)
-        if unit is None:
+        unit = _parse(gitdata.show(root, commit.sha, commit.path), commit.path)
+        if unit is None:  # leave a trace: who broke the file, and when
+            changes.append(
+                Change(
+                    commit.sha[:12],
+                    commit.author,
+                    commit.date[:10],
+                    commit.message,
+                    0,
+                    "—",
+                    "",
+                    "tệp lỗi, không đọc được",
+                )
+            )
             continue
         current: dict[tuple[int, str], str] = {}
         for report in unit.results:
@@ -100,5 +117,6 @@ def print_history(unit: str, changes: list[Change], console: Any) -> None:
     for col in ("Ngày", "Người sửa", "Commit", "Đợt", "Chỉ tiêu", "Cũ → mới", "Nội dung commit"):
         t.add_column(col, overflow="fold")
     for c in changes:
-        t.add_row(c.date, c.author, c.commit, str(c.phase), c.code, f"{c.old} → {c.new}", c.message)
+        move = c.new if not c.old else f"{c.old} → {c.new}"
+        t.add_row(c.date, c.author, c.commit, str(c.phase or "—"), c.code, move, c.message)
     console.print(t)

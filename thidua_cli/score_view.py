@@ -48,7 +48,7 @@ def _num(v: Decimal | bool | None) -> Any:
     return plain(numfmt.quantize(v, 4)) if v.is_finite() else None
 
 
-def as_json(o: Outcome) -> str:
+def as_json(o: Outcome, bloc: str | None = None) -> str:
     over = over_quota(o)
     doc = {
         "version": JSON_VERSION,
@@ -75,7 +75,11 @@ def as_json(o: Outcome) -> str:
             }
             for io in o.indicators
         ],
-        "units": [_unit_json(s, over) for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank))],
+        "units": [
+            _unit_json(s, over)
+            for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank))
+            if bloc is None or s.bloc.id == bloc
+        ],
         "quota": [
             {
                 "bloc": q.bloc.id,
@@ -88,6 +92,7 @@ def as_json(o: Outcome) -> str:
                 "over": list(q.over),
             }
             for q in o.quotas
+            if bloc is None or q.bloc.id == bloc
         ],
     }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
@@ -144,7 +149,7 @@ def unit_json(o: Outcome, s: UnitScore) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
-def as_csv(o: Outcome) -> str:
+def as_csv(o: Outcome, bloc: str | None = None) -> str:
     """For Excel on a Vietnamese Windows: a UTF-8 BOM (so letters are not garbled), semicolons
     between columns and Vietnamese decimal commas in the numbers."""
     buf = io.StringIO()
@@ -155,6 +160,8 @@ def as_csv(o: Outcome) -> str:
     )
     over = over_quota(o)
     for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank)):
+        if bloc is not None and s.bloc.id != bloc:
+            continue
         assert s.level is not None
         w.writerow(
             [
@@ -176,7 +183,7 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
     from rich.table import Table
 
     if o.sample:
-        console.print("[bold reverse] DỮ LIỆU MẪU [/] số liệu minh họa, không phải số liệu thật.")
+        console.print("[bold reverse] DỮ LIỆU MẪU [/] — số liệu minh họa, không phải số liệu thật.")
     console.print(f"[bold]{title(o)}[/]")
     if bloc is None:
         t = Table(title="Kết quả thực hiện các chỉ tiêu toàn xã", title_justify="left")

@@ -245,6 +245,7 @@ _SYNTAX_VI = {
     "unacceptable character": "Tệp chứa ký tự điều khiển không hợp lệ (ví dụ ký tự NUL); có thể tệp bị hỏng hoặc không phải văn bản.",
     "while scanning a quoted scalar": "Dấu nháy mở ở đây chưa được đóng.",
     "while scanning a simple key": "Thiếu dấu hai chấm «:» sau tên trường.",
+    "did not find expected node content": "Thiếu giá trị: sau «-», «[» hoặc «,» chưa có gì, hoặc ngoặc chưa đóng.",
     "could not find expected ':'": "Thiếu dấu hai chấm «:» sau tên trường.",
     "found character '\\t' that cannot start any token": "Có ký tự Tab; YAML chỉ chấp nhận dấu cách.",
     "did not find expected key": "Thụt lề không đều: dòng này không khớp với các trường cùng cấp.",
