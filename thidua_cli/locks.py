@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .models import TARGET_FIELDS, Approval, Catalogue, Indicator, Result, Unit
+from .models import TARGET_FIELDS, Amendment, Approval, Catalogue, Indicator, Result, Unit
 from .problems import Problem, error
 from .yamlload import Loaded, load
 
@@ -119,6 +119,11 @@ def _results(
             )
 
 
+def _decided(amended: Amendment | None, approval: Approval) -> bool:
+    """A change after an approval is allowed by a decision taken on or after that approval."""
+    return amended is not None and amended.date >= approval.date
+
+
 def _scoring(
     approval: Approval,
     before: Catalogue | None,
@@ -133,8 +138,7 @@ def _scoring(
         update={"amended": None}
     ):
         return
-    amended = after.scoring.amended
-    if amended is not None and amended.date >= approval.date:
+    if _decided(after.scoring.amended, approval):
         return
     yield error(
         rel,
@@ -165,7 +169,7 @@ def _targets(
         previous = old.get(ind.code)
         if previous is None or _target_of(previous) == _target_of(ind):
             continue
-        if ind.amended is not None and ind.amended.date >= approval.date:
+        if _decided(ind.amended, approval):
             continue
         at = ("indicators", i)
         yield error(
@@ -194,7 +198,7 @@ def _registrations(
         a, b = previous.registration, unit.registration
         if (a.targets, a.phase_targets) == (b.targets, b.phase_targets):
             continue
-        if b.amended is not None and b.amended.date >= approval.date:
+        if _decided(b.amended, approval):
             continue
         rel = paths.get(unit.id, f"data/units/{unit.id}.yaml")
         at = ("registration", "targets")
