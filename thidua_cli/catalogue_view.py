@@ -20,10 +20,13 @@ def plain(v: Decimal | None) -> int | float | None:
     return int(v) if v == v.to_integral_value() else float(v)
 
 
-def value_text(ind: Indicator, v: Decimal | None) -> str:
+def value_text(ind: Indicator, v: Decimal | bool | None) -> str:
+    """One value the way a report writes it: "6,39%", "10.900", "Đạt"."""
     if v is None:
         return "—"
-    return numfmt.percent(v) if ind.kind == "percent" else numfmt.number(v)
+    if isinstance(v, bool):
+        return "Đạt" if v else "Không đạt"
+    return numfmt.percent(v) if ind.kind in ("percent", "ratio") else numfmt.number(v)
 
 
 def target_text(ind: Indicator, target: Decimal | bool | None = None) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from . import numfmt
-from .models import Bloc, Calendar, Catalogue, Indicator, PhaseWindow, Result, Unit
+from .models import Bloc, Catalogue, Indicator, Result, Unit
 from .problems import Problem, YamlPath, error, warning
 from .schema_errors import HINTS
 from .types import number as _number
@@ -46,10 +46,6 @@ class Context:
         return {b.id: b for b in self.catalogue.blocs}
 
     @cached_property
-    def calendars(self) -> dict[str, Calendar]:
-        return {c.id: c for c in self.catalogue.calendars}
-
-    @cached_property
     def phases(self) -> set[int]:
         return {p.number for p in self.catalogue.phases}
 
@@ -76,13 +72,6 @@ class Context:
             if not real.startswith(self.real_root + os.sep):
                 return "outside"
         return "ok" if os.path.isfile(target) else "missing"
-
-    def window(self, unit: Unit, phase: int) -> PhaseWindow | None:
-        bloc = self.blocs.get(unit.bloc)
-        calendar = self.calendars.get(bloc.calendar) if bloc else None
-        if calendar is None:
-            calendar = self.catalogue.calendars[0]
-        return next((w for w in calendar.phases if w.phase == phase), None)
 
     def may_register(self, unit: Unit, ind: Indicator) -> bool:
         return unit.kind in ind.applies_to or ind.owner == unit.id
@@ -195,7 +184,7 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
                 (*at, "phase"),
             )
         seen_phases.add(report.phase)
-        window = ctx.window(unit, report.phase)
+        window = ctx.catalogue.window(unit, report.phase)
         if window is not None:
             if report.submitted > ctx.last_due + LATE_LIMIT:
                 yield error(

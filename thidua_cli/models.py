@@ -282,12 +282,14 @@ class Catalogue(Strict):
     scoring: Scoring
     awards: Awards | None = None
 
-    def indicator(self, code: str) -> Indicator | None:
-        return _index(self.indicators, "code").get(code)
-
-
-def _index(items: list[Any], attr: str) -> dict[str, Any]:
-    return {getattr(i, attr): i for i in items}
+    def window(self, unit: Unit, phase: int) -> PhaseWindow | None:
+        """The unit's window for a phase, from its bloc's calendar (schools: the school year);
+        the first calendar when the bloc is unknown."""
+        bloc = next((b for b in self.blocs if b.id == unit.bloc), None)
+        calendar = next(
+            (c for c in self.calendars if bloc and c.id == bloc.calendar), self.calendars[0]
+        )
+        return next((w for w in calendar.phases if w.phase == phase), None)
 
 
 # --- a unit -------------------------------------------------------------------------------

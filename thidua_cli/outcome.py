@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .commune import IndicatorOutcome, aggregate
-from .models import Catalogue, Phase, PhaseWindow, Unit
+from .models import Catalogue, Phase, Unit
 from .scoring import QuotaCheck, UnitScore, check_quotas, score_units
 
 
@@ -44,13 +44,6 @@ def phase_of(cat: Catalogue, number: int) -> Phase:
     raise UnknownPhase(number)
 
 
-def window(cat: Catalogue, unit: Unit, phase: int) -> PhaseWindow | None:
-    """The unit's window for a phase, from its bloc's calendar (schools: the school year)."""
-    bloc = next((b for b in cat.blocs if b.id == unit.bloc), None)
-    calendar = next((c for c in cat.calendars if bloc and c.id == bloc.calendar), cat.calendars[0])
-    return next((w for w in calendar.phases if w.phase == phase), None)
-
-
 def deadline(cat: Catalogue, phase: int) -> date:
     """The commune's reporting deadline for a phase: the latest due date over the calendars."""
     dues = [w.due for c in cat.calendars for w in c.phases if w.phase == phase]
@@ -67,7 +60,7 @@ def compute(
     if as_of is None:
         submitted = [r.submitted for u in units if (r := u.report(phase)) is not None]
         as_of = max([deadline(cat, phase), *submitted])
-    windows = {u.id: (w.due if (w := window(cat, u, phase)) else None) for u in units}
+    windows = {u.id: (w.due if (w := cat.window(u, phase)) else None) for u in units}
     scores = score_units(cat, units, phase, as_of, windows)
     return Outcome(
         cat,

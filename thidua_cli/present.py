@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import numfmt
-from .catalogue_view import target_text
+from .catalogue_view import target_text, value_text
 from .commune import IndicatorOutcome
 from .evaluate import Evaluation
 from .models import Indicator
@@ -26,14 +26,6 @@ EVENT_VI = {
     "exemplar-recognised": "có điển hình được công nhận",
     "indicator-not-met": "chỉ tiêu chưa đạt",
 }
-
-
-def value_text(ind: Indicator, v: Decimal | bool | None) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, bool):
-        return "Đạt" if v else "Không đạt"
-    return numfmt.percent(v) if ind.kind in ("percent", "ratio") else numfmt.number(v, None)
 
 
 def actual_text(ind: Indicator, ev: Evaluation, *, mark_estimate: bool = True) -> str:

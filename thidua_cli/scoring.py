@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import numfmt
-from .evaluate import INFINITY, Evaluation, Label, evaluate, result_value, unit_target
+from .evaluate import Evaluation, Label, evaluate, result_value, unit_target
 from .models import (
     Adjustment,
     Bloc,
@@ -366,15 +366,3 @@ def check_quotas(cat: Catalogue, scores: Sequence[UnitScore]) -> list[QuotaCheck
             over = tuple(s.unit.id for s in at_level[limit:])
             out.append(QuotaCheck(bloc, q, len(at_level), base, limit, over))
     return out
-
-
-__all__ = [
-    "INFINITY",
-    "AdjustmentScore",
-    "CriterionScore",
-    "QuotaCheck",
-    "UnitScore",
-    "check_quotas",
-    "score_units",
-    "unit_evaluations",
-]

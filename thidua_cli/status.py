@@ -12,7 +12,7 @@ from typing import Any, Literal
 from . import numfmt
 from .evaluate import Label, evaluate, result_value, unit_target
 from .models import Bloc, Catalogue, Unit
-from .outcome import deadline, phase_of, window
+from .outcome import deadline, phase_of
 
 JSON_VERSION = 1
 State = Literal["on-time", "late", "missing", "not-due"]
@@ -86,7 +86,7 @@ def status(cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date) -> St
     for bloc in cat.blocs:
         rows = []
         for u in sorted((u for u in units if u.bloc == bloc.id), key=lambda u: u.id):
-            w = window(cat, u, phase)
+            w = cat.window(u, phase)
             due = w.due if w else None
             report = u.report(phase)
             submitted = report.submitted if report and report.submitted <= as_of else None
