@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from thidua_cli import workspace
-from thidua_cli.checks import Context
-from thidua_cli.outcome import compute
+from thidua_cli.checks.unit import Context
+from thidua_cli.compute.outcome import compute
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_SECONDS = 2.0  # the most one file may take to check (a hang is a failure)

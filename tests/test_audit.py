@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from thidua_cli import schema
+from thidua_cli.read import schema
 
 from .conftest import DATA, ROOT
 
@@ -163,12 +163,20 @@ def test_target_change_after_approval_needs_a_decision(repo: Path, cli: Run) -> 
 
 def test_scoring_change_after_approval_needs_a_decision(repo: Path, cli: Run) -> None:
     _approve(repo, cli)
-    edit(repo, "data/indicators.yaml", '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 70}',
-         '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 60}')
+    edit(
+        repo,
+        "data/indicators.yaml",
+        '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 70}',
+        '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 60}',
+    )
     code, out = cli("validate", cwd=repo)
     assert code == 1 and "scoring-changed-without-decision" in out
-    edit(repo, "data/indicators.yaml", "scoring:\n", "scoring:\n  amended: {decision: Quyết định "
-         "số 130/QĐ-UBND, date: 2026-07-25}\n")
+    edit(
+        repo,
+        "data/indicators.yaml",
+        "scoring:\n",
+        "scoring:\n  amended: {decision: Quyết định số 130/QĐ-UBND, date: 2026-07-25}\n",
+    )
     assert cli("validate", cwd=repo)[0] == 0
 
 
@@ -270,8 +278,12 @@ def test_diff_names_what_a_reviewer_must_see(repo: Path, cli: Run) -> None:
     _approve(repo, cli)
     git(repo, "rm", "-q", "data/approvals.yaml")
     edit(repo, KTU, "1: {CT03: 120", "1: {CT03: 110")
-    edit(repo, "data/indicators.yaml", '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 70}',
-         '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 60}')
+    edit(
+        repo,
+        "data/indicators.yaml",
+        '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 70}',
+        '{id: tot, name: "Hoàn thành tốt nhiệm vụ", min: 60}',
+    )
     evidence = next((repo / "data" / "evidence").rglob("*.md"))
     evidence.write_text(evidence.read_text(encoding="utf-8") + "\nsửa\n", encoding="utf-8")
     code, out = cli("diff", "HEAD", "--format", "json", cwd=repo)
@@ -279,16 +291,17 @@ def test_diff_names_what_a_reviewer_must_see(repo: Path, cli: Run) -> None:
     assert code == 0
     assert doc["approvals"] and doc["approvals"][0].startswith("XÓA: đợt 1")
     assert ("lang-kon-ktu", "CT03 (mốc đợt 1)", "120", "110") in {
-        (t["unit"], t["code"], t["old"], t["new"]) for t in doc["targets"]}
+        (t["unit"], t["code"], t["old"], t["new"]) for t in doc["targets"]
+    }
     assert ("xếp loại Hoàn thành tốt nhiệm vụ", "ngưỡng điểm", "≥ 70", "≥ 60") in {
-        (p["what"], p["field"], p["old"], p["new"]) for p in doc["plan"]}
+        (p["what"], p["field"], p["old"], p["new"]) for p in doc["plan"]
+    }
     assert any(f.startswith("sửa: data/evidence/") for f in doc["evidence_files"])
 
 
 def test_diff_says_a_broken_file_is_broken_not_deleted(repo: Path, cli: Run) -> None:
-    (repo / KTU).write_text((repo / KTU).read_text(encoding="utf-8") + "bad: [\n",
-                            encoding="utf-8")
-    code, out = cli("diff", "--format", "json", cwd=repo)
+    (repo / KTU).write_text((repo / KTU).read_text(encoding="utf-8") + "bad: [\n", encoding="utf-8")
+    _code, out = cli("diff", "--format", "json", cwd=repo)
     doc = json.loads(out)
     assert doc["broken"] == [KTU] and "lang-kon-ktu" not in doc["units_removed"]
     assert not [v for v in doc["values"] if v["unit"] == "lang-kon-ktu"]
@@ -302,7 +315,9 @@ def test_history_follows_a_renamed_file_and_checks_its_filters(repo: Path, cli: 
     code, out = cli("history", "lang-kon-ktu", "CT03", "--format", "json", cwd=repo)
     assert code == 0, out
     assert [(c["author"], c["old"], c["new"]) for c in json.loads(out)["changes"]] == [
-        ("Nguyễn Văn An", "—", "113,9"), ("Trần Thị Bình", "113,9", "150")]
+        ("Nguyễn Văn An", "—", "113,9"),
+        ("Trần Thị Bình", "113,9", "150"),
+    ]
     assert cli("history", "lang-kon-ktu", "CT99", cwd=repo)[0] == 2
     assert cli("history", "lang-kon-ktu", "--phase", "7", cwd=repo)[0] == 2
     code, out = cli("history", "lang-kon-kt", cwd=repo)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from thidua_cli.evaluate import Label, evaluate
-from thidua_cli.models import Indicator
+from thidua_cli.compute.evaluate import Label, evaluate
+from thidua_cli.read.models import Indicator
 
 
 def ind(**kw: Any) -> Indicator:

@@ -13,8 +13,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thidua_cli import yamlload
-from thidua_cli.models import Unit
+from thidua_cli.read import yamlload
+from thidua_cli.read.models import Unit
 from thidua_cli.workspace import load
 
 from . import fuzzer

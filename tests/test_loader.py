@@ -7,8 +7,9 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from thidua_cli import output, yamlload
+from thidua_cli.formats import problems as output
 from thidua_cli.problems import Problem, Severity
+from thidua_cli.read import yamlload
 
 
 def _load(tmp_path: Path, raw: bytes) -> yamlload.Loaded:

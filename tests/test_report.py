@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from thidua_cli import exemplars, render, report, status
-from thidua_cli.outcome import compute
+from thidua_cli.compute import exemplars, status
+from thidua_cli.compute.outcome import compute
+from thidua_cli.present import render, report
 from thidua_cli.workspace import load
 
 from .conftest import DATA, HOA_BINH

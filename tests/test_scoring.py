@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thidua_cli.models import Catalogue, Unit
-from thidua_cli.outcome import compute
+from thidua_cli.compute.outcome import compute
+from thidua_cli.read.models import Catalogue, Unit
 from thidua_cli.workspace import load
 
 from .conftest import HOA_BINH

@@ -11,9 +11,12 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from . import catalogue_checks, checks, roster, schema_errors, yamlload
-from .models import Approval, Approvals, Catalogue, Unit
-from .problems import Problem, error
+from thidua_cli.checks import catalogue as catalogue_checks
+from thidua_cli.checks import roster
+from thidua_cli.checks import unit as checks
+from thidua_cli.problems import Problem, error
+from thidua_cli.read import schema_errors, yamlload
+from thidua_cli.read.models import Approval, Approvals, Catalogue, Unit
 
 CATALOGUE = "indicators.yaml"
 UNITS = "units"

@@ -1,0 +1,361 @@
+"""What changed in the numbers between two versions of the data: values and their evaluation,
+evidence, targets, the plan itself, and the effect on scores and ranks."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from thidua_cli.compute.evaluate import Evaluation
+from thidua_cli.compute.outcome import compute
+from thidua_cli.compute.scoring import unit_evaluations
+from thidua_cli.present.text import actual_text, target_text
+from thidua_cli.read.models import TARGET_FIELDS, Approval, Catalogue, Indicator, Result, Unit
+from thidua_cli.workspace import Workspace
+
+PLAN_FIELDS = (
+    "name",
+    "unit",
+    "kind",
+    *TARGET_FIELDS,
+    "aggregation",
+    "owner",
+    "applies_to",
+    "cumulative",
+)
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    unit: str
+    unit_name: str
+    phase: int
+    code: str
+    old: str
+    new: str
+    old_label: str
+    new_label: str
+    evidence_added: tuple[str, ...] = ()
+    evidence_removed: tuple[str, ...] = ()
+    correction: str = ""  # the đính chính that came with the change, if any
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    unit: str
+    code: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    what: str  # "CT03", "scoring", "campaign", …
+    field: str
+    old: str
+    new: str
+    decision: str = ""  # the amendment recorded with it, if any
+
+
+@dataclass(frozen=True)
+class RankChange:
+    phase: int
+    bloc: str
+    unit: str
+    unit_name: str
+    old_score: Decimal | None
+    new_score: Decimal | None
+    old_rank: int | None
+    new_rank: int | None
+    old_level: str | None
+    new_level: str | None
+
+
+@dataclass
+class Diff:
+    base: str
+    head: str
+    units_added: list[str] = field(default_factory=list)
+    units_removed: list[str] = field(default_factory=list)
+    values: list[ValueChange] = field(default_factory=list)
+    targets: list[TargetChange] = field(default_factory=list)
+    plan: list[PlanChange] = field(default_factory=list)
+    ranks: list[RankChange] = field(default_factory=list)
+    approvals: list[str] = field(default_factory=list)  # approvals added or removed
+    evidence_files: list[str] = field(default_factory=list)  # files added, removed or edited
+    broken: list[str] = field(default_factory=list)  # unit files the new version cannot read
+    base_errors: int = 0
+    head_errors: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.units_added
+            or self.units_removed
+            or self.approvals
+            or self.evidence_files
+            or self.broken
+            or self.values
+            or self.targets
+            or self.plan
+            or self.ranks
+        )
+
+
+def _evidence(r: Result | None) -> set[str]:
+    if r is None:
+        return set()
+    return {e.doc or e.file or e.url or "" for e in r.evidence}
+
+
+def _shown(ind: Indicator, ev: Evaluation | None) -> tuple[str, str]:
+    if ev is None or ev.actual is None:
+        return "—", "—"
+    return actual_text(ind, ev), str(ev.label)
+
+
+def _unit_values(
+    cat: Catalogue, old: Unit | None, new: Unit | None, index: dict[str, Indicator]
+) -> Iterator[ValueChange]:
+    unit = new or old
+    assert unit is not None
+    phases = sorted({r.phase for u in (old, new) if u for r in u.results})
+    for phase in phases:
+        old_r = old.report(phase) if old else None
+        new_r = new.report(phase) if new else None
+        old_ev = unit_evaluations(cat, old, phase, old_r, index) if old else {}
+        new_ev = unit_evaluations(cat, new, phase, new_r, index) if new else {}
+        codes = sorted(set(old_r.values if old_r else {}) | set(new_r.values if new_r else {}))
+        for code in codes:
+            ind = index.get(code)
+            if ind is None:
+                continue
+            a = old_r.values.get(code) if old_r else None
+            b = new_r.values.get(code) if new_r else None
+            if a == b:
+                continue
+            old_text, old_label = _shown(ind, old_ev.get(code))
+            new_text, new_label = _shown(ind, new_ev.get(code))
+            added = tuple(sorted(_evidence(b) - _evidence(a)))
+            removed = tuple(sorted(_evidence(a) - _evidence(b)))
+            if (old_text, new_text) == ("—", "—") and not added and not removed:
+                continue
+            fix = b.correction if b is not None else None
+            note = (
+                ""
+                if fix is None or (a is not None and a.correction == fix)
+                else (f"{fix.reason} ({fix.reference})")
+            )
+            yield ValueChange(
+                unit.id,
+                unit.name,
+                phase,
+                code,
+                old_text,
+                new_text,
+                old_label,
+                new_label,
+                added,
+                removed,
+                note,
+            )
+
+
+def _plain(v: Any) -> str:
+    if isinstance(v, Decimal):
+        return f"{v.normalize():f}"
+    return str(v)
+
+
+def _plan(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
+    before = {i.code: i for i in old.indicators}
+    after = {i.code: i for i in new.indicators}
+    for code in sorted(set(before) | set(after)):
+        a, b = before.get(code), after.get(code)
+        if a is None or b is None:
+            yield PlanChange(
+                code, "chỉ tiêu", "—" if a is None else a.name, "—" if b is None else b.name
+            )
+            continue
+        decision = b.amended.decision if b.amended and b.amended != a.amended else ""
+        for name in PLAN_FIELDS:
+            if getattr(a, name) != getattr(b, name):
+                shown = (
+                    (target_text(a), target_text(b))
+                    if name.startswith("target")
+                    else (_plain(getattr(a, name)), _plain(getattr(b, name)))
+                )
+                yield PlanChange(code, name, *shown, decision)
+    yield from _scoring(old, new)
+    for name in ("phases", "calendars", "blocs", "awards"):
+        if getattr(old, name) != getattr(new, name):
+            yield PlanChange(name, name, "(cũ)", "(mới)")
+
+
+def _scoring(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
+    """Scoring changes named down to the criterion, level or quota that moved."""
+    a, b = old.scoring, new.scoring
+    decision = b.amended.decision if b.amended and b.amended != a.amended else ""
+    before_levels = {lv.id: lv for lv in a.levels}
+    for lv in b.levels:
+        old_level = before_levels.get(lv.id)
+        if old_level is None or old_level.min != lv.min:
+            yield PlanChange(
+                f"xếp loại {lv.name}",
+                "ngưỡng điểm",
+                "—" if old_level is None else f"≥ {_plain(old_level.min)}",
+                f"≥ {_plain(lv.min)}",
+                decision,
+            )
+    before_tables = {t.id: t for t in a.tables}
+    for table in b.tables:
+        was_table = before_tables.get(table.id)
+        was = {c.id: c for c in was_table.criteria} if was_table else {}
+        now = {c.id: c for c in table.criteria}
+        for cid in sorted(set(was) | set(now)):
+            c_old, c_new = was.get(cid), now.get(cid)
+            if c_old == c_new:
+                continue
+            named = c_new or c_old
+            assert named is not None
+            label = f"{table.id}: {named.name}"
+            for name in ("points", "method", "indicators", "cap"):
+                x = getattr(c_old, name) if c_old else None
+                y = getattr(c_new, name) if c_new else None
+                if x != y:
+                    yield PlanChange(
+                        label,
+                        name,
+                        _plain(x) if x is not None else "—",
+                        _plain(y) if y is not None else "—",
+                        decision,
+                    )
+        if was_table and was_table.adjustments != table.adjustments:
+            yield PlanChange(table.id, "điểm thưởng, điểm trừ", "(cũ)", "(mới)", decision)
+    for name in ("decimals", "disqualifiers", "quotas"):
+        if getattr(a, name) != getattr(b, name):
+            yield PlanChange("scoring", name, "(cũ)", "(mới)", decision)
+
+
+def _targets(old: Unit, new: Unit) -> Iterator[TargetChange]:
+    a = old.registration.targets if old.registration else {}
+    b = new.registration.targets if new.registration else {}
+    for code in sorted(set(a) | set(b)):
+        if a.get(code) != b.get(code):
+            yield TargetChange(new.id, code, _plain(a.get(code, "—")), _plain(b.get(code, "—")))
+    pa = old.registration.phase_targets if old.registration else {}
+    pb = new.registration.phase_targets if new.registration else {}
+    for phase in sorted(set(pa) | set(pb)):
+        x, y = pa.get(phase, {}), pb.get(phase, {})
+        for code in sorted(set(x) | set(y)):
+            if x.get(code) != y.get(code):
+                yield TargetChange(
+                    new.id,
+                    f"{code} (mốc đợt {phase})",
+                    _plain(x.get(code, "—")),
+                    _plain(y.get(code, "—")),
+                )
+
+
+def _approvals(base: Workspace, head: Workspace) -> list[str]:
+    def shown(a: Approval) -> str:
+        return f"đợt {a.phase}, commit {a.commit[:12]}, {a.by}, {a.decision}"
+
+    before = {shown(a) for a in base.approvals}
+    after = {shown(a) for a in head.approvals}
+    return [f"thêm: {a}" for a in sorted(after - before)] + [
+        f"XÓA: {a}" for a in sorted(before - after)
+    ]
+
+
+def _evidence_files(old: Path, new: Path) -> list[str]:
+    """Evidence files added, removed or edited (compared by content)."""
+
+    def files(root: Path) -> dict[str, bytes]:
+        folder = root / "evidence"
+        if not folder.is_dir():
+            return {}
+        return {
+            "data/" + p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).digest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    a, b = files(old), files(new)
+    return (
+        [f"thêm: {p}" for p in sorted(set(b) - set(a))]
+        + [f"xóa: {p}" for p in sorted(set(a) - set(b))]
+        + [f"sửa: {p}" for p in sorted(set(a) & set(b)) if a[p] != b[p]]
+    )
+
+
+def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> Diff:
+    """Compare two loaded versions. Scores are compared only when both versions are valid."""
+    out = Diff(
+        base_label,
+        head_label,
+        base_errors=sum(p.is_error for p in base.problems),
+        head_errors=sum(p.is_error for p in head.problems),
+    )
+    old_units = {u.id: u for u in base.units}
+    new_units = {u.id: u for u in head.units}
+    # a unit whose file no longer reads is broken, not deleted: say so and leave its figures out
+    unreadable = {p.path for p in head.problems if p.is_error}
+    out.broken = sorted(
+        path for uid, path in base.paths.items() if uid not in new_units and path in unreadable
+    )
+    broken_ids = {uid for uid, path in base.paths.items() if path in out.broken}
+    for uid in broken_ids:
+        old_units.pop(uid, None)
+    out.units_added = sorted(set(new_units) - set(old_units))
+    out.units_removed = sorted(set(old_units) - set(new_units))
+    out.approvals = _approvals(base, head)
+    out.evidence_files = _evidence_files(base.data_dir, head.data_dir)
+    if head.catalogue is None:
+        return out
+    index = {i.code: i for i in head.catalogue.indicators}
+    for uid in sorted(set(old_units) | set(new_units)):
+        old, new = old_units.get(uid), new_units.get(uid)
+        if old == new:
+            continue
+        out.values.extend(_unit_values(head.catalogue, old, new, index))
+        if old is not None and new is not None:
+            out.targets.extend(_targets(old, new))
+    if base.catalogue is not None:
+        out.plan = list(_plan(base.catalogue, head.catalogue))
+    if base.catalogue is None or out.base_errors or out.head_errors:
+        return out
+    phases = sorted(
+        {r.phase for u in head.units for r in u.results}
+        | {r.phase for u in base.units for r in u.results}
+    )
+    for phase in phases:
+        before = {s.unit.id: s for s in compute(base.catalogue, base.units, phase).units}
+        after = {s.unit.id: s for s in compute(head.catalogue, head.units, phase).units}
+        for uid in sorted(set(before) | set(after)):
+            a, b = before.get(uid), after.get(uid)
+            key_a = (a.score, a.rank, a.level.id if a and a.level else None) if a else None
+            key_b = (b.score, b.rank, b.level.id if b and b.level else None) if b else None
+            if key_a == key_b:
+                continue
+            s = b or a
+            assert s is not None
+            out.ranks.append(
+                RankChange(
+                    phase,
+                    s.bloc.name,
+                    uid,
+                    s.unit.name,
+                    a.score if a else None,
+                    b.score if b else None,
+                    a.rank if a else None,
+                    b.rank if b else None,
+                    a.level.name if a and a.level else None,
+                    b.level.name if b and b.level else None,
+                )
+            )
+    return out

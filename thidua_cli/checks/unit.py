@@ -1,0 +1,642 @@
+"""Checks of one unit file against the catalogue: codes, types, ranges, dates, evidence."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from thidua_cli import numfmt
+from thidua_cli.problems import Problem, YamlPath, error, warning
+from thidua_cli.read.models import Bloc, Catalogue, Indicator, Result, Unit
+from thidua_cli.read.schema_errors import HINTS
+from thidua_cli.read.types import number as _number
+from thidua_cli.read.yamlload import Loaded
+
+_HUNDRED = Decimal(100)
+LATE_LIMIT = timedelta(days=120)  # a report this long after the last deadline is a typo
+
+
+@lru_cache(maxsize=4096)
+def _realpath(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+@dataclass(frozen=True)
+class Context:
+    """The catalogue, indexed for look-ups, and the repository root for evidence files."""
+
+    catalogue: Catalogue
+    root: Path
+
+    @cached_property
+    def indicators(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.catalogue.indicators}
+
+    @cached_property
+    def blocs(self) -> dict[str, Bloc]:
+        return {b.id: b for b in self.catalogue.blocs}
+
+    @cached_property
+    def phases(self) -> set[int]:
+        return {p.number for p in self.catalogue.phases}
+
+    @cached_property
+    def last_due(self) -> date:
+        return max(w.due for c in self.catalogue.calendars for w in c.phases)
+
+    @cached_property
+    def real_root(self) -> str:
+        return os.path.realpath(self.root)
+
+    def evidence(self, file: str) -> str:
+        """Where an evidence path leads: "ok", "missing", or "outside" the repository (also
+        through a symlink). Directories are resolved once each: thousands of files share few."""
+        joined = os.path.normpath(os.path.join(self.real_root, file))
+        folder, name = os.path.split(joined)
+        real_folder = _realpath(folder)
+        inside = real_folder == self.real_root or real_folder.startswith(self.real_root + os.sep)
+        if not inside:
+            return "outside"
+        target = os.path.join(real_folder, name)
+        if os.path.islink(target):
+            real = os.path.realpath(target)
+            if not real.startswith(self.real_root + os.sep):
+                return "outside"
+        return "ok" if os.path.isfile(target) else "missing"
+
+    def may_register(self, unit: Unit, ind: Indicator) -> bool:
+        return unit.kind in ind.applies_to or ind.owner == unit.id
+
+    def expects_bool(self, ind: Indicator) -> bool:
+        return ind.kind == "boolean" or ind.aggregation == "count-true"
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word.upper(), options, n=1, cutoff=0.6)
+    return f"Có phải ý bạn là «{close[0]}»?" if close else ""
+
+
+# --- one unit -------------------------------------------------------------------------------
+
+
+def check_unit(unit: Unit, f: Loaded, ctx: Context) -> list[Problem]:
+    return list(_unit(unit, f, ctx))
+
+
+def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
+    cat = ctx.catalogue
+    stem = Path(f.path).stem
+    if unit.id != stem:
+        yield warning(
+            f.path,
+            f.pos(("id",)),
+            "id-filename-mismatch",
+            f"Mã đơn vị «{unit.id}» khác tên tệp «{stem}.yaml».",
+            f"Đổi tên tệp thành {unit.id}.yaml để dễ tìm.",
+            ("id",),
+        )
+    kinds = {k.id for k in cat.unit_kinds}
+    if unit.kind not in kinds:
+        yield error(
+            f.path,
+            f.pos(("kind",)),
+            "unknown-kind",
+            f"Loại đơn vị «{unit.kind}» không có trong danh mục.",
+            "Chọn một trong: " + ", ".join(sorted(kinds)) + ".",
+            ("kind",),
+        )
+    bloc = ctx.blocs.get(unit.bloc)
+    if bloc is None:
+        yield error(
+            f.path,
+            f.pos(("bloc",)),
+            "unknown-bloc",
+            f"Khối thi đua «{unit.bloc}» không có trong danh mục.",
+            "Chọn một trong: " + ", ".join(sorted(ctx.blocs)) + ".",
+            ("bloc",),
+        )
+    elif unit.kind not in bloc.kinds:
+        yield error(
+            f.path,
+            f.pos(("bloc",)),
+            "bloc-kind-mismatch",
+            f"Đơn vị loại «{unit.kind}» không thuộc khối «{bloc.name}».",
+            "Khối này gồm: " + ", ".join(bloc.kinds) + ".",
+            ("bloc",),
+        )
+    registered: set[str] = set()
+    if unit.registration is None:
+        yield warning(
+            f.path,
+            (1, 1),
+            "no-registration",
+            "Đơn vị chưa đăng ký chỉ tiêu thi đua (thiếu mục «registration»).",
+            "Mỗi đơn vị đăng ký chỉ tiêu với UBND xã từ đầu năm.",
+        )
+    else:
+        for code, target in unit.registration.targets.items():
+            at: YamlPath = ("registration", "targets", code)
+            ind = yield from _indicator(unit, code, f, at, ctx)
+            if ind is not None:
+                registered.add(code)
+                if target is not None:
+                    yield from _value(ind, target, f, at, ctx)
+                    yield from _zero_target(ind, target, f, at)
+        for phase, targets in unit.registration.phase_targets.items():
+            if phase not in ctx.phases:
+                yield _unknown_phase(f, ("registration", "phase_targets", phase), phase, ctx)
+            for code, target in targets.items():
+                at = ("registration", "phase_targets", phase, code)
+                if code not in unit.registration.targets:
+                    yield error(
+                        f.path,
+                        f.pos(at, key=True),
+                        "not-registered",
+                        f"Chỉ tiêu đợt «{code}» chưa có trong danh sách đăng ký cả năm.",
+                        "Thêm chỉ tiêu vào registration.targets trước.",
+                        at,
+                    )
+                elif (ind := ctx.indicators.get(code)) is not None:
+                    yield from _value(ind, target, f, at, ctx)
+                    yield from _zero_target(ind, target, f, at)
+    seen_phases: set[int] = set()
+    for i, report in enumerate(unit.results):
+        at = ("results", i)
+        if report.phase not in ctx.phases:
+            yield _unknown_phase(f, (*at, "phase"), report.phase, ctx)
+            continue
+        if report.phase in seen_phases:
+            yield error(
+                f.path,
+                f.pos((*at, "phase")),
+                "duplicate-phase",
+                f"Đợt {report.phase} được báo cáo hai lần.",
+                "Gộp số liệu vào một mục; sửa số thì sửa tại chỗ, git giữ lịch sử.",
+                (*at, "phase"),
+            )
+        seen_phases.add(report.phase)
+        window = ctx.catalogue.window(unit, report.phase)
+        if window is not None:
+            if report.submitted > ctx.last_due + LATE_LIMIT:
+                yield error(
+                    f.path,
+                    f.pos((*at, "submitted")),
+                    "date-outside-campaign",
+                    f"Ngày nộp {numfmt.day(report.submitted)} sau khi phong trào đã kết "
+                    f"thúc (hạn cuối {numfmt.day(ctx.last_due)}); có thể gõ nhầm năm.",
+                    "Kiểm tra lại năm của ngày nộp báo cáo.",
+                    (*at, "submitted"),
+                )
+            elif report.submitted > window.due:
+                late = (report.submitted - window.due).days
+                yield warning(
+                    f.path,
+                    f.pos((*at, "submitted")),
+                    "late-report",
+                    f"Báo cáo đợt {report.phase} nộp ngày {numfmt.day(report.submitted)}, "
+                    f"muộn {late} ngày so với hạn {numfmt.day(window.due)}.",
+                    "Báo cáo muộn bị trừ điểm theo bảng chấm điểm.",
+                    (*at, "submitted"),
+                )
+            elif report.submitted < window.start:
+                yield warning(
+                    f.path,
+                    f.pos((*at, "submitted")),
+                    "date-outside-phase",
+                    f"Ngày nộp {numfmt.day(report.submitted)} trước khi đợt "
+                    f"{report.phase} bắt đầu ({numfmt.day(window.start)}).",
+                    "Kiểm tra lại năm và đợt của báo cáo.",
+                    (*at, "submitted"),
+                )
+        if report.self_score is not None and not 0 <= report.self_score <= 200:
+            yield error(
+                f.path,
+                f.pos((*at, "self_score")),
+                "out-of-range",
+                "Điểm tự chấm phải từ 0 đến 200.",
+                "",
+                (*at, "self_score"),
+            )
+        for code, result in report.values.items():
+            rat: YamlPath = (*at, "values", code)
+            ind = yield from _indicator(unit, code, f, rat, ctx)
+            if ind is None:
+                continue
+            if unit.registration is not None and code not in registered:
+                yield warning(
+                    f.path,
+                    f.pos(rat, key=True),
+                    "not-registered",
+                    f"Đơn vị báo cáo chỉ tiêu {code} nhưng không đăng ký chỉ tiêu này.",
+                    "Thêm vào registration.targets nếu đơn vị có đăng ký.",
+                    rat,
+                )
+            yield from _result(unit, ind, result, report.phase, f, rat, ctx)
+    yield from _exemplars(unit, f, ctx)
+
+
+def _unknown_phase(f: Loaded, at: YamlPath, phase: int, ctx: Context) -> Problem:
+    return error(
+        f.path,
+        f.pos(at),
+        "unknown-phase",
+        f"Đợt {phase} không có trong kế hoạch.",
+        "Các đợt: " + ", ".join(str(p) for p in sorted(ctx.phases)) + ".",
+        at,
+    )
+
+
+def _indicator(
+    unit: Unit, code: str, f: Loaded, at: YamlPath, ctx: Context
+) -> Generator[Problem, None, Indicator | None]:
+    """Yield why `code` cannot be used here; return its Indicator when it can."""
+    ind = ctx.indicators.get(code)
+    if ind is None:
+        yield error(
+            f.path,
+            f.pos(at, key=True),
+            "unknown-indicator",
+            f"Mã chỉ tiêu «{code}» không có trong danh mục.",
+            _suggest(code, sorted(ctx.indicators)) or "Xem danh mục: thidua indicators.",
+            at,
+        )
+        return None
+    if ind.aggregation == "computed":
+        yield error(
+            f.path,
+            f.pos(at, key=True),
+            "computed-indicator",
+            f"Chỉ tiêu {code} được tính tự động từ kết quả xếp loại, đơn vị không báo cáo.",
+            "Xóa dòng này.",
+            at,
+        )
+        return None
+    if not ctx.may_register(unit, ind):
+        who = ", ".join(ind.applies_to) or f"chỉ {ind.owner}"
+        yield error(
+            f.path,
+            f.pos(at, key=True),
+            "not-applicable",
+            f"Chỉ tiêu {code} không áp dụng cho đơn vị loại «{unit.kind}».",
+            f"Chỉ tiêu này dành cho: {who}.",
+            at,
+        )
+        return None
+    return ind
+
+
+def _value(
+    ind: Indicator, v: Any, f: Loaded, at: YamlPath, ctx: Context, target: Decimal | None = None
+) -> Iterator[Problem]:
+    """A single value (a target or `value:`): right type, in range, not a thousands slip."""
+    if ctx.expects_bool(ind):
+        if not isinstance(v, bool):
+            yield error(
+                f.path,
+                f.pos(at),
+                "expected-boolean",
+                f"Chỉ tiêu {ind.code} cần giá trị đúng/sai, không phải «{v}».",
+                "Viết true (đạt) hoặc false (chưa đạt).",
+                at,
+            )
+        return
+    if isinstance(v, bool):
+        yield error(
+            f.path,
+            f.pos(at),
+            "expected-number",
+            f"Chỉ tiêu {ind.code} cần một số ({ind.unit}), không phải đúng/sai.",
+            "Viết con số thực hiện, ví dụ 152.4.",
+            at,
+        )
+        return
+    if not isinstance(v, Decimal) or not v.is_finite():
+        try:
+            _number(v)
+            code, why = "expected-number", f"«{v}» không phải một số"
+        except PydanticCustomError as exc:
+            code, why = exc.type, exc.message()
+        yield error(
+            f.path,
+            f.pos(at),
+            code,
+            f"Chỉ tiêu {ind.code} cần một số ({ind.unit}): {why}.",
+            HINTS[code],
+            at,
+        )
+        return
+    if at in f.thousands:
+        return  # reported once for the whole file, see thousands_problems
+    yield from _range(ind, v, f, at)
+    if target is None or target <= 0 or v <= 0:
+        return
+    if ind.kind == "percent":
+        if target >= 10 and v <= 1:
+            yield warning(
+                f.path,
+                f.pos(at),
+                "suspicious-magnitude",
+                f"Tỷ lệ {numfmt.number(v)}% quá nhỏ so với kế hoạch "
+                f"{numfmt.number(target)}%: có thể đã viết dạng thập phân.",
+                f"Tỷ lệ viết theo phần trăm: {numfmt.number(v * 100)}% viết là "
+                f"{(v * 100).normalize():f}.",
+                at,
+            )
+        return
+    ratio = target / v
+    if 300 <= ratio <= 3000:  # what a lost thousands separator looks like
+        thousand = v * 1000
+        hint = (
+            f"Nếu ý là {numfmt.number(thousand)} {ind.unit}, hãy viết {thousand:f} "
+            "(không có dấu chấm)."
+            if thousand == thousand.to_integral_value()
+            else "Kiểm tra lại đơn vị tính và dấu thập phân."
+        )
+        yield warning(
+            f.path,
+            f.pos(at),
+            "suspicious-magnitude",
+            f"Giá trị {numfmt.number(v)} nhỏ hơn kế hoạch {numfmt.number(target)} "
+            f"khoảng {numfmt.number(numfmt.quantize(ratio, 0))} lần.",
+            hint,
+            at,
+        )
+    elif ratio <= Decimal("0.125"):  # eight times the target: an extra zero?
+        yield warning(
+            f.path,
+            f.pos(at),
+            "suspicious-magnitude",
+            f"Giá trị {numfmt.number(v)} lớn gấp khoảng "
+            f"{numfmt.number(numfmt.quantize(1 / ratio, 0))} lần kế hoạch "
+            f"{numfmt.number(target)}.",
+            "Kiểm tra xem có gõ thừa chữ số 0 không; một số quá lớn làm thay đổi điểm của cả khối.",
+            at,
+        )
+
+
+def _zero_target(ind: Indicator, target: Any, f: Loaded, at: YamlPath) -> Iterator[Problem]:
+    if (
+        isinstance(target, Decimal)
+        and not isinstance(target, bool)
+        and target == 0
+        and ind.comparator == ">="
+    ):
+        yield warning(
+            f.path,
+            f.pos(at),
+            "zero-target",
+            f"Kế hoạch {ind.code} bằng 0: mọi số thực hiện đều «vượt», và đơn vị sẽ "
+            "dẫn đầu khối ở tiêu chí này.",
+            "Ghi kế hoạch thật của đơn vị, hoặc bỏ chỉ tiêu khỏi danh sách đăng ký.",
+            at,
+        )
+
+
+def _range(ind: Indicator, v: Decimal, f: Loaded, at: YamlPath) -> Iterator[Problem]:
+    low = ind.minimum if ind.minimum is not None else Decimal(0)
+    high = ind.maximum if ind.maximum is not None else (_HUNDRED if ind.kind == "percent" else None)
+    if v < low:
+        code = "negative-value" if low == 0 else "out-of-range"
+        yield error(
+            f.path,
+            f.pos(at),
+            code,
+            f"Giá trị {numfmt.number(v)} của {ind.code} nhỏ hơn mức cho phép {numfmt.number(low)}.",
+            "Kiểm tra lại dấu và con số.",
+            at,
+        )
+    elif high is not None and v > high:
+        code = "percent-out-of-range" if ind.kind == "percent" else "out-of-range"
+        yield error(
+            f.path,
+            f.pos(at),
+            code,
+            f"Tỷ lệ {numfmt.number(v)}% của {ind.code} vượt quá {numfmt.number(high)}%."
+            if ind.kind == "percent"
+            else f"Giá trị {numfmt.number(v)} của {ind.code} vượt quá {numfmt.number(high)}.",
+            "Tỷ lệ phần trăm viết từ 0 đến 100 (95 nghĩa là 95%).",
+            at,
+        )
+    elif ind.kind == "count" and v != v.to_integral_value():
+        yield error(
+            f.path,
+            f.pos(at),
+            "not-integer",
+            f"{ind.code} đếm theo {ind.unit}, phải là số nguyên (không phải {numfmt.number(v)}).",
+            "",
+            at,
+        )
+
+
+def _own_target(unit: Unit, ind: Indicator, phase: int) -> Decimal | None:
+    reg = unit.registration
+    if reg is None:
+        return None
+    for value in (reg.phase_targets.get(phase, {}).get(ind.code), reg.targets.get(ind.code)):
+        if isinstance(value, Decimal) and not isinstance(value, bool):
+            return value
+    return ind.target if ind.aggregation != "sum" else None
+
+
+def _result(
+    unit: Unit, ind: Indicator, r: Result, phase: int, f: Loaded, at: YamlPath, ctx: Context
+) -> Iterator[Problem]:
+    has_ratio = r.numerator is not None or r.denominator is not None
+    if ind.aggregation == "ratio" and (r.numerator is None or r.denominator is None):
+        yield error(
+            f.path,
+            f.pos(at),
+            "expected-ratio",
+            f"Chỉ tiêu {ind.code} cộng dồn theo tử số và mẫu số; cần ghi cả «numerator» "
+            "và «denominator».",
+            "Ví dụ: {numerator: 612, denominator: 648} (612 người trên 648 người).",
+            at,
+        )
+    elif r.value is None and not has_ratio:
+        yield error(
+            f.path,
+            f.pos(at),
+            "missing-value",
+            f"Chỉ tiêu {ind.code} chưa có giá trị thực hiện.",
+            "Ghi «value: …», hoặc xóa dòng nếu chưa có số liệu.",
+            at,
+        )
+    if r.value is not None:
+        slipped = {
+            ("registration", "targets", ind.code),
+            ("registration", "phase_targets", phase, ind.code),
+        } & set(f.thousands)
+        target = None if slipped else _own_target(unit, ind, phase)  # already reported
+        yield from _value(ind, r.value, f, (*at, "value"), ctx, target)
+    if has_ratio and r.numerator is not None and r.denominator is not None:
+        if ctx.expects_bool(ind):
+            yield error(
+                f.path,
+                f.pos(at),
+                "expected-boolean",
+                f"Chỉ tiêu {ind.code} cần giá trị đúng/sai, không phải tử số/mẫu số.",
+                "Viết value: true (đạt) hoặc value: false.",
+                at,
+            )
+        elif r.denominator <= 0:
+            yield error(
+                f.path,
+                f.pos((*at, "denominator")),
+                "zero-denominator",
+                "Mẫu số phải lớn hơn 0.",
+                "Mẫu số là tổng số (dân số, số hộ, số km…); kiểm tra lại con số.",
+                (*at, "denominator"),
+            )
+        elif r.numerator > r.denominator and (ind.maximum is None or ind.maximum <= _HUNDRED):
+            yield error(
+                f.path,
+                f.pos((*at, "numerator")),
+                "numerator-exceeds-denominator",
+                f"Tử số {numfmt.number(r.numerator)} lớn hơn mẫu số "
+                f"{numfmt.number(r.denominator)}: tỷ lệ sẽ vượt 100%.",
+                "Kiểm tra xem có ghi đảo tử số và mẫu số không.",
+                (*at, "numerator"),
+            )
+        elif r.numerator < 0 and (ind.minimum is None or ind.minimum >= 0):
+            yield error(
+                f.path,
+                f.pos((*at, "numerator")),
+                "negative-value",
+                "Tử số không được âm.",
+                "",
+                (*at, "numerator"),
+            )
+        elif isinstance(r.value, Decimal) and r.value.is_finite():
+            computed = r.numerator / r.denominator * _HUNDRED
+            if abs(computed - r.value) > Decimal("0.05"):
+                yield error(
+                    f.path,
+                    f.pos((*at, "value")),
+                    "value-mismatch",
+                    f"Tỷ lệ ghi là {numfmt.number(r.value)}% nhưng tử số/mẫu số cho "
+                    f"{numfmt.percent(computed)}.",
+                    "Chỉ ghi tử số và mẫu số; công cụ tự tính tỷ lệ.",
+                    (*at, "value"),
+                )
+    elif has_ratio and ind.aggregation != "ratio":  # the ratio case was reported above
+        yield error(
+            f.path,
+            f.pos(at),
+            "expected-ratio",
+            "Cần ghi cả tử số (numerator) và mẫu số (denominator).",
+            "",
+            at,
+        )
+    if not r.evidence:
+        yield warning(
+            f.path,
+            f.pos(at, key=True),
+            "missing-evidence",
+            f"Số liệu {ind.code} không có minh chứng.",
+            "Ghi số văn bản, tệp trong data/evidence/ hoặc đường dẫn vào «evidence».",
+            at,
+        )
+    for i, ev in enumerate(r.evidence):
+        if ev.file is None:
+            continue
+        eat: YamlPath = (*at, "evidence", i)
+        place = ctx.evidence(ev.file)
+        if place == "outside":
+            yield error(
+                f.path,
+                f.pos(eat),
+                "evidence-outside-repo",
+                f"Tệp minh chứng «{ev.file}» nằm ngoài kho dữ liệu.",
+                "Chép tệp vào data/evidence/ và ghi đường dẫn tương đối.",
+                eat,
+            )
+        elif place == "missing":
+            yield error(
+                f.path,
+                f.pos(eat),
+                "evidence-not-found",
+                f"Không tìm thấy tệp minh chứng «{ev.file}».",
+                "Đường dẫn tính từ thư mục gốc của kho, ví dụ data/evidence/thon-a/bb.pdf.",
+                eat,
+            )
+
+
+def _exemplars(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
+    fields = {x.id for x in ctx.catalogue.fields}
+    seen: set[str] = set()
+    for i, ex in enumerate(unit.exemplars):
+        at: YamlPath = ("exemplars", i)
+        if ex.id in seen:
+            yield error(
+                f.path,
+                f.pos((*at, "id")),
+                "duplicate-id",
+                f"Mã điển hình «{ex.id}» bị lặp lại.",
+                "",
+                (*at, "id"),
+            )
+        seen.add(ex.id)
+        if ex.field not in fields:
+            yield error(
+                f.path,
+                f.pos((*at, "field")),
+                "unknown-field",
+                f"Lĩnh vực «{ex.field}» không có trong danh mục.",
+                "Chọn một trong: " + ", ".join(sorted(fields)) + ".",
+                (*at, "field"),
+            )
+        if ex.status in ("recognised", "commended") and ex.recognised is None:
+            yield warning(
+                f.path,
+                f.pos((*at, "status")),
+                "missing-recognition-date",
+                "Điển hình đã công nhận nhưng chưa ghi ngày công nhận («recognised»).",
+                "Ghi ngày và số quyết định công nhận của Hội đồng.",
+                (*at, "status"),
+            )
+        for j, visit in enumerate(ex.visits):
+            if visit.date < ex.registered:
+                yield warning(
+                    f.path,
+                    f.pos((*at, "visits", j, "date")),
+                    "date-before-registration",
+                    "Ngày kiểm tra trước ngày đăng ký điển hình.",
+                    "",
+                    (*at, "visits", j, "date"),
+                )
+
+
+def _unambiguous(text: str) -> str:
+    """The same decimal written so it cannot be read as thousands: 10.900 -> 10.9, 2.125 -> 2.1250."""
+    value = Decimal(text)
+    plain = f"{value.normalize():f}"
+    return plain if plain != text else text + "0"
+
+
+def thousands_problems(f: Loaded) -> list[Problem]:
+    """The Vietnamese thousands trap: `10.900` typed for ten thousand nine hundred."""
+    out = []
+    for ypath, text in f.thousands.items():
+        whole = text.replace(".", "")
+        out.append(
+            error(
+                f.path,
+                f.pos(ypath),
+                "thousands-separator",
+                f"«{text}» có dấu chấm ngăn cách hàng nghìn: YAML đọc thành "
+                f"{numfmt.number(Decimal(text))}, không phải {numfmt.number(Decimal(whole))}.",
+                f"Nếu là {numfmt.number(Decimal(whole))}, viết {whole}. Nếu đúng là số thập phân "
+                f"{numfmt.number(Decimal(text))}, viết {_unambiguous(text)}.",
+                ypath,
+            )
+        )
+    return out

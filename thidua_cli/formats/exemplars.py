@@ -1,0 +1,91 @@
+"""`thidua exemplars` output: versioned JSON and a rich table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from thidua_cli import numfmt
+from thidua_cli.compute.exemplars import STATUS_VI, FieldRegister
+
+JSON_VERSION = 1
+
+
+def as_json(reg: list[FieldRegister]) -> str:
+    doc = {
+        "version": JSON_VERSION,
+        "fields": [
+            {
+                "field": r.field.id,
+                "name": r.field.name,
+                "has_recognised": r.has_recognised,
+                "exemplars": [
+                    {
+                        "id": e.exemplar.id,
+                        "unit": e.unit.id,
+                        "title": e.exemplar.title,
+                        "collective": e.exemplar.collective,
+                        "person": e.exemplar.person,
+                        "status": e.exemplar.status,
+                        "mentor": e.exemplar.mentor,
+                        "registered": e.exemplar.registered.isoformat(),
+                        "last_visit": max((v.date for v in e.exemplar.visits), default=None)
+                        and max(v.date for v in e.exemplar.visits).isoformat(),
+                        "visits": len(e.exemplar.visits),
+                        "recognised": e.exemplar.recognised.isoformat()
+                        if e.exemplar.recognised
+                        else None,
+                        "decision": e.exemplar.decision,
+                    }
+                    for e in r.entries
+                ],
+            }
+            for r in reg
+        ],
+        "fields_without_recognised": [r.field.id for r in reg if not r.has_recognised],
+    }
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def print_register(reg: list[FieldRegister], console: Any) -> None:
+    from rich.table import Table
+
+    t = Table(title="Sổ theo dõi điển hình tiên tiến", title_justify="left", show_lines=True)
+    for col in (
+        "Lĩnh vực",
+        "Điển hình",
+        "Đơn vị",
+        "Trạng thái",
+        "Người phụ trách",
+        "Kiểm tra gần nhất",
+    ):
+        t.add_column(col, overflow="fold")
+    for r in reg:
+        if not r.entries:
+            t.add_row(r.field.name, "[red]chưa có điển hình[/]", "", "", "", "")
+        for i, e in enumerate(r.entries):
+            ex = e.exemplar
+            who = ex.title + (f" ({ex.person})" if ex.person else "")
+            last = max((v.date for v in ex.visits), default=None)
+            status = STATUS_VI[ex.status] + (
+                f" {numfmt.day(ex.recognised)}" if ex.recognised else ""
+            )
+            t.add_row(
+                r.field.name if i == 0 else "",
+                who,
+                e.unit.name,
+                status,
+                ex.mentor,
+                numfmt.day(last) if last else "[yellow]chưa kiểm tra[/]",
+            )
+    console.print(t)
+    missing = [r.field.name for r in reg if not r.has_recognised]
+    done = len(reg) - len(missing)
+    console.print(
+        f"Lĩnh vực có điển hình được công nhận: [bold]{done}/{len(reg)}[/] "
+        "(chỉ tiêu: mỗi lĩnh vực ít nhất 01)."
+    )
+    if missing:
+        console.print(
+            "[bold yellow]Lĩnh vực chưa có điển hình được công nhận:[/] " + "; ".join(missing)
+        )

@@ -1,0 +1,29 @@
+"""`thidua history` output: versioned JSON and a rich table."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from thidua_cli.audit.history import Change
+
+
+def as_json(unit: str, changes: list[Change]) -> str:
+    doc: dict[str, Any] = {"version": 1, "unit": unit, "changes": [asdict(c) for c in changes]}
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def print_history(unit: str, changes: list[Change], console: Any) -> None:
+    from rich.table import Table
+
+    if not changes:
+        console.print(f"Chưa có thay đổi nào về số liệu của {unit} trong lịch sử git.")
+        return
+    t = Table(title=f"Lịch sử số liệu của {unit}", title_justify="left")
+    for col in ("Ngày", "Người sửa", "Commit", "Đợt", "Chỉ tiêu", "Cũ → mới", "Nội dung commit"):
+        t.add_column(col, overflow="fold")
+    for c in changes:
+        move = c.new if not c.old else f"{c.old} → {c.new}"
+        t.add_row(c.date, c.author, c.commit, str(c.phase or "—"), c.code, move, c.message)
+    console.print(t)

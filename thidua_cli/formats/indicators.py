@@ -1,0 +1,66 @@
+"""The indicator catalogue as a table or as versioned JSON (`thidua indicators`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from thidua_cli.present.text import AGGREGATION_VI, plain, target_text
+from thidua_cli.read.models import Catalogue, Indicator
+
+JSON_VERSION = 1
+
+
+def indicator_dict(ind: Indicator) -> dict[str, Any]:
+    return {
+        "code": ind.code,
+        "name": ind.name,
+        "group": ind.group,
+        "unit": ind.unit,
+        "kind": ind.kind,
+        "comparator": ind.comparator,
+        "target": ind.target_bool if ind.kind == "boolean" else plain(ind.target),
+        "target_min": plain(ind.target_min),
+        "target_max": plain(ind.target_max),
+        "tolerance": plain(ind.tolerance),
+        "target_numerator": plain(ind.target_numerator),
+        "target_denominator": plain(ind.target_denominator),
+        "parent": ind.parent,
+        "computed": ind.aggregation == "computed",
+        "aggregation": ind.aggregation,
+        "owner": ind.owner,
+        "applies_to": ind.applies_to,
+        "cumulative": ind.cumulative,
+        "source": ind.source,
+        "note": ind.note,
+    }
+
+
+def as_json(cat: Catalogue) -> str:
+    doc = {
+        "version": JSON_VERSION,
+        "campaign": cat.campaign.id,
+        "indicators": [indicator_dict(i) for i in cat.indicators],
+    }
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def print_table(cat: Catalogue, console: Any) -> None:
+    from rich.table import Table
+
+    groups = {g.id: g.name for g in cat.groups}
+    table = Table(title=f"Danh mục chỉ tiêu — {cat.campaign.title}", show_lines=False)
+    for col in ("Mã", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Tổng hợp"):
+        table.add_column(col, overflow="fold")
+    current = None
+    for ind in cat.indicators:
+        if ind.group != current:
+            current = ind.group
+            table.add_row("", f"[bold]{groups.get(ind.group, ind.group)}[/]", "", "", "")
+        name = ("  trong đó: " if ind.parent else "") + ind.name
+        how = AGGREGATION_VI[ind.aggregation] + (f" ({ind.owner})" if ind.owner else "")
+        table.add_row(
+            ind.code, name + (" [dim](*)[/]" if ind.note else ""), ind.unit, target_text(ind), how
+        )
+    console.print(table)
+    console.print("[dim](*) có ghi chú trong data/indicators.yaml[/]")

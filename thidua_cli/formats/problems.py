@@ -1,0 +1,94 @@
+"""Formatters for problems: text (rich), json (versioned, sorted keys), github (annotations)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import IO, Any
+
+from thidua_cli.problems import Problem, count
+
+JSON_VERSION = 1
+
+
+def problem_dict(p: Problem) -> dict[str, Any]:
+    return {
+        "code": p.code,
+        "severity": p.severity.value,
+        "path": p.path,
+        "line": p.line,
+        "column": p.column,
+        "yaml_path": p.yaml_path_text(),
+        "message": p.message,
+        "hint": p.hint,
+    }
+
+
+def as_json(problems: Sequence[Problem], files: int) -> str:
+    errors, warnings = count(problems)
+    doc = {
+        "version": JSON_VERSION,
+        "files": files,
+        "errors": errors,
+        "warnings": warnings,
+        "problems": [problem_dict(p) for p in problems],
+    }
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def _escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(problems: Sequence[Problem]) -> str:
+    """GitHub Actions workflow commands, escaped per the runner's rules."""
+    lines = []
+    for p in problems:
+        props = f"file={_escape_property(p.path)}"
+        if p.line:
+            props += f",line={p.line},col={p.column}"
+        props += f",title={_escape_property(p.code)}"
+        text = p.message + (f"\nGợi ý: {p.hint}" if p.hint else "")
+        lines.append(f"::{p.severity.value} {props}::{_escape_data(text)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def summary(problems: Sequence[Problem], files: int) -> str:
+    errors, warnings = count(problems)
+    return f"Đã kiểm tra {files} tệp: {errors} lỗi, {warnings} cảnh báo."
+
+
+def print_text(
+    problems: Sequence[Problem], files: int, console: Any, stream: IO[str] | None = None
+) -> None:
+    """Human output through an injected rich Console; `path:line:col` so editors can jump."""
+    from rich.markup import escape
+
+    for p in problems:
+        where = f"{p.path}:{p.line}:{p.column}" if p.line else p.path
+        label, style = ("lỗi", "bold red") if p.is_error else ("cảnh báo", "bold yellow")
+        console.print(
+            f"[bold]{escape(where)}[/]: [{style}]{label}[/] "
+            f"[dim]\\[{p.code}][/] {escape(p.message)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        if p.hint:
+            console.print(f"    [cyan]→ {escape(p.hint)}[/]", highlight=False, soft_wrap=True)
+    errors, _ = count(problems)
+    style = "bold red" if errors else "bold green"
+    console.print(f"[{style}]{escape(summary(problems, files))}[/]", highlight=False)
+    if len(problems) > 5:  # at a deadline, the totals by kind say where to start
+        kinds = Counter((p.severity.value, p.code) for p in problems)
+        parts = [
+            f"{code} × {n}"
+            for (severity, code), n in sorted(
+                kinds.items(), key=lambda kv: (kv[0][0] != "error", -kv[1], kv[0][1])
+            )
+        ]
+        console.print("[dim]Theo loại: " + escape(", ".join(parts)) + "[/]", highlight=False)

@@ -1,0 +1,360 @@
+"""`thidua score` output: rich tables, versioned JSON, CSV, and `--explain` for one unit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from thidua_cli import numfmt
+from thidua_cli.compute.outcome import Outcome
+from thidua_cli.compute.scoring import UnitScore
+from thidua_cli.present.text import (
+    EVENT_VI,
+    PROGRESS_NOTE,
+    actual_text,
+    indicator_rows,
+    over_quota,
+    percent_text,
+    plain,
+    plan_text,
+    remarks,
+    score_text,
+)
+
+JSON_VERSION = 1
+LABEL_STYLE = {
+    "Vượt": "bold green",
+    "Đạt": "green",
+    "Không đạt": "bold red",
+    "Đang thực hiện": "yellow",
+    "Chưa có số liệu": "dim",
+    "Chưa có kế hoạch": "dim",
+}
+
+
+def title(o: Outcome) -> str:
+    text = f"{o.phase.name}: {o.phase.report_title} — số liệu đến ngày {numfmt.day(o.as_of)}"
+    if o.provisional:
+        text += " (xếp loại tạm tính)"
+    return text
+
+
+def _num(v: Decimal | bool | None) -> Any:
+    if isinstance(v, bool) or v is None:
+        return v
+    return plain(numfmt.quantize(v, 4)) if v.is_finite() else None
+
+
+def as_json(o: Outcome, bloc: str | None = None) -> str:
+    over = over_quota(o)
+    doc = {
+        "version": JSON_VERSION,
+        "campaign": o.catalogue.campaign.id,
+        "phase": o.phase.number,
+        "as_of": o.as_of.isoformat(),
+        "provisional": o.provisional,
+        "sample": o.sample,
+        "indicators": [
+            {
+                "code": io.indicator.code,
+                "name": io.indicator.name,
+                "unit": io.indicator.unit,
+                "target": _num(io.evaluation.target),
+                "basis": io.evaluation.basis,
+                "actual": _num(io.evaluation.actual),
+                "numerator": _num(io.evaluation.numerator),
+                "denominator": _num(io.evaluation.denominator),
+                "percent": _num(io.evaluation.percent),
+                "evaluation": str(io.evaluation.label),
+                "estimate": io.evaluation.estimate,
+                "reporters": io.reporters,
+                "expected": io.expected,
+            }
+            for io in o.indicators
+        ],
+        "units": [
+            _unit_json(s, over)
+            for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank))
+            if bloc is None or s.bloc.id == bloc
+        ],
+        "quota": [
+            {
+                "bloc": q.bloc.id,
+                "level": q.quota.level,
+                "max_percent": _num(q.quota.max_percent),
+                "count": q.count,
+                "base": q.base,
+                "limit": q.limit,
+                "ok": q.ok,
+                "over": list(q.over),
+            }
+            for q in o.quotas
+            if bloc is None or q.bloc.id == bloc
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def _unit_json(s: UnitScore, over: set[str]) -> dict[str, Any]:
+    assert s.level is not None
+    return {
+        "met": s.met,
+        "id": s.unit.id,
+        "name": s.unit.name,
+        "bloc": s.bloc.id,
+        "rank": s.rank,
+        "score": _num(s.score),
+        "self_score": _num(s.self_score),
+        "classification": s.level.id,
+        "classification_name": s.level.name,
+        "capped_by": s.capped_by,
+        "over_quota": s.unit.id in over,
+        "submitted": s.report.submitted.isoformat() if s.report else None,
+        "late_days": s.late_days,
+        "events": dict(sorted(s.events.items())),
+        "criteria": [
+            {
+                "id": c.criterion.id,
+                "name": c.criterion.name,
+                "max": _num(c.criterion.points),
+                "points": _num(c.points),
+                "applicable": c.applicable,
+                "rule": c.rule,
+            }
+            for c in s.criteria
+        ],
+        "adjustments": [
+            {
+                "id": a.adjustment.id,
+                "name": a.adjustment.name,
+                "items": a.items,
+                "points": _num(a.points),
+            }
+            for a in s.adjustments
+        ],
+    }
+
+
+def unit_json(o: Outcome, s: UnitScore) -> str:
+    doc = {
+        "version": JSON_VERSION,
+        "phase": o.phase.number,
+        "as_of": o.as_of.isoformat(),
+        "provisional": o.provisional,
+        "unit": _unit_json(s, over_quota(o)),
+    }
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def as_csv(o: Outcome, bloc: str | None = None) -> str:
+    """For Excel on a Vietnamese Windows: a UTF-8 BOM (so letters are not garbled), semicolons
+    between columns and Vietnamese decimal commas in the numbers."""
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w.writerow(
+        ["bloc", "rank", "id", "name", "score", "met", "self_score", "classification", "remarks"]
+    )
+    over = over_quota(o)
+    for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank)):
+        if bloc is not None and s.bloc.id != bloc:
+            continue
+        assert s.level is not None
+        w.writerow(
+            [
+                s.bloc.id,
+                s.rank,
+                s.unit.id,
+                s.unit.name,
+                score_text(o, s.score),
+                s.met,
+                score_text(o, s.self_score),
+                s.level.name,
+                remarks(s, over),
+            ]
+        )
+    return buf.getvalue()
+
+
+def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
+    from rich.table import Table
+
+    if o.sample:
+        console.print("[bold reverse] DỮ LIỆU MẪU [/] — số liệu minh họa, không phải số liệu thật.")
+    console.print(f"[bold]{title(o)}[/]")
+    if bloc is None:
+        t = Table(title="Kết quả thực hiện các chỉ tiêu toàn xã", title_justify="left")
+        for col, just in (
+            ("STT", "right"),
+            ("Mã", "left"),
+            ("Chỉ tiêu", "left"),
+            ("ĐVT", "left"),
+            ("Kế hoạch", "right"),
+            ("Thực hiện", "right"),
+            ("% KH", "right"),
+            ("Đánh giá", "left"),
+            ("Nguồn số liệu", "left"),
+        ):
+            t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+        group = None
+        for r in indicator_rows(o):
+            if r.group != group:
+                group = r.group
+                t.add_row("", "", f"[bold]{r.group}[/]", "", "", "", "", "", "")
+            style = LABEL_STYLE.get(r.label.split(" (")[0], "")
+            t.add_row(
+                r.stt,
+                r.code,
+                ("  trong đó: " if r.sub else "") + r.name,
+                r.unit,
+                r.plan,
+                r.actual,
+                r.percent,
+                f"[{style}]{r.label}[/]",
+                r.source,
+            )
+        console.print(t)
+        console.print(f"[dim]{PROGRESS_NOTE}[/]")
+    over = over_quota(o)
+    for b in o.catalogue.blocs:
+        if bloc is not None and b.id != bloc:
+            continue
+        members = sorted((s for s in o.units if s.bloc.id == b.id), key=lambda s: s.rank)
+        if not members:
+            continue
+        t = Table(title=f"Xếp hạng {b.name} ({len(members)} đơn vị)", title_justify="left")
+        for col, just in (
+            ("Hạng", "right"),
+            ("Mã", "left"),
+            ("Đơn vị", "left"),
+            ("Điểm", "right"),
+            ("Tự chấm", "right"),
+            ("Xếp loại", "left"),
+            ("Ghi chú", "left"),
+        ):
+            t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+        for s in members:
+            assert s.level is not None
+            t.add_row(
+                str(s.rank),
+                s.unit.id,
+                s.unit.name,
+                score_text(o, s.score),
+                score_text(o, s.self_score),
+                s.level.name,
+                remarks(s, over),
+            )
+        console.print(t)
+    for q in o.quotas:
+        if bloc is not None and q.bloc.id != bloc:
+            continue
+        level = next(lv.name for lv in o.catalogue.scoring.levels if lv.id == q.quota.level)
+        status = "[green]đạt[/]" if q.ok else "[bold red]VƯỢT[/]"
+        line = (
+            f"Tỷ lệ «{level}» — {q.bloc.name}: {q.count} đơn vị, tối đa "
+            f"{numfmt.number(q.quota.max_percent)}% của {q.base} = {q.limit} → {status}"
+        )
+        if q.over:
+            line += " (Hội đồng xem xét: " + ", ".join(q.over) + ")"
+        console.print(line)
+
+
+def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
+    """Every point of one unit's score, with the numbers and the rule: readable aloud."""
+    from rich.table import Table
+
+    places = o.catalogue.scoring.decimals
+    members = sum(1 for x in o.units if x.bloc.id == s.bloc.id)
+    assert s.level is not None
+    if o.sample:
+        console.print("[bold reverse] DỮ LIỆU MẪU [/]")
+    console.print(f"[bold]{s.unit.name}[/] ({s.unit.id}) — {s.bloc.name}")
+    console.print(title(o))
+    console.print(f"Bảng chấm điểm: {s.table.name}")
+    if s.report is None:
+        console.print("[bold red]Đơn vị chưa nộp báo cáo đợt này.[/]")
+    else:
+        due = f", hạn {numfmt.day(s.due)}" if s.due else ""
+        console.print(
+            f"Báo cáo nộp ngày {numfmt.day(s.report.submitted)}{due}"
+            + (f" — muộn {s.late_days} ngày" if s.late_days else "")
+        )
+    t = Table(title="Điểm theo tiêu chí", title_justify="left", show_lines=True)
+    for col, just in (
+        ("Tiêu chí", "left"),
+        ("Điểm chuẩn", "right"),
+        ("Chỉ tiêu", "left"),
+        ("Kế hoạch", "right"),
+        ("Thực hiện", "right"),
+        ("% KH", "right"),
+        ("Đánh giá", "left"),
+        ("Cách tính", "left"),
+        ("Điểm", "right"),
+    ):
+        t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+    for c in s.criteria:
+        codes = "\n".join(ind.code for ind, _ in c.evaluations) or "—"
+        plans = "\n".join(plan_text(ind, ev) for ind, ev in c.evaluations) or "—"
+        actuals = "\n".join(actual_text(ind, ev) for ind, ev in c.evaluations) or "—"
+        pcts = "\n".join(percent_text(ev) for _, ev in c.evaluations) or "—"
+        labels = "\n".join(str(ev.label) for _, ev in c.evaluations) or "—"
+        t.add_row(
+            c.criterion.name,
+            numfmt.number(c.criterion.points),
+            codes,
+            plans,
+            actuals,
+            pcts,
+            labels,
+            c.rule,
+            numfmt.number(c.points, places) if c.applicable else "không tính",
+        )
+    console.print(t)
+    line = f"Cộng điểm tiêu chí: {numfmt.number(s.subtotal, places)}"
+    if s.applicable_max != s.table_max:
+        from thidua_cli.compute.scoring import scaled_subtotal
+
+        line += (
+            f" trên {numfmt.number(s.applicable_max)} điểm áp dụng; quy đổi thang "
+            f"{numfmt.number(s.table_max)}: {numfmt.number(s.subtotal, places)} × "
+            f"{numfmt.number(s.table_max)} / {numfmt.number(s.applicable_max)} = "
+            f"{numfmt.number(scaled_subtotal(s, places), places)}"
+        )
+    console.print(line)
+    for a in s.adjustments:
+        each = (
+            f"{numfmt.number(a.adjustment.points)} × {a.items}"
+            if a.adjustment.per_item
+            else numfmt.number(a.adjustment.points)
+        )
+        limit = (
+            f", tối đa {numfmt.number(a.adjustment.limit)}"
+            if a.adjustment.limit is not None
+            else ""
+        )
+        sign = "+" if a.points > 0 else ""
+        console.print(
+            f"{'Điểm thưởng' if a.points > 0 else 'Điểm trừ'}: {a.adjustment.name} "
+            f"({each}{limit}) = {sign}{numfmt.number(a.points, places)}"
+        )
+    console.print(
+        f"[bold]Tổng điểm: {numfmt.number(s.score, places)}[/]"
+        + (
+            f" — đơn vị tự chấm {numfmt.number(s.self_score, places)} (chênh "
+            f"{numfmt.number(s.score - s.self_score, places)})"
+            if s.self_score is not None
+            else " — đơn vị không tự chấm"
+        )
+    )
+    levels = o.catalogue.scoring.levels
+    rule = ", ".join(f"≥ {numfmt.number(lv.min)}: {lv.name}" for lv in levels[:-1])
+    console.print(f"Xếp loại: [bold]{s.level.name}[/] (ngưỡng {rule})")
+    for when in s.capped_by:
+        console.print(f"  hạ mức vì {EVENT_VI[when]} (quy định trong scoring.disqualifiers)")
+    console.print(
+        f"Xếp hạng: [bold]{s.rank}/{members}[/] trong {s.bloc.name} (theo điểm; bằng "
+        "điểm thì xét số chỉ tiêu đạt, ngày nộp sớm hơn, rồi mã đơn vị)"
+    )

@@ -1,0 +1,1 @@
+"""Vietnamese text for people: formatted rows, report contexts, template rendering."""

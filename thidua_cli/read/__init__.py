@@ -1,0 +1,1 @@
+"""Reading: bytes to checked-shape values with positions, the models, git revisions."""
