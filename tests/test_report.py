@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from thidua_cli import files
 from thidua_cli.compute import exemplars, status
 from thidua_cli.compute.outcome import compute
 from thidua_cli.present import render, report
@@ -161,10 +162,10 @@ def test_report_command_writes_both_formats(tmp_path: Path, cli: Run) -> None:
 def test_broken_template_is_a_clean_error(tmp_path: Path) -> None:
     (tmp_path / "bao-cao.md.j2").write_text("{{ khong_co }}", encoding="utf-8")
     with pytest.raises(render.TemplateProblem, match="khong_co"):
-        render.render_markdown("bao-cao.md.j2", {}, templates=tmp_path)
+        render.render_markdown("bao-cao.md.j2", {}, templates=[tmp_path])
     (tmp_path / "hong.docx").write_bytes(b"not a zip")
     with pytest.raises(render.TemplateProblem, match="không phải tệp Word"):
-        render.render_docx("hong.docx", {}, date(2026, 1, 1), templates=tmp_path)
+        render.render_docx("hong.docx", {}, date(2026, 1, 1), templates=[tmp_path])
 
 
 def test_interrupted_write_keeps_the_old_file(
@@ -178,7 +179,7 @@ def test_interrupted_write_keeps_the_old_file(
 
     monkeypatch.setattr(os, "fsync", boom)
     with pytest.raises(OSError):
-        render.write_atomic(target, "bản mới " * 1000)
+        files.write_atomic(target, "bản mới " * 1000)
     assert target.read_text(encoding="utf-8") == "bản cũ"
     assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.md"]
 

@@ -1,4 +1,8 @@
-"""Find, read and check every data file: the one entry point the commands share."""
+"""The front door: find, read and check every data file, apply the approval locks.
+
+`load()` is what every command reads the campaign through; `check_document()` checks one
+parsed unit document in the context of the rest (for `thidua set` and Excel import).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,11 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from thidua_cli.checks import catalogue as catalogue_checks
+from thidua_cli.checks import locks as locks_check
 from thidua_cli.checks import roster
 from thidua_cli.checks import unit as checks
 from thidua_cli.problems import Problem, error
-from thidua_cli.read import schema_errors, yamlload
+from thidua_cli.read import git, schema_errors, yamlload
 from thidua_cli.read.models import Approval, Approvals, Catalogue, Unit
 
 CATALOGUE = "indicators.yaml"
@@ -217,10 +222,12 @@ def load(
     jobs: int = 1,
     keep_units: bool = True,
     max_bytes: int = yamlload.MAX_BYTES,
+    locks: bool = True,
 ) -> Workspace:
     """Read the catalogue and the unit files and check them; never raises on bad data.
     `jobs` > 1 checks the unit files in that many processes (same result, sooner);
-    `keep_units=False` keeps only the problems, for validation alone."""
+    `keep_units=False` keeps only the problems, for validation alone; `locks=False` skips the
+    approval locks (for reading an approved revision itself)."""
     root = root or data_dir.resolve().parent
     ws = Workspace(root=root, data_dir=data_dir)
     cat_path = data_dir / CATALOGUE
@@ -254,5 +261,79 @@ def load(
         ws.problems.extend(roster.check_roster(checked.roster, ctx, cat_file, whole=not paths))
     ws.units = sorted(checked.units, key=lambda u: u.id)
     ws.paths = {e.id: e.path for e in reversed(checked.roster)}
+    if locks and ws.approvals and ws.catalogue is not None:
+        ws.problems.extend(_approval_locks(ws, whole=not paths))
     ws.problems.sort()
     return ws
+
+
+def _approval_locks(ws: Workspace, whole: bool) -> list[Problem]:
+    """Compare each approved phase with the data as it stood at the approved commit."""
+    import tempfile
+
+    out: list[Problem] = []
+    try:
+        root: Path | None = git.top(ws.data_dir)
+    except git.GitProblem:
+        root = None
+    cat_rel = _rel(ws.data_dir / CATALOGUE, ws.root)
+    for approval in ws.approvals:
+        try:
+            if root is None:
+                raise git.GitProblem("thư mục dữ liệu không nằm trong kho git.")
+            data_rel = Path(os.path.relpath(ws.data_dir.resolve(), root)).as_posix()
+            with tempfile.TemporaryDirectory(prefix="thidua-lock-") as tmp:
+                exported = git.export(root, approval.commit, data_rel, Path(tmp))
+                old = load(exported, root=Path(tmp), locks=False)
+            out.extend(
+                locks_check.check_locks(
+                    approval,
+                    old.units,
+                    old.catalogue,
+                    ws.units,
+                    ws.catalogue,
+                    ws.root,
+                    ws.paths,
+                    cat_rel,
+                    whole,
+                )
+            )
+        except git.GitProblem as exc:
+            # an approval that cannot be checked must not switch the lock off: an error
+            out.append(
+                error(
+                    _rel(ws.data_dir / APPROVALS, ws.root),
+                    (1, 1),
+                    "approval-unverifiable",
+                    f"Không kiểm tra được phê duyệt đợt {approval.phase} (commit "
+                    f"{approval.commit[:12]}): {exc}",
+                    "Cần toàn bộ lịch sử git (trong CI: actions/checkout với fetch-depth: 0); "
+                    "nếu commit đã bị xóa khỏi lịch sử, Hội đồng cần phê duyệt lại.",
+                )
+            )
+    return out
+
+
+def check_document(ws: Workspace, data: object, rel: str) -> tuple[Unit | None, list[Problem]]:
+    """Check one unit document (plain values, as `thidua set` or an Excel import would write
+    it) in the context of the loaded campaign: shape, the unit checks and the roster. Returns
+    the unit when it is valid enough to compute with, and every problem found."""
+    f = yamlload.Loaded(rel, data=data)
+    problems: list[Problem] = []
+    unit = _model(Unit, f, problems)
+    if unit is not None and ws.catalogue is not None:
+        ctx = checks.Context(ws.catalogue, ws.root)
+        problems.extend(checks.check_unit(unit, f, ctx))
+        other = ws.paths.get(unit.id)
+        if other is not None and other != rel:
+            problems.append(
+                error(
+                    rel,
+                    (1, 1),
+                    "duplicate-unit-id",
+                    f"Mã đơn vị «{unit.id}» trùng với tệp {other}.",
+                    "Mỗi đơn vị một mã riêng.",
+                    ("id",),
+                )
+            )
+    return unit, sorted(problems)

@@ -7,7 +7,7 @@ import io
 from datetime import date
 from pathlib import Path
 
-from thidua_cli.present.render import write_atomic
+from thidua_cli.files import write_atomic
 
 HEADER = """\
 # Phê duyệt của Hội đồng Thi đua - Khen thưởng: số liệu của đợt đã được duyệt tại commit ghi

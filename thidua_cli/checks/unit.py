@@ -160,7 +160,7 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
                     yield error(
                         f.path,
                         f.pos(at, key=True),
-                        "not-registered",
+                        "phase-target-unregistered",
                         f"Chỉ tiêu đợt «{code}» chưa có trong danh sách đăng ký cả năm.",
                         "Thêm chỉ tiêu vào registration.targets trước.",
                         at,

@@ -1,1 +1,21 @@
-"""One module per printed thing, each with a FORMATS mapping from a format name to a writer."""
+"""One module per printed thing, each with a FORMATS mapping from a format name to a writer.
+
+A writer takes the value to print and a text stream. The CLI picks one by the name given in
+`--format`; a new format is a new entry in the module's FORMATS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO, TypeVar
+
+T = TypeVar("T")
+
+
+def writer(render: Callable[[T], str]) -> Callable[[T, IO[str]], None]:
+    """A writer from a function that renders the whole output as one string."""
+
+    def write(value: T, stream: IO[str]) -> None:
+        stream.write(render(value))
+
+    return write

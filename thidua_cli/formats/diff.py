@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from thidua_cli import numfmt
 from thidua_cli.audit.diff import Diff, RankChange
+from thidua_cli.formats import writer
+from thidua_cli.formats.terminal import console
 from thidua_cli.present.render import md_cell
 
 JSON_VERSION = 1
@@ -178,3 +181,14 @@ def print_text(d: Diff, console: Any) -> None:
         for row in rows:
             t.add_row(*row)
         console.print(t)
+
+
+def _text(d: Diff, stream: IO[str]) -> None:
+    print_text(d, console(stream))
+
+
+FORMATS: dict[str, Callable[[Diff, IO[str]], None]] = {
+    "text": _text,
+    "md": writer(as_markdown),
+    "json": writer(as_json),
+}

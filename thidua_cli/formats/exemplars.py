@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import IO, Any
 
 from thidua_cli import numfmt
 from thidua_cli.compute.exemplars import STATUS_VI, FieldRegister
+from thidua_cli.formats import writer
+from thidua_cli.formats.terminal import console
 
 JSON_VERSION = 1
 
@@ -89,3 +92,13 @@ def print_register(reg: list[FieldRegister], console: Any) -> None:
         console.print(
             "[bold yellow]Lĩnh vực chưa có điển hình được công nhận:[/] " + "; ".join(missing)
         )
+
+
+def _table(reg: list[FieldRegister], stream: IO[str]) -> None:
+    print_register(reg, console(stream))
+
+
+FORMATS: dict[str, Callable[[list[FieldRegister], IO[str]], None]] = {
+    "table": _table,
+    "json": writer(as_json),
+}

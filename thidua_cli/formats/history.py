@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import IO, Any
 
 from thidua_cli.audit.history import Change
+from thidua_cli.formats import writer
+from thidua_cli.formats.terminal import console
 
 
 def as_json(unit: str, changes: list[Change]) -> str:
@@ -27,3 +30,13 @@ def print_history(unit: str, changes: list[Change], console: Any) -> None:
         move = c.new if not c.old else f"{c.old} → {c.new}"
         t.add_row(c.date, c.author, c.commit, str(c.phase or "—"), c.code, move, c.message)
     console.print(t)
+
+
+def _table(h: tuple[str, list[Change]], stream: IO[str]) -> None:
+    print_history(h[0], h[1], console(stream))
+
+
+FORMATS: dict[str, Callable[[tuple[str, list[Change]], IO[str]], None]] = {
+    "table": _table,
+    "json": writer(lambda h: as_json(*h)),
+}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import IO, Any
 
+from thidua_cli.formats import writer
+from thidua_cli.formats.terminal import console
 from thidua_cli.present.text import AGGREGATION_VI, plain, target_text
 from thidua_cli.read.models import Catalogue, Indicator
 
@@ -64,3 +67,13 @@ def print_table(cat: Catalogue, console: Any) -> None:
         )
     console.print(table)
     console.print("[dim](*) có ghi chú trong data/indicators.yaml[/]")
+
+
+def _table(cat: Catalogue, stream: IO[str]) -> None:
+    print_table(cat, console(stream))
+
+
+FORMATS: dict[str, Callable[[Catalogue, IO[str]], None]] = {
+    "table": _table,
+    "json": writer(as_json),
+}

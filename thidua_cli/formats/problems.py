@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from thidua_cli.problems import Problem, count
@@ -63,9 +63,21 @@ def summary(problems: Sequence[Problem], files: int) -> str:
     return f"Đã kiểm tra {files} tệp: {errors} lỗi, {warnings} cảnh báo."
 
 
-def print_text(
-    problems: Sequence[Problem], files: int, console: Any, stream: IO[str] | None = None
-) -> None:
+def write_json(problems: Sequence[Problem], files: int, stream: IO[str]) -> None:
+    stream.write(as_json(problems, files))
+
+
+def write_github(problems: Sequence[Problem], files: int, stream: IO[str]) -> None:
+    stream.write(as_github(problems))
+
+
+def write_text(problems: Sequence[Problem], files: int, stream: IO[str]) -> None:
+    from thidua_cli.formats.terminal import console
+
+    print_text(problems, files, console(stream))
+
+
+def print_text(problems: Sequence[Problem], files: int, console: Any) -> None:
     """Human output through an injected rich Console; `path:line:col` so editors can jump."""
     from rich.markup import escape
 
@@ -92,3 +104,10 @@ def print_text(
             )
         ]
         console.print("[dim]Theo loại: " + escape(", ".join(parts)) + "[/]", highlight=False)
+
+
+FORMATS: dict[str, Callable[[Sequence[Problem], int, IO[str]], None]] = {
+    "text": write_text,
+    "json": write_json,
+    "github": write_github,
+}

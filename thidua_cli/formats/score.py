@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from thidua_cli import numfmt
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
+from thidua_cli.formats import writer
+from thidua_cli.formats.terminal import console
 from thidua_cli.present.text import (
     EVENT_VI,
     PROGRESS_NOTE,
@@ -358,3 +361,26 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
         f"Xếp hạng: [bold]{s.rank}/{members}[/] trong {s.bloc.name} (theo điểm; bằng "
         "điểm thì xét số chỉ tiêu đạt, ngày nộp sớm hơn, rồi mã đơn vị)"
     )
+
+
+Ranking = tuple[Outcome, str | None]  # the outcome, and the one bloc to show (None: all)
+
+
+def _table(r: Ranking, stream: IO[str]) -> None:
+    print_outcome(r[0], console(stream), r[1])
+
+
+def _explain(u: tuple[Outcome, UnitScore], stream: IO[str]) -> None:
+    print_explain(u[0], u[1], console(stream))
+
+
+FORMATS: dict[str, Callable[[Ranking, IO[str]], None]] = {
+    "table": _table,
+    "json": writer(lambda r: as_json(*r)),
+    "csv": writer(lambda r: as_csv(*r)),
+}
+# one unit, with --unit (and --explain)
+UNIT_FORMATS: dict[str, Callable[[tuple[Outcome, UnitScore], IO[str]], None]] = {
+    "table": _explain,
+    "json": writer(lambda u: unit_json(*u)),
+}

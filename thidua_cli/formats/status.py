@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import IO, Any
 
 from thidua_cli import numfmt
 from thidua_cli.compute.status import STATE_VI, Status
+from thidua_cli.formats import writer
+from thidua_cli.formats.terminal import console
 
 JSON_VERSION = 1
 
@@ -108,3 +111,13 @@ def print_status(s: Status, console: Any) -> None:
             "[bold green]Về đích sớm[/] (đã đạt mọi chỉ tiêu đăng ký cả năm): "
             + ", ".join(f"{u.unit.name}" for u in early)
         )
+
+
+def _table(s: Status, stream: IO[str]) -> None:
+    print_status(s, console(stream))
+
+
+FORMATS: dict[str, Callable[[Status, IO[str]], None]] = {
+    "table": _table,
+    "json": writer(as_json),
+}

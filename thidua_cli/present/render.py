@@ -9,15 +9,42 @@ bytes.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# Installed from a wheel, the templates are package data inside thidua_cli/; in a source
+# checkout they are the repository's top-level templates/ folder (the same files: the wheel is
+# built from that folder, see pyproject.toml).
+BUILTIN = (
+    _PACKAGE / "templates" if (_PACKAGE / "templates").is_dir() else _PACKAGE.parent / "templates"
+)
+
+
+def search_path(data_dir: Path | None) -> list[Path]:
+    """Where templates are looked for: the data repository's templates/ folder (beside the
+    data folder) first, so a commune can override any template, then the built-in ones."""
+    folders = []
+    if data_dir is not None:
+        local = data_dir.resolve().parent / "templates"
+        if local.is_dir() and local != BUILTIN.resolve():
+            folders.append(local)
+    return [*folders, BUILTIN]
+
+
+def find(template: str, folders: Sequence[Path]) -> Path:
+    for folder in folders:
+        if (folder / template).is_file():
+            return folder / template
+    raise TemplateProblem(
+        f"không tìm thấy {template} (đã tìm trong: {', '.join(str(f) for f in folders)})."
+    )
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _NOT_A_DOCX = {"PackageNotFoundError", "BadZipFile", "KeyError", "XMLSyntaxError"}
@@ -33,11 +60,14 @@ def md_cell(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def render_markdown(template: str, context: dict[str, Any], templates: Path = TEMPLATES) -> str:
+def render_markdown(
+    template: str, context: dict[str, Any], templates: Sequence[Path] = (BUILTIN,)
+) -> str:
     import jinja2
 
+    path = find(template, templates)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=jinja2.FileSystemLoader(path.parent),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -47,25 +77,23 @@ def render_markdown(template: str, context: dict[str, Any], templates: Path = TE
     env.filters["md"] = md_cell
     try:
         return env.get_template(template).render(context)
-    except jinja2.TemplateNotFound:
-        raise TemplateProblem(f"không tìm thấy {templates / template}.") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateProblem(f"{path}: không tìm thấy mẫu {exc.name}.") from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(
-            f"{templates / template}, dòng {exc.lineno}: {exc.message}."
-        ) from None
+        raise TemplateProblem(f"{path}, dòng {exc.lineno}: {exc.message}.") from None
     except jinja2.TemplateError as exc:
-        raise TemplateProblem(f"{templates / template}: {exc.message}.") from None
+        raise TemplateProblem(f"{path}: {exc.message}.") from None
 
 
 def render_docx(
-    template: str, context: dict[str, Any], stamp: date, templates: Path = TEMPLATES
+    template: str, context: dict[str, Any], stamp: date, templates: Sequence[Path] = (BUILTIN,)
 ) -> bytes:
     import jinja2
     from docxtpl import DocxTemplate
 
-    path = templates / template
-    if not path.is_file():
-        raise TemplateProblem(f"không tìm thấy {path}.")
+    from thidua_cli import __version__
+
+    path = find(template, templates)
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         doc = DocxTemplate(str(path))
@@ -83,6 +111,9 @@ def render_docx(
     props.created = props.modified = props.last_printed = moment
     props.author = props.last_modified_by = context.get("issuer_name", "")
     props.revision = 1
+    # what made the document, for whoever opens its properties; not on the page, so a new
+    # version of the tool does not change what the document says
+    props.comments = f"thidua {__version__}; dữ liệu {context.get('revision', '')}"
     props.title = f"{context.get('title', '')} {context.get('subtitle', '')}".strip()
     raw = io.BytesIO()
     doc.save(raw)
@@ -104,19 +135,18 @@ def _reproducible_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_atomic(path: Path, content: bytes | str) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader sees the old file or the
-    new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is for everyone to read
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def render_all(
+    template: str,
+    context: dict[str, Any],
+    kinds: Sequence[str],
+    stamp: date,
+    templates: Sequence[Path],
+) -> list[tuple[str, bytes | str]]:
+    """Render one document in every kind asked for ("md", "docx"): (file suffix, content).
+    Everything is rendered before anything is written, so a template error leaves no file new."""
+    out: list[tuple[str, bytes | str]] = []
+    if "md" in kinds:
+        out.append((".md", render_markdown(f"{template}.md.j2", context, templates)))
+    if "docx" in kinds:
+        out.append((".docx", render_docx(f"{template}.docx", context, stamp, templates)))
+    return out

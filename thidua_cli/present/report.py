@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from thidua_cli import numfmt
+from thidua_cli.compute import awards as award_rules
 from thidua_cli.compute.evaluate import Label
 from thidua_cli.compute.exemplars import STATUS_VI, FieldRegister
 from thidua_cli.compute.outcome import Outcome
@@ -54,60 +54,30 @@ def _header(o: Outcome, signed: date, revision: str) -> dict[str, Any]:
 
 
 def _awards(o: Outcome, reg: list[FieldRegister]) -> tuple[list[dict[str, str]], str]:
-    awards = o.catalogue.awards
-    if awards is None or o.provisional:
-        return [], ""
-    rows: list[dict[str, str]] = []
-    total = Decimal(0)
-
-    def add(recipient: str, unit: str, reason: str, title: str, coefficient: Decimal) -> None:
-        nonlocal total
-        amount = numfmt.quantize(coefficient * awards.base_salary, 0)
-        total += amount
+    proposals = award_rules.propose(o, reg)
+    rows = []
+    for n, p in enumerate(proposals, 1):
+        if p.score is not None:
+            s = p.score
+            assert s.level is not None
+            recipient, unit = s.unit.name, s.bloc.name
+            reason = f"{s.level.name} ({score_text(o, s.score)} điểm, hạng {s.rank})"
+        else:
+            assert p.exemplar is not None and p.field is not None
+            recipient, unit = p.exemplar.person or p.exemplar.title, p.unit.name
+            reason = f"Điển hình tiên tiến lĩnh vực {p.field.name}"
         rows.append(
             {
-                "stt": str(len(rows) + 1),
+                "stt": str(n),
                 "recipient": recipient,
                 "unit": unit,
                 "reason": reason,
-                "title": title,
-                "coefficient": numfmt.number(coefficient),
-                "amount": numfmt.number(amount),
+                "title": p.rule.title,
+                "coefficient": numfmt.number(p.rule.coefficient),
+                "amount": numfmt.number(p.amount),
             }
         )
-
-    for rule in awards.rules:
-        if rule.when == "level":
-            for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank)):
-                if (
-                    s.level is not None
-                    and s.level.id == rule.level
-                    and (not rule.kinds or s.unit.kind in rule.kinds)
-                ):
-                    add(
-                        s.unit.name,
-                        s.bloc.name,
-                        f"{s.level.name} ({score_text(o, s.score)} điểm, hạng {s.rank})",
-                        rule.title,
-                        rule.coefficient,
-                    )
-        else:
-            for r in reg:
-                for e in r.entries:
-                    ex = e.exemplar
-                    if (
-                        ex.status == "recognised"  # "commended" ones were rewarded already
-                        and (rule.collective is None or rule.collective == ex.collective)
-                        and (not rule.kinds or e.unit.kind in rule.kinds)
-                    ):
-                        add(
-                            ex.person or ex.title,
-                            e.unit.name,
-                            f"Điển hình tiên tiến lĩnh vực {r.field.name}",
-                            rule.title,
-                            rule.coefficient,
-                        )
-    return rows, numfmt.number(total)
+    return rows, numfmt.number(award_rules.total(proposals)) if rows else "0"
 
 
 def report_context(

@@ -1,0 +1,183 @@
+"""The git-backed commands: `diff`, `history`, `approve`. The work is in audit/ and workspace."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from thidua_cli.cli.app import (
+    DataOpt,
+    PhaseOpt,
+    TableFormat,
+    UserError,
+    command,
+    emit,
+    format_option,
+    load,
+    load_clean,
+    not_found,
+    os_reason,
+    parse_date,
+    say,
+    unknown_phase,
+)
+
+if TYPE_CHECKING:
+    from thidua_cli.workspace import Workspace
+
+DiffFormat = Literal["text", "md", "json"]
+
+
+def _load_at(root: Path, rev: str, data_rel: str, tmp: Path) -> Workspace:
+    """The data at a git revision, read and checked like the working tree."""
+    from thidua_cli.read import git
+    from thidua_cli.workspace import load as load_workspace
+
+    data = git.export(root, rev, data_rel, tmp)
+    if not (data / "indicators.yaml").is_file():
+        raise git.GitProblem(f"phiên bản {rev[:12]} không có {data_rel}/indicators.yaml.")
+    return load_workspace(data, root=tmp, locks=False)
+
+
+def _data_rel(root: Path, data: Path) -> str:
+    return Path(os.path.relpath(data.resolve(), root)).as_posix()
+
+
+@command
+def diff(
+    base: Annotated[
+        str | None, typer.Argument(help="Phiên bản gốc (mặc định: điểm rẽ nhánh với main).")
+    ] = None,
+    head: Annotated[
+        str | None, typer.Argument(help="Phiên bản mới (mặc định: thư mục làm việc hiện tại).")
+    ] = None,
+    fmt: Annotated[
+        DiffFormat, format_option("Cách in: text, md (bình luận pull request) hoặc json.")
+    ] = "text",
+    data: DataOpt = Path("data"),
+) -> None:
+    """So sánh số liệu giữa hai phiên bản: giá trị, đánh giá, minh chứng, kế hoạch, điểm và hạng."""
+    from thidua_cli.audit import diff as df
+    from thidua_cli.formats.diff import FORMATS
+    from thidua_cli.read import git
+
+    try:
+        root = git.top(data if data.exists() else Path.cwd())
+        data_rel = _data_rel(root, data) if data.exists() else "data"
+        base_rev = git.resolve(root, base) if base else git.default_base(root)
+        with tempfile.TemporaryDirectory(prefix="thidua-diff-") as tmp:
+            old = _load_at(root, base_rev, data_rel, Path(tmp) / "base")
+            if head is None:
+                new, head_label = load(data), "working-tree"
+            else:
+                head_rev = git.resolve(root, head)
+                new = _load_at(root, head_rev, data_rel, Path(tmp) / "head")
+                head_label = head_rev[:12]
+            # inside the block: the exported files (evidence) are compared too
+            result = df.diff(old, new, base_rev[:12], head_label)
+    except git.GitProblem as exc:
+        raise UserError(f"Không so sánh được: {exc}") from None
+    emit(FORMATS, fmt, result)
+
+
+@command
+def history(
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ lang-kon-ktu.")],
+    indicator: Annotated[str | None, typer.Argument(help="Chỉ một chỉ tiêu, ví dụ CT03.")] = None,
+    phase: Annotated[int | None, typer.Option("--phase", "-p", help="Chỉ một đợt.")] = None,
+    fmt: Annotated[TableFormat, format_option()] = "table",
+    data: DataOpt = Path("data"),
+) -> None:
+    """Lịch sử số liệu của một đơn vị từ git: ai sửa số nào, khi nào, lời nhắn commit."""
+    from thidua_cli.audit import history as hi
+    from thidua_cli.formats.history import FORMATS
+    from thidua_cli.read import git
+
+    ws = load(data)  # the unit is found by its id, whatever its file is called
+    if ws.catalogue is None:
+        load_clean(data)
+    assert ws.catalogue is not None
+    if unit not in ws.paths:
+        raise not_found("đơn vị", unit, list(ws.paths))
+    codes = sorted(i.code for i in ws.catalogue.indicators)
+    if indicator is not None and indicator.upper() not in codes:
+        raise not_found("chỉ tiêu", indicator.upper(), codes)
+    if phase is not None and phase not in {p.number for p in ws.catalogue.phases}:
+        raise unknown_phase(ws, phase)
+    path = ws.root / ws.paths[unit]
+    try:
+        root = git.top(data)
+        rel = Path(os.path.relpath(path.resolve(), root)).as_posix()
+        changes = hi.history(root, rel, indicator.upper() if indicator else None, phase)
+    except git.GitProblem as exc:
+        raise UserError(f"Không đọc được lịch sử: {exc}") from None
+    emit(FORMATS, fmt, (unit, changes))
+
+
+@command
+def approve(
+    phase: PhaseOpt,
+    by: Annotated[
+        str, typer.Option("--by", help="Ai phê duyệt, ví dụ: Hội đồng Thi đua - Khen thưởng xã.")
+    ],
+    decision: Annotated[
+        str,
+        typer.Option(
+            "--decision",
+            help="Văn bản phê duyệt, ví dụ: Biên bản họp số 05/BB-HĐTĐKT ngày 10/7/2026.",
+        ),
+    ],
+    signed: Annotated[
+        str | None, typer.Option("--date", help="Ngày phê duyệt (mặc định: hôm nay).")
+    ] = None,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Ghi nhận Hội đồng đã phê duyệt số liệu một đợt tại commit hiện tại; sau đó mọi thay đổi số liệu đợt đó phải có đính chính."""
+    from thidua_cli.audit import approvals
+    from thidua_cli.compute.outcome import UnknownPhase, phase_of
+    from thidua_cli.read import git
+
+    if not by.strip() or not decision.strip():
+        raise UserError("Cần ghi rõ --by (ai phê duyệt) và --decision (văn bản phê duyệt).")
+    ws = load_clean(data)
+    assert ws.catalogue is not None
+    try:
+        phase_of(ws.catalogue, phase)
+    except UnknownPhase:
+        raise unknown_phase(ws, phase) from None
+    try:
+        root = git.top(data)
+        data_rel = _data_rel(root, data)
+        if git.dirty(root, data_rel, f":(exclude){data_rel}/reports"):
+            raise UserError(
+                "Dữ liệu có thay đổi chưa commit.",
+                code=1,
+                detail="Hãy commit số liệu trước, để phê duyệt gắn đúng với phiên bản đã xem xét.",
+            )
+        commit = git.head(root)
+    except git.GitProblem as exc:
+        raise UserError(f"Không phê duyệt được: {exc}") from None
+    today = date.today()  # the clock is read here, never in the core
+    day = parse_date(signed) or today
+    if day > today:
+        raise UserError(f"Ngày phê duyệt {day:%d/%m/%Y} ở tương lai.")
+    for earlier in ws.approvals:
+        if earlier.phase == phase:
+            say(
+                f"Đợt {phase} đã được phê duyệt ngày {earlier.date:%d/%m/%Y} (commit "
+                f"{earlier.commit[:12]}); ghi thêm lần phê duyệt mới."
+            )
+    path = data / "approvals.yaml"
+    try:
+        approvals.record(path, phase, commit, by, decision, day)
+    except OSError as exc:
+        raise UserError(f"Không ghi được {path}: {os_reason(exc)}.", code=1) from None
+    say(
+        f"Đã ghi phê duyệt đợt {phase} tại commit {commit[:12]} vào {path}. Hãy commit tệp này; "
+        f"từ đó mọi thay đổi số liệu đợt {phase} cần có đính chính (correction)."
+    )

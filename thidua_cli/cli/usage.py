@@ -1,0 +1,138 @@
+"""The front of `thidua`: Vietnamese help and usage errors, `--version`, `main()`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from thidua_cli.cli.app import UserError, app, report_error, say
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from thidua_cli import __version__
+
+        say(f"thidua {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="In phiên bản của thidua rồi thoát.",
+            is_eager=True,
+            callback=_show_version,
+        ),
+    ] = False,
+) -> None:
+    """Quản lý phong trào thi đua từ tệp YAML trong git: kiểm tra số liệu, chấm điểm, xếp hạng
+    và lập báo cáo."""
+
+
+def _vietnamese_help() -> None:
+    """Help headings in Vietnamese (typer's texts are English); only when help is shown."""
+    from typer import rich_utils
+
+    rich_utils.OPTIONS_PANEL_TITLE = "Tùy chọn"
+    rich_utils.COMMANDS_PANEL_TITLE = "Lệnh"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "Tham số"
+    rich_utils.ERRORS_PANEL_TITLE = "Lỗi"
+    rich_utils.DEFAULT_STRING = "[mặc định: {}]"
+    rich_utils.REQUIRED_LONG_STRING = "[bắt buộc]"
+    try:  # the --help line itself comes from typer's bundled click; best effort
+        from typer._click import decorators
+
+        original = decorators.help_option
+
+        def help_option(names: list[str]) -> Any:
+            add = original(names)
+
+            def apply(command: Any) -> Any:
+                command = add(command)
+                command.params[-1].help = "Hiện hướng dẫn này rồi thoát."
+                return command
+
+            return apply
+
+        decorators.help_option = help_option  # type: ignore[assignment]
+    except (ImportError, AttributeError):  # pragma: no cover
+        pass
+
+
+def _usage_message(exc: Exception) -> str:
+    """Typer's usage errors, said in Vietnamese."""
+    import difflib
+
+    from typer._click import exceptions as ce
+
+    if isinstance(exc, ce.NoSuchOption):
+        close = [p for p in (exc.possibilities or []) if p != "--help"]
+        return f"Không có tùy chọn «{exc.option_name}»." + (
+            f" Có phải ý bạn là «{close[0]}»?" if close else ""
+        )
+    if isinstance(exc, ce.MissingParameter):
+        name = exc.param.name if exc.param is not None else ""
+        return f"Thiếu tham số bắt buộc «{name}»."
+    if isinstance(exc, ce.BadParameter):
+        param = exc.param
+        name = (
+            param.opts[0]
+            if param is not None and param.opts
+            else param.name
+            if param is not None
+            else ""
+        )
+        text = exc.message
+        if " is not one of " in text:
+            wrong, _, choices = text.partition(" is not one of ")
+            wrong = wrong.replace("Value error, ", "")
+            return (
+                f"Giá trị {wrong} của {name} không hợp lệ; chọn một trong: {choices.rstrip('.')}."
+            )
+        if "integer" in text:
+            return f"Giá trị của {name} phải là một số nguyên."
+        if "range" in text or ">=" in text:
+            return f"Giá trị của {name} nằm ngoài khoảng cho phép."
+        return f"Giá trị của {name} không hợp lệ."
+    text = getattr(exc, "message", str(exc))
+    if text.startswith("No such command"):
+        wrong = text.split("'")[1] if "'" in text else text
+        close = difflib.get_close_matches(wrong, list(_command_names()), n=1)
+        return (
+            f"Không có lệnh «{wrong}»."
+            + (f" Có phải ý bạn là «{close[0]}»?" if close else "")
+            + " Xem: thidua --help."
+        )
+    return f"Cách gọi lệnh chưa đúng: {text}"
+
+
+def _command_names() -> list[str]:
+    return [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+
+
+def main() -> None:
+    """Run the app; usage errors get a Vietnamese message and exit code 2, never a traceback."""
+    from typer._click import exceptions as ce
+
+    args = sys.argv[1:]
+    if not args or "-h" in args or "--help" in args:
+        _vietnamese_help()
+    try:
+        code = app(args=args, prog_name="thidua", standalone_mode=False)
+    except ce.NoArgsIsHelpError:
+        code = 0
+    except ce.UsageError as exc:
+        report_error(UserError(_usage_message(exc)))
+        code = 2
+    except UserError as exc:
+        report_error(exc)
+        code = exc.code
+    except KeyboardInterrupt:
+        say("Đã dừng.", stderr=True)
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)

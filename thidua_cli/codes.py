@@ -1,0 +1,124 @@
+"""Every problem code the tool can report: its severity and a short Vietnamese title.
+
+Codes are stable (scripts and CI filter on them); a new rule adds its code here, and
+`tests/test_codes.py` checks that the code is used with this severity and that the README's
+table names it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+SeverityName = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: SeverityName
+    title: str
+    group: str  # the README table's row: tệp, cấu trúc, con số, danh mục, đợt, phê duyệt
+
+
+def _e(title: str, group: str) -> Code:
+    return Code("error", title, group)
+
+
+def _w(title: str, group: str) -> Code:
+    return Code("warning", title, group)
+
+
+CODES: dict[str, Code] = {
+    # --- the file itself (read/) ---------------------------------------------------------
+    "not-utf8": _e("tệp không phải UTF-8", "tệp"),
+    "tcvn3-mojibake": _e("chữ TCVN3 bị lưu sai thành Unicode", "tệp"),
+    "merge-conflict": _e("còn dấu xung đột khi gộp của git", "tệp"),
+    "tab-indent": _e("thụt lề bằng Tab", "tệp"),
+    "yaml-syntax": _e("lỗi cú pháp YAML", "tệp"),
+    "duplicate-key": _e("trường bị lặp lại", "tệp"),
+    "bad-key": _e("tên trường không phải chữ hay số", "tệp"),
+    "comment-in-value": _w("«#» dính vào giá trị bị coi là chú thích", "tệp"),
+    "empty-file": _e("tệp rỗng", "tệp"),
+    "file-too-large": _e("tệp quá lớn", "tệp"),
+    "file-unreadable": _e("không đọc được tệp", "tệp"),
+    "not-a-file": _e("là thư mục, không phải tệp", "tệp"),
+    "yaml-too-complex": _e("tệp quá phức tạp (alias nhân bản, quá nhiều nút)", "tệp"),
+    "yaml-too-deep": _e("lồng nhau quá sâu", "tệp"),
+    "symlink-outside-repo": _e("liên kết trỏ ra ngoài kho", "tệp"),
+    # --- the shape of a file (read/schema_errors) ------------------------------------------
+    "unknown-key": _e("trường lạ", "cấu trúc"),
+    "missing-key": _e("thiếu trường bắt buộc", "cấu trúc"),
+    "expected-mapping": _e("cần một bảng các trường", "cấu trúc"),
+    "expected-list": _e("cần một danh sách", "cấu trúc"),
+    "expected-number": _e("cần một số", "cấu trúc"),
+    "expected-integer": _e("cần một số nguyên", "cấu trúc"),
+    "expected-boolean": _e("cần giá trị đúng/sai", "cấu trúc"),
+    "expected-text": _e("cần chữ", "cấu trúc"),
+    "invalid-date": _e("ngày không hợp lệ", "cấu trúc"),
+    "invalid-id": _e("mã không đúng dạng", "cấu trúc"),
+    "invalid-code": _e("mã chỉ tiêu không đúng dạng", "cấu trúc"),
+    "invalid-choice": _e("giá trị không nằm trong danh sách cho phép", "cấu trúc"),
+    "invalid-value": _e("giá trị không hợp lệ", "cấu trúc"),
+    "empty-value": _e("giá trị để trống", "cấu trúc"),
+    # --- numbers ---------------------------------------------------------------------------
+    "thousands-separator": _e("«10.900»: dấu chấm ngăn cách hàng nghìn", "con số"),
+    "decimal-comma": _e("dấu phẩy thập phân", "con số"),
+    "number-out-of-bounds": _e("số quá lớn, hệ 16 hoặc có gạch dưới", "con số"),
+    "suspicious-magnitude": _w("số lệch kế hoạch hàng trăm, hàng nghìn lần", "con số"),
+    "zero-target": _w("kế hoạch bằng 0", "con số"),
+    "percent-out-of-range": _e("tỷ lệ ngoài 0–100", "con số"),
+    "out-of-range": _e("giá trị ngoài khoảng cho phép", "con số"),
+    "negative-value": _e("số âm", "con số"),
+    "not-integer": _e("số đếm không nguyên", "con số"),
+    "numerator-exceeds-denominator": _e("tử số lớn hơn mẫu số", "con số"),
+    "zero-denominator": _e("mẫu số bằng 0", "con số"),
+    "value-mismatch": _e("tỷ lệ ghi không khớp tử/mẫu", "con số"),
+    "expected-ratio": _e("thiếu tử số hoặc mẫu số", "con số"),
+    "missing-value": _e("chưa có giá trị thực hiện", "con số"),
+    # --- the catalogue and the roster -------------------------------------------------------
+    "unknown-indicator": _e("mã chỉ tiêu không có trong danh mục", "danh mục"),
+    "not-applicable": _e("chỉ tiêu không áp dụng cho loại đơn vị", "danh mục"),
+    "computed-indicator": _e("chỉ tiêu tự tính, đơn vị không báo cáo", "danh mục"),
+    "not-registered": _w("báo cáo chỉ tiêu chưa đăng ký", "danh mục"),
+    "phase-target-unregistered": _e("mốc đợt cho chỉ tiêu chưa đăng ký cả năm", "danh mục"),
+    "no-registration": _w("chưa đăng ký chỉ tiêu", "danh mục"),
+    "unknown-bloc": _e("khối thi đua không có", "danh mục"),
+    "unknown-kind": _e("loại đơn vị không có", "danh mục"),
+    "unknown-field": _e("lĩnh vực không có", "danh mục"),
+    "bloc-kind-mismatch": _e("đơn vị không thuộc khối", "danh mục"),
+    "duplicate-unit-id": _e("mã đơn vị trùng", "danh mục"),
+    "duplicate-id": _e("mã trùng", "danh mục"),
+    "id-filename-mismatch": _w("mã đơn vị khác tên tệp", "danh mục"),
+    "owner-missing": _w("đơn vị phụ trách chỉ tiêu chưa có tệp", "danh mục"),
+    "unknown-reference": _e("danh mục nhắc tới mã không có", "danh mục"),
+    "invalid-window": _e("thời gian đợt không hợp lệ", "danh mục"),
+    "calendar-incomplete": _e("lịch thiếu đợt", "danh mục"),
+    "invalid-levels": _e("mức xếp loại không hợp lệ", "danh mục"),
+    # --- phases, dates and evidence -----------------------------------------------------------
+    "unknown-phase": _e("đợt không có", "đợt và minh chứng"),
+    "duplicate-phase": _e("một đợt báo cáo hai lần", "đợt và minh chứng"),
+    "late-report": _w("nộp sau hạn", "đợt và minh chứng"),
+    "date-outside-campaign": _e("ngày nộp sau khi phong trào kết thúc", "đợt và minh chứng"),
+    "date-outside-phase": _w("ngày nộp trước khi đợt bắt đầu", "đợt và minh chứng"),
+    "date-before-registration": _w(
+        "ngày kiểm tra trước ngày đăng ký điển hình", "đợt và minh chứng"
+    ),
+    "missing-recognition-date": _w("điển hình đã công nhận chưa ghi ngày", "đợt và minh chứng"),
+    "missing-evidence": _w("số liệu không có minh chứng", "đợt và minh chứng"),
+    "evidence-not-found": _e("không tìm thấy tệp minh chứng", "đợt và minh chứng"),
+    "evidence-outside-repo": _e("tệp minh chứng ngoài kho", "đợt và minh chứng"),
+    # --- approval locks ------------------------------------------------------------------------
+    "locked-phase-changed": _e("sửa số liệu đợt đã phê duyệt mà không đính chính", "phê duyệt"),
+    "correction-mismatch": _e("đính chính không ghi đúng số hiện có", "phê duyệt"),
+    "target-changed-without-decision": _e(
+        "sửa kế hoạch sau phê duyệt mà không có quyết định", "phê duyệt"
+    ),
+    "scoring-changed-without-decision": _e(
+        "sửa cách chấm điểm sau phê duyệt mà không có quyết định", "phê duyệt"
+    ),
+    "approval-unverifiable": _e("không kiểm tra được phê duyệt", "phê duyệt"),
+}
+
+
+def severity(code: str) -> SeverityName:
+    return CODES[code].severity

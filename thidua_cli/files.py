@@ -1,0 +1,76 @@
+"""Writing files so that nothing is ever half-written: one file, or a set of files together."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _encode(content: bytes | str) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _temporary(path: Path, data: bytes) -> Path:
+    """Write `data` to a hidden temporary file beside `path` (same file system, so the rename
+    is atomic) and return its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; what the tool writes is for everyone to read
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, content: bytes | str) -> None:
+    """Write to a temporary file beside `path`, then rename: a reader sees the old file or the
+    new one, never half of one."""
+    tmp = _temporary(path, _encode(content))
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class SetWrite:
+    """What became of a set of files: which were replaced, which were left as they were."""
+
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    error: OSError | None = None
+    failed: Path | None = None
+
+
+def write_set(outputs: Sequence[tuple[Path, bytes | str]]) -> SetWrite:
+    """Write several files as one: every temporary file first, then the renames. A failure
+    while writing the temporaries (disk full, no permission) replaces nothing and removes
+    them; the result says which files were and were not replaced."""
+    result = SetWrite()
+    temporaries: list[tuple[Path, Path]] = []
+    try:
+        for path, content in outputs:
+            result.failed = path
+            temporaries.append((_temporary(path, _encode(content)), path))
+        result.failed = None
+        for tmp, path in temporaries:
+            result.failed = path
+            os.replace(tmp, path)
+            result.written.append(path)
+        result.failed = None
+    except OSError as exc:
+        result.error = exc
+    finally:
+        for tmp, _ in temporaries:
+            tmp.unlink(missing_ok=True)
+    result.kept = [p for p, _ in outputs if p not in result.written]
+    return result
