@@ -140,7 +140,7 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
             (1, 1),
             "no-registration",
             "Đơn vị chưa đăng ký chỉ tiêu thi đua (thiếu mục «registration»).",
-            "Mỗi đơn vị đăng ký chỉ tiêu với UBND xã từ đầu năm.",
+            f"Mỗi đơn vị đăng ký chỉ tiêu với {cat.campaign.locality.body} từ đầu năm.",
         )
     else:
         for code, target in unit.registration.targets.items():

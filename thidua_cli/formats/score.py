@@ -189,7 +189,8 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
         console.print("[bold reverse] DỮ LIỆU MẪU [/] — số liệu minh họa, không phải số liệu thật.")
     console.print(f"[bold]{title(o)}[/]")
     if bloc is None:
-        t = Table(title="Kết quả thực hiện các chỉ tiêu toàn xã", title_justify="left")
+        level = o.catalogue.campaign.locality.level
+        t = Table(title=f"Kết quả thực hiện các chỉ tiêu toàn {level}", title_justify="left")
         for col, just in (
             ("STT", "right"),
             ("Mã", "left"),

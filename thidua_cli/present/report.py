@@ -50,6 +50,9 @@ def _header(o: Outcome, signed: date, revision: str) -> dict[str, Any]:
         "phase_name": o.phase.name,
         "as_of": numfmt.long_day(o.as_of),
         "provisional": o.provisional,
+        "level": o.catalogue.campaign.locality.level,
+        "body": o.catalogue.campaign.locality.body,
+        "council": o.catalogue.campaign.locality.council,
     }
 
 

@@ -36,6 +36,15 @@ class Issuer(Strict):
     recipients: list[Text] = []
 
 
+class Locality(Strict):
+    """The words for the level of government that runs the campaign, used wherever the tool
+    names it (tables, hints, reports): a xã, a phường, a đặc khu, a former huyện, a province."""
+
+    level: Text = "xã"  # "toàn {level}": toàn xã, toàn phường, toàn tỉnh
+    body: Text = "UBND xã"  # who units register with and report to
+    council: Text = "Hội đồng Thi đua - Khen thưởng xã"
+
+
 class Campaign(Strict):
     id: Slug
     title: Text
@@ -45,6 +54,7 @@ class Campaign(Strict):
     start: Day
     end: Day
     issuer: Issuer
+    locality: Locality = Locality()
     sample: Bool = False
 
 
