@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from thidua_cli.read.types import Bool, Code, Day, Int, Number, Slug, Text
+from thidua_cli.read.types import Bool, Code, Day, Int, Number, Slug, Text, as_int
 
 
 class Strict(BaseModel):
@@ -280,7 +280,9 @@ class Awards(Strict):
 
 
 class Catalogue(Strict):
-    version: Literal[1] = 1
+    # read as an integer first: the YAML reader gives exact Decimals, which older pydantic
+    # versions do not compare with the literal 1
+    version: Annotated[Literal[1], BeforeValidator(as_int)] = 1
     campaign: Campaign
     phases: list[Phase] = Field(min_length=1)
     calendars: list[Calendar] = Field(min_length=1)

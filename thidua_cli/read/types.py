@@ -89,7 +89,7 @@ def _boolean(v: Any) -> Any:
     )
 
 
-def _int(v: Any) -> Any:
+def as_int(v: Any) -> Any:
     if isinstance(v, bool):
         raise PydanticCustomError("expected-integer", "Ở đây cần một số nguyên")
     if isinstance(v, int):
@@ -122,7 +122,7 @@ Day = Annotated[
     ),
 ]
 Bool = Annotated[bool, BeforeValidator(_boolean), WithJsonSchema({"type": "boolean"})]
-Int = Annotated[int, BeforeValidator(_int), WithJsonSchema({"type": "integer"})]
+Int = Annotated[int, BeforeValidator(as_int), WithJsonSchema({"type": "integer"})]
 Slug = Annotated[
     str,
     BeforeValidator(_text),
