@@ -7,9 +7,9 @@ import json
 import subprocess
 import sys
 import typing
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
