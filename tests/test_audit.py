@@ -340,3 +340,25 @@ def test_history_follows_a_renamed_file_and_checks_its_filters(repo: Path, cli: 
     assert cli("history", "lang-kon-ktu", "--phase", "7", cwd=repo)[0] == 2
     code, out = cli("history", "lang-kon-kt", cwd=repo)
     assert code == 2 and "lang-kon-ktu" in out
+
+
+def test_a_commit_of_code_only_leaves_the_report_byte_identical(repo: Path, cli: Run) -> None:
+    """The report's revision comes from the commune's inputs (data, its own templates), never
+    from the tool's code: 11 of 35 early commits were only "Re-render phase-1 reports"."""
+    assert cli("report", "--phase", "1", "--out", "out1", cwd=repo)[0] == 0
+    (repo / "tool.py").write_text("print('a change of code')\n", encoding="utf-8")
+    (repo / "data" / "reports").mkdir()
+    (repo / "data" / "reports" / "cu.md").write_text("báo cáo cũ\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Chỉ sửa mã và báo cáo")
+    assert cli("report", "--phase", "1", "--out", "out2", cwd=repo)[0] == 0
+    for name in ("bao-cao-dot-1.md", "bao-cao-dot-1.docx"):
+        assert (repo / "out1" / name).read_bytes() == (repo / "out2" / name).read_bytes(), name
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()[:12]
+    assert first in (repo / "out2" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    # a data change does change the revision
+    edit(repo, KTU, OLD, NEW)
+    git(repo, "commit", "-q", "-am", "Sửa số")
+    assert cli("report", "--phase", "1", "--out", "out3", cwd=repo)[0] == 0
+    text = (repo / "out3" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    assert git(repo, "rev-parse", "--short=12", "HEAD").strip() in text
