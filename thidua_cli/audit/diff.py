@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from thidua_cli.audit.figures import Figure
+from thidua_cli.checks.locks import changed_inputs
+from thidua_cli.codes import CODES
 from thidua_cli.compute.outcome import compute
 from thidua_cli.compute.scoring import unit_evaluations
 from thidua_cli.read.models import TARGET_FIELDS, Approval, Catalogue, Indicator, Result, Unit
@@ -78,6 +80,8 @@ class RankChange:
     new_rank: int | None
     old_level: str | None
     new_level: str | None
+    approved: bool = False  # the phase is approved (in the new version)
+    knock_on: bool = False  # the unit changed nothing of its own for this phase
 
 
 @dataclass
@@ -266,13 +270,33 @@ def _evidence_files(old: Path, new: Path) -> list[str]:
     )
 
 
+def _data_errors(ws: Workspace) -> int:
+    """Errors that make the data unreadable for scoring; approval-lock errors do not: the
+    reviewer needs the effect on ranks precisely then."""
+    return sum(
+        p.is_error and (p.code not in CODES or CODES[p.code].group != "phê duyệt")
+        for p in ws.problems
+    )
+
+
+def _approved_phases(ws: Workspace) -> set[int]:
+    """Phases with an approval in force in this version's approvals file."""
+    phases: dict[int, str | None] = {}
+    for a in ws.approvals:
+        if not a.revoke:
+            phases[a.phase] = a.commit
+        elif phases.get(a.phase) == a.commit:
+            phases[a.phase] = None
+    return {p for p, commit in phases.items() if commit is not None}
+
+
 def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> Diff:
     """Compare two loaded versions. Scores are compared only when both versions are valid."""
     out = Diff(
         base_label,
         head_label,
-        base_errors=sum(p.is_error for p in base.problems),
-        head_errors=sum(p.is_error for p in head.problems),
+        base_errors=_data_errors(base),
+        head_errors=_data_errors(head),
     )
     old_units = {u.id: u for u in base.units}
     new_units = {u.id: u for u in head.units}
@@ -306,6 +330,7 @@ def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> 
         {r.phase for u in head.units for r in u.results}
         | {r.phase for u in base.units for r in u.results}
     )
+    approved = _approved_phases(head) | _approved_phases(base)
     for phase in phases:
         before = {s.unit.id: s for s in compute(base.catalogue, base.units, phase).units}
         after = {s.unit.id: s for s in compute(head.catalogue, head.units, phase).units}
@@ -329,6 +354,8 @@ def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> 
                     b.rank if b else None,
                     a.level.name if a and a.level else None,
                     b.level.name if b and b.level else None,
+                    phase in approved,
+                    not changed_inputs(old_units.get(uid), new_units.get(uid), phase),
                 )
             )
     return out

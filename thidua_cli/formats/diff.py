@@ -126,6 +126,27 @@ def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
         )
     if d.evidence_files:
         out.append(("Tệp minh chứng thay đổi", ["Tệp"], [[f] for f in d.evidence_files]))
+    for phase in sorted({c.phase for c in d.ranks if c.approved and c.knock_on}):
+        knock = sorted(
+            (c for c in d.ranks if c.phase == phase and c.approved and c.knock_on), key=_movement
+        )
+        out.append(
+            (
+                f"Ảnh hưởng dây chuyền đến kết quả đã phê duyệt, đợt {phase} (đơn vị không sửa gì "
+                "nhưng điểm, hạng thay đổi theo đơn vị khác — Hội đồng cần xem xét)",
+                ["Khối", "Đơn vị", "Điểm", "Hạng", "Xếp loại"],
+                [
+                    [
+                        c.bloc,
+                        c.unit_name,
+                        _arrow(_score(c.old_score), _score(c.new_score)),
+                        _rank(c),
+                        _arrow(c.old_level or "—", c.new_level or "—"),
+                    ]
+                    for c in knock
+                ],
+            )
+        )
     for phase in sorted({c.phase for c in d.ranks}):
         changes = sorted((c for c in d.ranks if c.phase == phase), key=_movement)
         out.append(
@@ -264,6 +285,8 @@ def as_json(d: Diff) -> str:
                 "new_rank": c.new_rank,
                 "old_level": c.old_level,
                 "new_level": c.new_level,
+                "approved": c.approved,
+                "knock_on": c.knock_on,
             }
             for c in d.ranks
         ],
