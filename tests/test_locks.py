@@ -218,3 +218,40 @@ def test_ci_runs_the_base_branch_tool_on_the_pull_request_data() -> None:
     assert "origin/${BASE_REF}" in workflow and "thidua-base" in workflow
     assert "pip install ../thidua-base" in workflow and "pip install .\n" not in workflow
     assert "công cụ (thidua_cli/, pyproject.toml) và số liệu" in workflow
+
+
+def test_adding_a_registration_afterwards_is_refused(approved: Path, cli: Run) -> None:
+    edit(
+        approved,
+        "data/units/lang-plei-groi.yaml",
+        "pact:",
+        "registration:\n  date: 2026-01-20\n  targets: {CT03: 100}\npact:",
+    )
+    code, found = problems(cli, approved)
+    changed = [p for p in found if p["code"] == "locked-input-changed"]
+    assert code == 1 and changed and "mục đăng ký chỉ tiêu bị thêm" in str(changed[0]["message"])
+
+
+def test_diff_shows_the_figures_as_typed_for_checking_against_paper(
+    repo: Path,  # noqa: F811
+    cli: Run,
+) -> None:
+    edit(
+        repo,
+        KTU,
+        "CT14: {numerator: 708, denominator: 752",
+        "CT14: {numerator: 716, denominator: 752",
+    )
+    code, out = cli("diff", "--format", "md", cwd=repo)
+    assert code == 0
+    assert "708/752 (94,15%) (ước) | 716/752 (95,21%) (ước)" in out
+    code, out = cli("diff", cwd=repo)
+    assert "708/752" in out and "716/752" in out
+    doc = json.loads(cli("diff", "--format", "json", cwd=repo)[1])
+    ct14 = next(v for v in doc["values"] if v["code"] == "CT14")
+    assert (ct14["old"]["numerator"], ct14["new"]["numerator"], ct14["new"]["denominator"]) == (
+        708,
+        716,
+        752,
+    )
+    assert isinstance(ct14["new"]["actual"], float)
