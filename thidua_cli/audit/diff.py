@@ -199,6 +199,10 @@ def _plan(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
 def _scoring(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
     """Scoring changes named down to the criterion, level or quota that moved."""
     a, b = old.scoring, new.scoring
+    if a is None or b is None:
+        if a != b:
+            yield PlanChange("cách chấm điểm", "scoring", "(cũ)", "(mới)")
+        return
     decision = b.amended.decision if b.amended and b.amended != a.amended else ""
     before_levels = {lv.id: lv for lv in a.levels}
     for lv in b.levels:

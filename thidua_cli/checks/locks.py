@@ -142,11 +142,13 @@ def _scoring(
     """The scoring rules decide who ranks where: after an approval they change only by decision."""
     if before is None or after is None:
         return
-    if before.scoring.model_copy(update={"amended": None}) == after.scoring.model_copy(
-        update={"amended": None}
-    ):
+
+    def rules(c: Catalogue) -> object:
+        return c.scoring.model_copy(update={"amended": None}) if c.scoring else None
+
+    if rules(before) == rules(after):
         return
-    if _decided(after.scoring.amended, approval):
+    if after.scoring is not None and _decided(after.scoring.amended, approval):
         return
     yield error(
         rel,

@@ -12,6 +12,8 @@ from thidua_cli.compute.evaluate import (
     HUNDRED,
     Basis,
     Evaluation,
+    Value,
+    basis_for,
     campaign_target,
     evaluate,
     result_value,
@@ -34,19 +36,26 @@ def _kinds(ind: Indicator) -> set[str]:
     return set(ind.aggregate_over or ind.applies_to)
 
 
-def _commune_target(ind: Indicator, phase: int, last: bool) -> tuple[Decimal | bool | None, Basis]:
+def _commune_target(cat: Catalogue, ind: Indicator, phase: int) -> tuple[Value | None, Basis]:
     if phase in ind.phase_targets:
         return ind.phase_targets[phase], "phase"
-    return campaign_target(ind), ("progress" if ind.cumulative and not last else "annual")
+    return campaign_target(ind), basis_for(cat, ind, phase)
+
+
+def counts_units(ind: Indicator) -> bool:
+    """count-true on a count indicator is a number of units ("04 trường"), not a share."""
+    return ind.aggregation == "count-true" and ind.kind == "count"
 
 
 def aggregate(
     cat: Catalogue, units: Sequence[Unit], scores: Sequence[UnitScore], phase: int, as_of: date
 ) -> list[IndicatorOutcome]:
-    last = phase == max(p.number for p in cat.phases)
     out: list[IndicatorOutcome] = []
     for ind in cat.indicators:
-        target, basis = _commune_target(ind, phase, last)
+        target, basis = _commune_target(cat, ind, phase)
+        if ind.aggregation == "none":  # a heading: its parts carry the targets
+            out.append(IndicatorOutcome(ind, evaluate(ind, None, None, basis), 0, 0))
+            continue
         if ind.aggregation == "computed":
             out.append(_computed(cat, ind, scores, units, as_of, target, basis))
             continue
@@ -55,7 +64,7 @@ def aggregate(
             if ind.aggregation == "owner"
             else [u for u in units if u.kind in _kinds(ind)]
         )
-        values = []
+        values: list[tuple[Value | None, Decimal | None, Decimal | None]] = []
         estimate = False
         for u in pool:
             report = u.report(phase)
@@ -65,7 +74,7 @@ def aggregate(
             values.append(result_value(result))
             estimate |= bool(result.estimate if result.estimate is not None else report.estimate)
         n = len(values)
-        actual: Decimal | bool | None = None
+        actual: Value | None = None
         num = den = None
         if ind.aggregation == "owner" and values:
             actual, num, den = values[0]
@@ -75,12 +84,13 @@ def aggregate(
             parts = [(a, b) for _, a, b in values if a is not None and b is not None]
             if parts:
                 num = sum((a for a, _ in parts), ZERO)
-                den = sum((b for _, b in parts), ZERO)
+                den = ind.denominator or sum((b for _, b in parts), ZERO)
                 actual = num / den * HUNDRED if den else None
         elif ind.aggregation == "count-true" and values:
             num = Decimal(sum(1 for v, _, _ in values if v is True))
-            den = Decimal(len(pool))
-            actual = num / den * HUNDRED if den else None
+            den = ind.denominator or Decimal(len(pool))
+            share = num / den * HUNDRED if den else None
+            actual = num if counts_units(ind) else share
         ev = evaluate(
             ind,
             actual,
@@ -89,7 +99,7 @@ def aggregate(
             estimate=estimate,
             numerator=num,
             denominator=den,
-            whole_units=ind.aggregation == "count-true",
+            whole_units=ind.aggregation == "count-true" and not counts_units(ind),
         )
         out.append(IndicatorOutcome(ind, ev, n, len(pool)))
     return out
@@ -101,13 +111,13 @@ def _computed(
     scores: Sequence[UnitScore],
     units: Sequence[Unit],
     as_of: date,
-    target: Decimal | bool | None,
+    target: Value | None,
     basis: Basis,
 ) -> IndicatorOutcome:
     rule = ind.compute
     assert rule is not None
     if rule.rule == "share-at-level":
-        order = [lv.id for lv in cat.scoring.levels]
+        order = [lv.id for lv in cat.scoring.levels] if cat.scoring else []
         pool = [s for s in scores if not rule.kinds or s.unit.kind in rule.kinds]
         bar = order.index(rule.level) if rule.level in order else 0
         num = Decimal(

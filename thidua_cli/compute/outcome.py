@@ -26,8 +26,9 @@ class Outcome:
 
     @property
     def provisional(self) -> bool:
-        """Classification before the last phase is a checkpoint, not the year's verdict."""
-        return self.phase.number != max(p.number for p in self.catalogue.phases)
+        """Classification at an interim phase is a checkpoint, not the verdict; a term plan's
+        yearly reviews may each be final (`phases[].final`)."""
+        return not self.catalogue.is_final(self.phase)
 
     @property
     def sample(self) -> bool:
@@ -61,7 +62,7 @@ def compute(
         submitted = [r.submitted for u in units if (r := u.report(phase)) is not None]
         as_of = max([deadline(cat, phase), *submitted])
     windows = {u.id: (w.due if (w := cat.window(u, phase)) else None) for u in units}
-    scores = score_units(cat, units, phase, as_of, windows)
+    scores = score_units(cat, units, phase, as_of, windows) if cat.scores else []
     return Outcome(
         cat,
         p,

@@ -21,6 +21,7 @@ from thidua_cli.compute.status import Status
 from thidua_cli.present.text import (
     PROGRESS_NOTE,
     actual_text,
+    decimals,
     indicator_rows,
     over_quota,
     percent_text,
@@ -97,7 +98,7 @@ def report_context(
     main = sum(labels.values())
     summary = ", ".join(f"{labels[lb]} chỉ tiêu {str(lb).lower()}" for lb in Label if labels[lb])
     over = over_quota(o)
-    levels = o.catalogue.scoring.levels
+    levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
     blocs = []
     for b in o.catalogue.blocs:
         members = sorted((s for s in o.units if s.bloc.id == b.id), key=lambda s: s.rank)
@@ -209,7 +210,7 @@ def report_context(
 
 def scorecard_context(o: Outcome, s: UnitScore, revision: str, signed: date) -> dict[str, Any]:
     """A one-page scorecard (phiếu chấm điểm) for one unit."""
-    places = o.catalogue.scoring.decimals
+    places = decimals(o)
     members = sum(1 for x in o.units if x.bloc.id == s.bloc.id)
     criteria = []
     for n, c in enumerate(s.criteria, 1):

@@ -7,12 +7,20 @@ from decimal import Decimal
 
 from thidua_cli import numfmt
 from thidua_cli.compute.commune import IndicatorOutcome
-from thidua_cli.compute.evaluate import Evaluation
+from thidua_cli.compute.evaluate import Evaluation, Value
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
 from thidua_cli.read.models import Indicator
 
-COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "=": "=", "range": "", "about": "≈"}
+COMPARATOR_SIGN = {
+    ">=": "≥",
+    "<=": "≤",
+    ">": "trên",  # as a plan writes a strict target: «trên 4%», «dưới 1%»
+    "<": "dưới",
+    "=": "=",
+    "range": "",
+    "about": "≈",
+}
 
 
 def plain(v: Decimal | None) -> int | float | None:
@@ -22,20 +30,26 @@ def plain(v: Decimal | None) -> int | float | None:
     return int(v) if v == v.to_integral_value() else float(v)
 
 
-def value_text(ind: Indicator, v: Decimal | bool | None) -> str:
-    """One value the way a report writes it: "6,39%", "10.900", "Đạt"."""
+def value_text(ind: Indicator, v: Value | None) -> str:
+    """One value the way a report writes it: "6,39%", "10.900", "Đạt", "Hoàn thành tốt"."""
     if v is None:
         return "—"
+    if isinstance(v, str):
+        return v
     if isinstance(v, bool):
         return "Đạt" if v else "Không đạt"
     return numfmt.percent(v) if ind.kind in ("percent", "ratio") else numfmt.number(v)
 
 
-def target_text(ind: Indicator, target: Decimal | bool | None = None) -> str:
-    """The plan's target as people write it: "≥ 6,39%", "≤ 7,48%", "36/41 (87,8%)", "Đạt"."""
+def target_text(ind: Indicator, target: Value | None = None) -> str:
+    """The plan's target as people write it: "≥ 6,39%", "trên 4%", "36/41 (87,8%)", "Đạt",
+    "Hoàn thành tốt trở lên"."""
     if ind.kind == "boolean":
         want = ind.target_bool if target is None else target
         return "Đạt" if want else "Không"
+    if ind.kind == "rating":
+        level = target if isinstance(target, str) else ind.target_level or ""
+        return f"{level} trở lên" if ind.comparator == ">=" and level != ind.levels[0] else level
     if ind.kind == "ratio" and ind.target_numerator is not None and ind.target_denominator:
         share = ind.target_numerator / ind.target_denominator * 100
         return (
@@ -60,8 +74,8 @@ AGGREGATION_VI = {
 }
 
 PROGRESS_NOTE = (
-    "«Đang thực hiện»: chỉ tiêu cộng dồn chưa có mốc của đợt; tỷ lệ % là tiến độ "
-    "so với kế hoạch cả năm. «(đợt)»: so với mốc kế hoạch của đợt."
+    "«Đang thực hiện»: chỉ tiêu chưa đến hạn hoàn thành ở đợt này; tỷ lệ % là tiến độ "
+    "so với kế hoạch khi đến hạn. «(đợt)»: so với mốc kế hoạch của đợt."
 )
 EVENT_VI = {
     "no-registration": "chưa đăng ký chỉ tiêu",
@@ -92,7 +106,10 @@ def actual_text(ind: Indicator, ev: Evaluation, *, mark_estimate: bool = True) -
 
 def plan_text(ind: Indicator, ev: Evaluation) -> str:
     if isinstance(ev.target, bool):
-        return "Đạt" if ev.target else "Không"
+        text = "Đạt" if ev.target else "Không"
+        return f"{text} (đợt)" if ev.basis == "phase" else text
+    if isinstance(ev.target, str):
+        return target_text(ind, ev.target)
     if ev.basis == "phase" and isinstance(ev.target, Decimal):
         return f"{value_text(ind, ev.target)} (đợt)"
     return target_text(
@@ -162,10 +179,20 @@ def _source(io: IndicatorOutcome) -> str:
 
 
 def score_text(o: Outcome, v: Decimal | None) -> str:
-    return "—" if v is None else numfmt.number(v, o.catalogue.scoring.decimals)
+    return "—" if v is None else numfmt.number(v, decimals(o))
 
 
-def remarks(us: UnitScore, over: set[str]) -> str:
+def level_name(o: Outcome, level_id: str) -> str:
+    levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
+    return next((lv.name for lv in levels if lv.id == level_id), level_id)
+
+
+def decimals(o: Outcome) -> int:
+    scoring = o.catalogue.scoring
+    return scoring.decimals if scoring else 2
+
+
+def remarks(us: UnitScore, over: dict[str, str]) -> str:
     """Short notes for a ranking row: late, no report, no pact, disqualified, beyond quota."""
     notes = []
     if "no-report" in us.events:
@@ -177,9 +204,10 @@ def remarks(us: UnitScore, over: set[str]) -> str:
     if "no-pact" in us.events:
         notes.append("chưa ký giao ước")
     if us.unit.id in over:
-        notes.append("vượt tỷ lệ xuất sắc")
+        notes.append(f"vượt tỷ lệ «{over[us.unit.id]}»")  # the quota's level, as the plan names it
     return "; ".join(notes)
 
 
-def over_quota(o: Outcome) -> set[str]:
-    return {uid for q in o.quotas for uid in q.over}
+def over_quota(o: Outcome) -> dict[str, str]:
+    """Units beyond a quota, with the name of the quota's level."""
+    return {uid: level_name(o, q.quota.level) for q in o.quotas for uid in q.over}
