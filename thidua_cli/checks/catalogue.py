@@ -72,6 +72,14 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
                 )
         for p in ind.phase_targets:
             ref(p in phases, (*at, "phase_targets", p), "Đợt", p)
+        if ind.across is not None:
+            of = next((x for x in cat.indicators if x.code == ind.across.of), None)
+            ref(
+                of is not None and of.aggregation not in ("computed", "across", "none"),
+                (*at, "across", "of"),
+                "Chỉ tiêu báo cáo",
+                ind.across.of,
+            )
         if ind.due is not None:
             ref(ind.due in phases, (*at, "due"), "Đợt", ind.due)
         if ind.due_year is not None:

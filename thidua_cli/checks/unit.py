@@ -347,12 +347,17 @@ def _indicator(
             at,
         )
         return None
-    if ind.aggregation == "computed":
+    if ind.aggregation in ("computed", "across", "none"):
+        why = {
+            "computed": "từ kết quả xếp loại, điển hình",
+            "across": f"qua các đợt từ chỉ tiêu {ind.across.of if ind.across else ''}",
+            "none": "từ các chỉ tiêu thành phần",
+        }[ind.aggregation]
         yield error(
             f.path,
             f.pos(at, key=True),
             "computed-indicator",
-            f"Chỉ tiêu {code} được tính tự động từ kết quả xếp loại, đơn vị không báo cáo.",
+            f"Chỉ tiêu {code} được tính tự động {why}, đơn vị không báo cáo.",
             "Xóa dòng này.",
             at,
         )

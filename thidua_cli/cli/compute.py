@@ -141,7 +141,7 @@ def report(
     day = parse_date(signed) or o.as_of
     templates = render.search_path(data)
     stamp = revision(data, templates[:-1])
-    folder = out or data / "reports" / str(o.catalogue.campaign.year) / f"dot-{phase}"
+    folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
     if unit is not None:
         us = o.unit(unit)
         if us is None:
@@ -158,7 +158,7 @@ def report(
     except render.TemplateProblem as exc:
         raise UserError(f"Mẫu báo cáo có lỗi: {exc}", code=1) from None
     written = write_files([(folder / f"{stem}{suffix}", body) for suffix, body in rendered])
-    if not any(s.report for s in o.units):
+    if not any(u.report(phase) for u in ws.units):
         say(
             f"Chú ý: chưa có đơn vị nào báo cáo đợt {phase}; báo cáo ghi rõ điều này trên trang "
             "đầu.",

@@ -127,7 +127,7 @@ def unit_evaluations(
     out: dict[str, Evaluation] = {}
     for code in sorted(codes):
         ind = index.get(code)
-        if ind is None or ind.aggregation in ("computed", "none"):
+        if ind is None or ind.aggregation in ("computed", "across", "none"):
             continue
         target, basis = unit_target(cat, unit, ind, phase, ind.aggregation == "count-true")
         result = report.values.get(code) if report else None

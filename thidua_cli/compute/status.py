@@ -69,7 +69,7 @@ def _early(cat: Catalogue, unit: Unit, phase: int) -> bool:
     for code in reg.targets:
         ind = index.get(code)
         result = report.values.get(code)
-        if ind is None or ind.aggregation in ("computed", "none"):
+        if ind is None or ind.aggregation in ("computed", "across", "none"):
             continue
         target, _ = unit_target(cat, unit, ind, phase, ind.aggregation == "count-true", annual=True)
         actual = result_value(result)[0] if result else None

@@ -22,6 +22,7 @@ from thidua_cli.present.text import (
     PROGRESS_NOTE,
     actual_text,
     decimals,
+    footnotes,
     indicator_rows,
     over_quota,
     percent_text,
@@ -200,12 +201,33 @@ def report_context(
         "reported": f"{sum(b.count('on-time', 'late') for b in st.blocs)}/"
         f"{sum(len(b.units) for b in st.blocs)}",
         "final": not o.provisional,
-        "no_reports": not any(s.report for s in o.units),
+        "no_reports": not any(b.count("on-time", "late") for b in st.blocs),
+        "show_scoring": o.catalogue.scores,
+        "show_exemplars": o.catalogue.campaign.sections.exemplars,
+        "heads": _heads(o),
+        "footnotes": footnotes(o),
         "awards": awards,
         "award_total": award_total,
         "award_basis": (o.catalogue.awards.basis or "") if o.catalogue.awards else "",
         "base_salary": numfmt.number(base_salary) if base_salary is not None else "",
     }
+
+
+def _heads(o: Outcome) -> dict[str, str]:
+    """The report's section numbers: sections a plan does not have are left out, and the
+    ones after them move up (I, II, III… without a gap)."""
+    sections = o.catalogue.campaign.sections
+    present = [
+        ("blocs", o.catalogue.scores),
+        ("exemplars", sections.exemplars),
+        ("reporting", True),
+        ("awards", True),
+    ]
+    heads: dict[str, str] = {"indicators": ROMAN[0]}
+    for name, shown in present:
+        if shown:
+            heads[name] = ROMAN[len(heads)]
+    return heads
 
 
 def scorecard_context(o: Outcome, s: UnitScore, revision: str, signed: date) -> dict[str, Any]:

@@ -44,6 +44,8 @@ def value_text(ind: Indicator, v: Value | None) -> str:
 def target_text(ind: Indicator, target: Value | None = None) -> str:
     """The plan's target as people write it: "≥ 6,39%", "trên 4%", "36/41 (87,8%)", "Đạt",
     "Hoàn thành tốt trở lên"."""
+    if ind.heading:
+        return ""
     if ind.kind == "boolean":
         want = ind.target_bool if target is None else target
         return "Đạt" if want else "Không"
@@ -71,6 +73,8 @@ AGGREGATION_VI = {
     "owner": "đơn vị phụ trách báo cáo",
     "count-true": "đếm số đơn vị đạt",
     "computed": "tính từ xếp loại, điển hình",
+    "across": "tính qua các đợt",
+    "none": "nhóm các chỉ tiêu thành phần",
 }
 
 PROGRESS_NOTE = (
@@ -118,13 +122,15 @@ def plan_text(ind: Indicator, ev: Evaluation) -> str:
 
 
 def percent_text(ev: Evaluation) -> str:
+    if isinstance(ev.actual, str):
+        return "—"  # a rating has a level, not a percentage
     p = ev.percent
     return "—" if p is None else numfmt.percent(p, 1)
 
 
 @dataclass(frozen=True)
 class IndicatorRow:
-    stt: str
+    stt: str  # the row number, or the plan's own item number (campaign.numbering: plan)
     code: str
     name: str
     unit: str
@@ -135,21 +141,25 @@ class IndicatorRow:
     source: str  # "38/41 đơn vị" or the owner
     sub: bool  # a "trong đó" row
     group: str
+    item: str  # where it stands in the plan (the indicator's `source`)
+    mark: str  # the footnote mark of the indicator's note, "" when it has none
 
 
 def indicator_rows(o: Outcome) -> list[IndicatorRow]:
     groups = {g.id: g.name for g in o.catalogue.groups}
     rows: list[IndicatorRow] = []
     n = 0
-    order = {g.id: i for i, g in enumerate(o.catalogue.groups)}
-    for io in sorted(o.indicators, key=lambda io: order.get(io.indicator.group, len(order))):
+    by_plan = o.catalogue.campaign.numbering == "plan"
+    marks = {code: mark for mark, code, _ in _notes(o)}
+    for io in _ordered(o):
         ind, ev = io.indicator, io.evaluation
         if ind.parent is None:
             n += 1
-        label = str(ev.label)
+        label = "" if ind.heading else str(ev.label)
+        stt = ind.source if by_plan else ("" if ind.parent else str(n))
         rows.append(
             IndicatorRow(
-                stt="" if ind.parent else str(n),
+                stt=stt,
                 code=ind.code,
                 name=ind.name,
                 unit=ind.unit,
@@ -160,13 +170,35 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
                 source=_source(io),
                 sub=ind.parent is not None,
                 group=groups.get(ind.group, ind.group),
+                item=ind.source,
+                mark=marks.get(ind.code, ""),
             )
         )
     return rows
 
 
+def _ordered(o: Outcome) -> list[IndicatorOutcome]:
+    order = {g.id: i for i, g in enumerate(o.catalogue.groups)}
+    return sorted(o.indicators, key=lambda io: order.get(io.indicator.group, len(order)))
+
+
+def _notes(o: Outcome) -> list[tuple[str, str, str]]:
+    """(mark, code, note) for every indicator with a note, numbered in report order."""
+    noted = [io.indicator for io in _ordered(o) if io.indicator.note]
+    return [(f"({n})", ind.code, ind.note or "") for n, ind in enumerate(noted, 1)]
+
+
+def footnotes(o: Outcome) -> list[str]:
+    """The indicators' notes under the table: "(1) CT05: đơn vị tính trong kế hoạch ghi…"."""
+    return [f"{mark} {code}: {note}" for mark, code, note in _notes(o)]
+
+
 def _source(io: IndicatorOutcome) -> str:
     ind = io.indicator
+    if ind.aggregation == "none":
+        return ""
+    if ind.aggregation == "across" and ind.across is not None:
+        return f"tính qua các đợt từ {ind.across.of}"
     if ind.aggregation == "computed":
         return (
             "tính từ xếp loại"

@@ -76,6 +76,9 @@ class Campaign(Strict):
     issuer: Issuer
     locality: Locality = Locality()
     sections: Sections = Sections()
+    # the report's STT column: "sequence" (1, 2, 3…) or "plan" (the item numbers of the plan,
+    # each indicator's `source`)
+    numbering: Literal["sequence", "plan"] = "sequence"
     sample: Bool = False
 
     @model_validator(mode="after")
@@ -144,8 +147,18 @@ class FieldOfWork(Strict):
 Kind = Literal["number", "percent", "count", "ratio", "boolean", "rating"]
 # ">" and "<" are strict, as a plan writes «trên 4%», «dưới 1%»: exactly 4% does not meet it
 Comparator = Literal[">=", "<=", ">", "<", "=", "range", "about"]
-# "none": a heading row that groups its parts (indicators with parent: this code)
-Aggregation = Literal["sum", "ratio", "owner", "count-true", "computed", "none"]
+# "none": a heading row that groups its parts (indicators with parent: this code);
+# "across": computed over the phases so far from another indicator (see Across)
+Aggregation = Literal["sum", "ratio", "owner", "count-true", "computed", "across", "none"]
+
+
+class Across(Strict):
+    """A term plan's indicator over its yearly phases: "bình quân/năm" (average), "so với năm
+    trước" (change: a difference; growth: a percentage), "N năm liền" (streak: consecutive
+    phases, ending with this one, in which `of` met its target)."""
+
+    of: Code
+    rule: Literal["average", "change", "growth", "streak"]
 
 
 class Computation(Strict):
@@ -220,6 +233,7 @@ class Indicator(Strict):
     applies_to: list[Slug] = []  # unit kinds that may register it; empty: owner only
     aggregate_over: list[Slug] = []  # kinds whose values make the commune value; empty: applies_to
     compute: Computation | None = None
+    across: Across | None = None
     note: Text | None = None
     amended: Amendment | None = None
 
@@ -238,6 +252,7 @@ class Indicator(Strict):
             "target_level": self.kind == "rating",
             "owner": self.aggregation == "owner",
             "compute": self.aggregation == "computed",
+            "across": self.aggregation == "across",
         }
         for name, required in need.items():
             present = getattr(self, name) is not None
@@ -352,6 +367,8 @@ class AwardRule(Strict):
     kinds: list[Slug] = []  # unit kinds; empty: all
     collective: Bool | None = None  # for "exemplar": collective (true) or individual (false)
     title: Text  # "Giấy khen của Chủ tịch UBND xã"
+    # for "level": classified at that level this many final phases in a row ("02 năm liền")
+    years: Int = Field(default=1, ge=1)
     coefficient: Number = Field(ge=0)  # reward as a multiple of the base salary
 
 
