@@ -348,7 +348,9 @@ def report_template() -> Document:  # type: ignore[valid-type]
         indent=True,
     )
 
-    para(doc, "{{ heads.indicators }}. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True).paragraph_format.keep_with_next = True
+    para(
+        doc, "{{ heads.indicators }}. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True
+    ).paragraph_format.keep_with_next = True
     para(doc, "{{ indicator_summary }}", indent=True)
     t = doc.add_table(rows=6, cols=7)
     t.style = doc.styles["Table Grid"]
@@ -481,7 +483,9 @@ def report_template() -> Document:  # type: ignore[valid-type]
     tag(doc, "{%p endif %}")
 
     tag(doc, "{%p if final %}")
-    para(doc, "{{ heads.awards }}. ĐỀ NGHỊ KHEN THƯỞNG", bold=True).paragraph_format.keep_with_next = True
+    para(
+        doc, "{{ heads.awards }}. ĐỀ NGHỊ KHEN THƯỞNG", bold=True
+    ).paragraph_format.keep_with_next = True
     tag(doc, "{%p if awards %}")
     grid(
         doc,
