@@ -12,7 +12,6 @@ from thidua_cli.compute.evaluate import (
     HUNDRED,
     Basis,
     Evaluation,
-    Label,
     Value,
     basis_for,
     campaign_target,
@@ -143,7 +142,9 @@ def _across(
         history.append(_reported(cat, of, units, p, as_of, t, b).evaluation)
     numbers = [e.actual for e in history if isinstance(e.actual, Decimal)]
     actual: Decimal | None = None
-    if rule.rule == "average" and numbers:
+    if not history or history[-1].actual is None:
+        pass  # nothing reported for this phase yet: no figure "so far" either
+    elif rule.rule == "average" and numbers:
         actual = sum(numbers, ZERO) / len(numbers)
     elif rule.rule in ("change", "growth") and len(history) >= 2:
         now, before = history[-1].actual, history[-2].actual
@@ -152,7 +153,7 @@ def _across(
                 actual = now - before
             elif before:
                 actual = (now / before - 1) * HUNDRED
-    elif rule.rule == "streak" and history and history[-1].label != Label.NO_DATA:
+    elif rule.rule == "streak":
         run = 0
         for e in reversed(history):
             if not e.label.met:

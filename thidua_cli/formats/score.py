@@ -219,7 +219,7 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
                 r.plan,
                 r.actual,
                 r.percent,
-                f"[{style}]{r.label}[/]",
+                f"[{style}]{r.label}[/]" if style else r.label,
                 r.source,
             )
         console.print(t)

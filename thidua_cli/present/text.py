@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from thidua_cli import numfmt
 from thidua_cli.compute.commune import IndicatorOutcome
-from thidua_cli.compute.evaluate import Evaluation, Value
+from thidua_cli.compute.evaluate import Evaluation, Value, campaign_target
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
 from thidua_cli.read.models import Indicator
@@ -116,9 +116,11 @@ def plan_text(ind: Indicator, ev: Evaluation) -> str:
         return target_text(ind, ev.target)
     if ev.basis == "phase" and isinstance(ev.target, Decimal):
         return f"{value_text(ind, ev.target)} (đợt)"
-    return target_text(
-        ind, ev.target if isinstance(ev.target, Decimal) and ind.kind != "ratio" else None
-    )
+    if ind.kind == "ratio" and isinstance(ev.target, Decimal):
+        if ev.target != campaign_target(ind):  # a unit's own share ("195/200"): its percentage
+            return value_text(ind, ev.target)
+        return target_text(ind)
+    return target_text(ind, ev.target if isinstance(ev.target, Decimal) else None)
 
 
 def percent_text(ev: Evaluation) -> str:
