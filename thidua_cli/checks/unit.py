@@ -37,6 +37,7 @@ class Context:
 
     catalogue: Catalogue
     root: Path
+    data: str = "data"  # the data folder as shown, relative to the root: hints name it
 
     @cached_property
     def indicators(self) -> dict[str, Indicator]:
@@ -656,7 +657,7 @@ def _result(
             f.pos(at, key=True),
             "missing-evidence",
             f"Số liệu {ind.code} không có minh chứng.",
-            "Ghi số văn bản, tệp trong data/evidence/ hoặc đường dẫn vào «evidence».",
+            f"Ghi số văn bản, tệp trong {ctx.data}/evidence/ hoặc đường dẫn vào «evidence».",
             at,
         )
     for i, ev in enumerate(r.evidence):
@@ -670,7 +671,7 @@ def _result(
                 f.pos(eat),
                 "evidence-outside-repo",
                 f"Tệp minh chứng «{ev.file}» nằm ngoài kho dữ liệu.",
-                "Chép tệp vào data/evidence/ và ghi đường dẫn tương đối.",
+                f"Chép tệp vào {ctx.data}/evidence/ và ghi đường dẫn tính từ gốc kho.",
                 eat,
             )
         elif place == "missing":
@@ -679,7 +680,7 @@ def _result(
                 f.pos(eat),
                 "evidence-not-found",
                 f"Không tìm thấy tệp minh chứng «{ev.file}».",
-                "Đường dẫn tính từ thư mục gốc của kho, ví dụ data/evidence/thon-a/bb.pdf.",
+                f"Đường dẫn tính từ thư mục gốc của kho, ví dụ {ctx.data}/evidence/thon-a/bb.pdf.",
                 eat,
             )
 

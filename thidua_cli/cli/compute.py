@@ -105,6 +105,9 @@ def exemplars(
 
     ws = load_tolerant(data)
     assert ws.catalogue is not None
+    if not ws.catalogue.campaign.sections.exemplars and fmt == "table":
+        say("Kế hoạch này không theo dõi điển hình tiên tiến (campaign.sections.exemplars: false).")
+        return
     emit(FORMATS, fmt, register(ws.catalogue, ws.units))
 
 

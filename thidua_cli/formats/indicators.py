@@ -66,7 +66,7 @@ def print_table(cat: Catalogue, console: Any) -> None:
             ind.code, name + (" [dim](*)[/]" if ind.note else ""), ind.unit, target_text(ind), how
         )
     console.print(table)
-    console.print("[dim](*) có ghi chú trong data/indicators.yaml[/]")
+    console.print("[dim](*) có ghi chú trong danh mục (indicators.yaml)[/]")
 
 
 def _table(cat: Catalogue, stream: IO[str]) -> None:
