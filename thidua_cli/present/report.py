@@ -51,7 +51,8 @@ def _header(o: Outcome, signed: date, revision: str) -> dict[str, Any]:
         "campaign": o.catalogue.campaign.title,
         "phase_name": o.phase.name,
         "as_of": numfmt.long_day(o.as_of),
-        "provisional": o.provisional,
+        # "tạm tính" qualifies a classification: a plan that classifies nobody has none
+        "provisional": o.provisional and o.catalogue.scores,
         "level": o.catalogue.campaign.locality.level,
         "body": o.catalogue.campaign.locality.body,
         "council": o.catalogue.campaign.locality.council,
@@ -95,7 +96,11 @@ def report_context(
         if not groups or groups[-1]["name"] != r.group:
             groups.append({"roman": ROMAN[len(groups)], "name": r.group, "rows": []})
         groups[-1]["rows"].append(asdict(r))
-    labels = Counter(io.evaluation.label for io in o.indicators if io.indicator.parent is None)
+    labels = Counter(
+        io.evaluation.label
+        for io in o.indicators
+        if io.indicator.parent is None and not io.indicator.heading
+    )
     main = sum(labels.values())
     summary = ", ".join(f"{labels[lb]} chỉ tiêu {str(lb).lower()}" for lb in Label if labels[lb])
     over = over_quota(o)
