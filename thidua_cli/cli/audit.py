@@ -123,7 +123,10 @@ def history(
 def approve(
     phase: PhaseOpt,
     by: Annotated[
-        str, typer.Option("--by", help="Ai phê duyệt, ví dụ: Hội đồng Thi đua - Khen thưởng xã.")
+        str,
+        typer.Option(
+            "--by", help="Ai phê duyệt, ví dụ: Hội đồng Thi đua - Khen thưởng (theo danh mục)."
+        ),
     ],
     decision: Annotated[
         str,
