@@ -52,6 +52,8 @@ def score(
     if explain and unit is None:
         raise UserError("--explain cần --unit MÃ_ĐƠN_VỊ.")
     _ws, o = outcome(data, phase, as_of)
+    if unit is not None and not o.catalogue.scores:
+        raise no_scoring()
     if bloc is not None and bloc not in {b.id for b in o.catalogue.blocs}:
         raise UserError(
             f"Không có khối «{bloc}».",
@@ -66,6 +68,14 @@ def score(
         emit(UNIT_FORMATS, fmt, (o, us))
         return
     emit(FORMATS, fmt, (o, bloc))
+
+
+def no_scoring() -> UserError:
+    return UserError(
+        "Kế hoạch này không chấm điểm đơn vị nên không có điểm, xếp loại từng đơn vị.",
+        detail="Trong danh mục: campaign.sections.scoring: false. Xem kết quả chỉ tiêu: "
+        "thidua score (không kèm --unit).",
+    )
 
 
 @command
@@ -146,6 +156,8 @@ def report(
     stamp = revision(data, templates[:-1])
     folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
     if unit is not None:
+        if not o.catalogue.scores:
+            raise no_scoring()
         us = o.unit(unit)
         if us is None:
             raise not_found("đơn vị", unit, [s.unit.id for s in o.units])

@@ -36,6 +36,13 @@ def indicator_dict(ind: Indicator) -> dict[str, Any]:
         "cumulative": ind.cumulative,
         "source": ind.source,
         "note": ind.note,
+        "target_level": ind.target_level,
+        "levels": ind.levels,
+        "due": ind.due,
+        "due_year": ind.due_year,
+        "denominator": plain(ind.denominator),
+        "across": ind.across.model_dump() if ind.across else None,
+        "parts_total": plain(ind.parts_total),
     }
 
 

@@ -42,7 +42,7 @@ LABEL_STYLE = {
 
 def title(o: Outcome) -> str:
     text = f"{o.phase.name}: {o.phase.report_title} — số liệu đến ngày {numfmt.day(o.as_of)}"
-    if o.provisional:
+    if o.provisional and o.catalogue.scores:
         text += " (xếp loại tạm tính)"
     return text
 

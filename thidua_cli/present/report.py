@@ -68,6 +68,8 @@ def _awards(o: Outcome, reg: list[FieldRegister]) -> tuple[list[dict[str, str]],
             assert s.level is not None
             recipient, unit = s.unit.name, s.bloc.name
             reason = f"{s.level.name} ({score_text(o, s.score)} điểm, hạng {s.rank})"
+            if p.rule.years > 1:
+                reason += f", {p.rule.years:02d} năm liền"
         else:
             assert p.exemplar is not None and p.field is not None
             recipient, unit = p.exemplar.person or p.exemplar.title, p.unit.name

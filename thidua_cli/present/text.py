@@ -10,7 +10,7 @@ from thidua_cli.compute.commune import IndicatorOutcome
 from thidua_cli.compute.evaluate import Evaluation, Value, campaign_target
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
-from thidua_cli.read.models import Indicator
+from thidua_cli.read.models import Catalogue, Indicator
 
 COMPARATOR_SIGN = {
     ">=": "≥",
@@ -123,6 +123,17 @@ def plan_text(ind: Indicator, ev: Evaluation) -> str:
     return target_text(ind, ev.target if isinstance(ev.target, Decimal) else None)
 
 
+def due_text(cat: Catalogue, ind: Indicator, ev: Evaluation) -> str:
+    """ " (đến năm 2025)" beside a milestone target that is not due yet."""
+    due = cat.due_phase(ind)
+    if due is None or ev.basis != "progress":
+        return ""
+    if ind.due_year is not None:
+        return f" (đến năm {ind.due_year})"
+    phase = cat.phase(due)
+    return f" (hạn: {phase.name})" if phase else ""
+
+
 def percent_text(ev: Evaluation) -> str:
     if isinstance(ev.actual, str):
         return "—"  # a rating has a level, not a percentage
@@ -165,7 +176,7 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
                 code=ind.code,
                 name=ind.name,
                 unit=ind.unit,
-                plan=plan_text(ind, ev),
+                plan=plan_text(ind, ev) + due_text(o.catalogue, ind, ev),
                 actual=actual_text(ind, ev),
                 percent=percent_text(ev),
                 label=label,
