@@ -418,3 +418,27 @@ def test_evidence_and_revision_from_the_repository_root(cli: Run, tmp_path: Path
     assert code == 0, out
     md = (tmp_path / "r" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
     assert "không rõ" not in md
+
+
+def test_one_registration_and_pact_per_year(scratch: Callable[..., Path]) -> None:
+    data = scratch(AN_PHU, units=True)
+    unit = data / "units" / "thon-1.yaml"
+    body = unit.read_text(encoding="utf-8")
+    body = body.replace(
+        "  - {year: 2022, signed: 2022-01-25}", "  - {year: 2021, signed: 2021-02-25}"
+    )
+    body = body.replace("{year: 2022, date: 2022-01-20,", "{year: 2031, date: 2022-01-20,")
+    unit.write_text(body, encoding="utf-8")
+    found = sorted((p.code, p.line) for p in load(data).problems if p.path.endswith("thon-1.yaml"))
+    assert [c for c, _ in found] == ["duplicate-registration", "unknown-phase"]
+
+
+def test_registration_for_named_phases() -> None:
+    ws = _ws(SON_HA)
+    assert ws.catalogue is not None
+    unit = next(u for u in ws.units if u.id == "tan-lap")
+    assert unit.registration is not None
+    reg = unit.registration.model_copy(update={"phases": [2], "targets": {"H3": None}})
+    moved = unit.model_copy(update={"registrations": [reg]})
+    assert moved.registration_for(ws.catalogue.phase(2)) is reg
+    assert moved.registration_for(ws.catalogue.phase(1)) is unit.registration

@@ -84,6 +84,7 @@ CODES: dict[str, Code] = {
     "not-registered": _w("báo cáo chỉ tiêu chưa đăng ký", "danh mục"),
     "phase-target-unregistered": _e("mốc đợt cho chỉ tiêu chưa đăng ký cả năm", "danh mục"),
     "no-registration": _w("chưa đăng ký chỉ tiêu", "danh mục"),
+    "duplicate-registration": _e("đăng ký hay giao ước hai lần cho một năm", "danh mục"),
     "unknown-bloc": _e("khối thi đua không có", "danh mục"),
     "unknown-kind": _e("loại đơn vị không có", "danh mục"),
     "unknown-field": _e("lĩnh vực không có", "danh mục"),

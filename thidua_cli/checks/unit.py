@@ -181,6 +181,7 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
     ) + [(("registrations", i), r) for i, r in enumerate(unit.registrations)]
     for where, reg in places:
         yield from _registration(unit, reg, where, f, ctx)
+    yield from _yearly(unit, f, ctx)
     for p in cat.phases:
         holding = unit.registration_for(p)
         if holding is not None:
@@ -262,6 +263,41 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
             yield from _result(unit, ind, result, report.phase, f, rat, ctx)
         yield from _parts(report.values, f, (*at, "values"), ctx)
     yield from _exemplars(unit, f, ctx)
+
+
+def _yearly(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
+    """A term plan's registrations and pacts: one per year (or per phase), for a year the plan
+    has; a second one for the same year would be silently ignored."""
+    years = {p.year for p in ctx.catalogue.phases if p.year is not None}
+    items: list[tuple[str, int, int | None, tuple[int, ...]]] = [
+        ("registrations", i, r.year, tuple(r.phases)) for i, r in enumerate(unit.registrations)
+    ] + [("pacts", i, p.year, ()) for i, p in enumerate(unit.pacts)]
+    seen: set[tuple[str, int | None, tuple[int, ...]]] = set()
+    for name, i, year, phases in items:
+        at: YamlPath = (name, i)
+        if year is not None and year not in years:
+            yield error(
+                f.path,
+                f.pos((*at, "year")),
+                "unknown-phase",
+                f"Năm {year} không có đợt nào trong kế hoạch.",
+                "Các năm có đợt: " + ", ".join(str(y) for y in sorted(years)) + "."
+                if years
+                else "Ghi «year» cho từng đợt trong danh mục (phases) trước.",
+                (*at, "year"),
+            )
+        if (name, year, phases) in seen:
+            yield error(
+                f.path,
+                f.pos(at),
+                "duplicate-registration",
+                f"Năm {year} đã có một mục trong «{name}»; mục này sẽ bị bỏ qua."
+                if year is not None
+                else f"Mục trong «{name}» bị lặp lại.",
+                "Gộp hai mục thành một; sửa số thì sửa tại chỗ, git giữ lịch sử.",
+                at,
+            )
+        seen.add((name, year, phases))
 
 
 def _registration(
