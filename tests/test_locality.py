@@ -442,3 +442,41 @@ def test_registration_for_named_phases() -> None:
     moved = unit.model_copy(update={"registrations": [reg]})
     assert moved.registration_for(ws.catalogue.phase(2)) is reg
     assert moved.registration_for(ws.catalogue.phase(1)) is unit.registration
+
+
+def _without_blocs(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(SON_HA, data)
+    cat = data / "indicators.yaml"
+    cat.write_text(
+        re.sub(r"blocs:\n(  - .*\n)+", "", cat.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    for f in (data / "units").glob("*.yaml"):
+        f.write_text(re.sub(r"bloc: .*\n", "", f.read_text(encoding="utf-8")), encoding="utf-8")
+    return data
+
+
+def test_plan_with_indicators_only(cli: Run, tmp_path: Path) -> None:
+    data = _without_blocs(tmp_path)
+    for args in (
+        ["validate"],
+        ["score", "-p", "1"],
+        ["status", "-p", "1"],
+        ["report", "-p", "1", "--out", str(tmp_path / "r")],
+    ):
+        code, out = cli(*args, "--data", str(data))
+        assert code == 0, (args, out)
+    o = _outcome(data, 1)
+    assert _io(o, "H4").actual == 2
+
+
+def test_bloc_is_required_only_when_the_plan_has_blocs(tmp_path: Path) -> None:
+    data = _without_blocs(tmp_path)
+    unit = data / "units" / "tan-lap.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8") + "bloc: cum-1\n", encoding="utf-8")
+    assert [p.code for p in load(data).problems] == ["unknown-bloc"]
+    other = tmp_path / "other"
+    shutil.copytree(SON_HA, other)
+    unit = other / "units" / "tan-lap.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("bloc: cum-1\n", ""), encoding="utf-8")
+    assert [p.code for p in load(other).problems] == ["missing-bloc"]
