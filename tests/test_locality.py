@@ -480,3 +480,38 @@ def test_bloc_is_required_only_when_the_plan_has_blocs(tmp_path: Path) -> None:
     unit = other / "units" / "tan-lap.yaml"
     unit.write_text(unit.read_text(encoding="utf-8").replace("bloc: cum-1\n", ""), encoding="utf-8")
     assert [p.code for p in load(other).problems] == ["missing-bloc"]
+
+
+def test_yearly_registration_is_locked_for_its_approved_year(cli: Run, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(AN_PHU, repo / "data")
+    env = ["-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    subprocess.run(["git", *env, "commit", "-qm", "data"], cwd=repo, check=True)
+    code, out = cli(
+        "approve",
+        "--phase",
+        "1",
+        "--by",
+        "Hội đồng",
+        "--decision",
+        "BB 01",
+        "--date",
+        "2021-12-25",
+        cwd=repo,
+    )
+    assert code == 0, out
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    subprocess.run(["git", *env, "commit", "-qm", "approve"], cwd=repo, check=True)
+    unit = repo / "data" / "units" / "thon-1.yaml"
+    body = unit.read_text(encoding="utf-8")
+    unit.write_text(body.replace('"195/200"', '"199/200"'), encoding="utf-8")  # 2022: free
+    code, out = cli("validate", cwd=repo)
+    assert code == 0, out
+    code, out = cli("diff", "HEAD", cwd=repo)
+    assert "M12 (năm 2022)" in out
+    unit.write_text(body.replace('"190/200"', '"180/200"'), encoding="utf-8")  # 2021: approved
+    code, out = cli("validate", cwd=repo)
+    assert code == 1 and "target-changed-without-decision" in out
+    assert "data/units/thon-1.yaml:8:" in out  # points at that year's registration

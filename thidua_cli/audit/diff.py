@@ -14,7 +14,15 @@ from thidua_cli.compute.evaluate import Evaluation
 from thidua_cli.compute.outcome import compute
 from thidua_cli.compute.scoring import unit_evaluations
 from thidua_cli.present.text import actual_text, target_text
-from thidua_cli.read.models import TARGET_FIELDS, Approval, Catalogue, Indicator, Result, Unit
+from thidua_cli.read.models import (
+    TARGET_FIELDS,
+    Approval,
+    Catalogue,
+    Indicator,
+    Registration,
+    Result,
+    Unit,
+)
 from thidua_cli.workspace import Workspace
 
 PLAN_FIELDS = (
@@ -246,19 +254,41 @@ def _scoring(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
 
 
 def _targets(old: Unit, new: Unit) -> Iterator[TargetChange]:
-    a = old.registration.targets if old.registration else {}
-    b = new.registration.targets if new.registration else {}
+    """Registered targets that changed: the campaign-wide registration, then each year's."""
+    a, b = _slots(old), _slots(new)
+    for key in sorted(set(a) | set(b), key=lambda k: (k != "", k)):
+        yield from _slot_targets(new.id, key, a.get(key), b.get(key))
+
+
+def _slots(u: Unit) -> dict[str, Registration]:
+    out = {"": u.registration} if u.registration else {}
+    for r in u.registrations:
+        label = f"năm {r.year}" if r.year is not None else ""
+        if r.phases:
+            label = (label + ", " if label else "") + "đợt " + ", ".join(map(str, r.phases))
+        out[label] = r
+    return out
+
+
+def _slot_targets(
+    unit_id: str, label: str, old: Registration | None, new: Registration | None
+) -> Iterator[TargetChange]:
+    where = f" ({label})" if label else ""
+    a = old.targets if old else {}
+    b = new.targets if new else {}
     for code in sorted(set(a) | set(b)):
         if a.get(code) != b.get(code):
-            yield TargetChange(new.id, code, _plain(a.get(code, "—")), _plain(b.get(code, "—")))
-    pa = old.registration.phase_targets if old.registration else {}
-    pb = new.registration.phase_targets if new.registration else {}
+            yield TargetChange(
+                unit_id, code + where, _plain(a.get(code, "—")), _plain(b.get(code, "—"))
+            )
+    pa = old.phase_targets if old else {}
+    pb = new.phase_targets if new else {}
     for phase in sorted(set(pa) | set(pb)):
         x, y = pa.get(phase, {}), pb.get(phase, {})
         for code in sorted(set(x) | set(y)):
             if x.get(code) != y.get(code):
                 yield TargetChange(
-                    new.id,
+                    unit_id,
                     f"{code} (mốc đợt {phase})",
                     _plain(x.get(code, "—")),
                     _plain(y.get(code, "—")),

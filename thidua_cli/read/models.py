@@ -192,6 +192,9 @@ TARGET_FIELDS = (
     "target_level",
     "due",
     "due_year",
+    "denominator",
+    "parts_total",
+    "parts_tolerance",
 )
 
 
