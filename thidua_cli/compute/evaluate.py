@@ -200,7 +200,9 @@ def unit_target(
         own = reg.targets.get(ind.code) if reg is not None else None
         if own is not None:
             return _own(own), "annual"
-        return (True if counts_true else campaign_target(ind)), "annual"
+        if counts_true:
+            return True, "annual"
+        return (None if ind.aggregation == "sum" else campaign_target(ind)), "annual"
     if reg is not None:
         checkpoint = reg.phase_targets.get(phase, {}).get(ind.code)
         if checkpoint is not None:

@@ -272,6 +272,10 @@ class Indicator(Strict):
         if self.kind == "rating":
             if self.comparator not in (">=", "="):
                 raise ValueError(f"chỉ tiêu xếp mức {self.code} dùng so sánh «>=» hoặc «=»")
+            if self.aggregation != "owner":
+                raise ValueError(
+                    f"chỉ tiêu xếp mức {self.code} do một đơn vị báo cáo (aggregation: owner)"
+                )
             if self.target_level not in self.levels:
                 raise ValueError(
                     f"chỉ tiêu xếp mức {self.code}: mức «{self.target_level}» không có trong "
