@@ -24,7 +24,7 @@ from thidua_cli.present import text
 from thidua_cli.read.models import Catalogue
 from thidua_cli.workspace import Workspace, load
 
-from .conftest import ROOT
+from .conftest import HOA_BINH, ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
 AN_PHU = FIXTURES / "an-phu" / "data"
@@ -373,25 +373,25 @@ def test_plan_numbering_as_codes() -> None:
 
 def test_owner_hint_names_the_data_folder_given(cli: Run, tmp_path: Path) -> None:
     data = tmp_path / "elsewhere" / "plan"
-    shutil.copytree(SON_HA, data)
-    (data / "units" / "phong-tckh.yaml").unlink()
+    shutil.copytree(HOA_BINH, data)
+    (data / "units" / "ban-dan-so.yaml").unlink()
     _, out = cli("validate", "--data", str(data), cwd=tmp_path)
     assert "owner-missing" in out
     # shown like the catalogue's own path: relative to where the data folder sits
-    assert "Tạo tệp plan/units/phong-tckh.yaml." in out and "data/units" not in out
+    assert "Tạo tệp plan/units/ban-dan-so.yaml." in out and "data/units" not in out
 
 
 def test_evidence_and_revision_from_the_repository_root(cli: Run, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     data = repo / "ke-hoach" / "nhiem-ky"
-    shutil.copytree(SON_HA, data)
+    shutil.copytree(HOA_BINH, data)
     (data / "evidence").mkdir()
     (data / "evidence" / "bc.pdf").write_bytes(b"%PDF-1.4\n")
-    unit = data / "units" / "tan-lap.yaml"
+    unit = data / "units" / "xom-dong.yaml"
     unit.write_text(
         unit.read_text(encoding="utf-8").replace(
-            "H3: {value: true, evidence: BC}",
-            "H3: {value: true, evidence: {file: ke-hoach/nhiem-ky/evidence/bc.pdf}}",
+            "KT01: {value: 99, evidence: BC 01}",
+            "KT01: {value: 99, evidence: {file: ke-hoach/nhiem-ky/evidence/bc.pdf}}",
         ),
         encoding="utf-8",
     )
@@ -515,3 +515,33 @@ def test_yearly_registration_is_locked_for_its_approved_year(cli: Run, tmp_path:
     code, out = cli("validate", cwd=repo)
     assert code == 1 and "target-changed-without-decision" in out
     assert "data/units/thon-1.yaml:8:" in out  # points at that year's registration
+
+
+def test_count_true_count_on_a_one_year_plan(scratch: Callable[..., Path]) -> None:
+    """«03 xóm đạt» written naturally on today's catalogue shape: a count, never 75 against 3."""
+    data = scratch(HOA_BINH, units=True)
+    cat = data / "indicators.yaml"
+    cat.write_text(
+        cat.read_text(encoding="utf-8").replace(
+            "kind: ratio,\n     target_numerator: 3, target_denominator: 4,",
+            "kind: count,\n     target: 3,",
+        ),
+        encoding="utf-8",
+    )
+    o = _outcome(data, 1)
+    xh02 = _io(o, "XH02")
+    assert (xh02.actual, xh02.target, xh02.label) == (2, 3, Label.NOT_MET)  # not "50% > 3"
+    assert text.percent_text(xh02) == "66,7%"
+
+
+def test_self_score_above_a_small_scale(scratch: Callable[..., Path]) -> None:
+    data = scratch(HOA_BINH, units=True)
+    unit = data / "units" / "xom-dong.yaml"
+    unit.write_text(
+        unit.read_text(encoding="utf-8").replace(
+            "    submitted: 2027-04-01\n", "    submitted: 2027-04-01\n    self_score: 150\n"
+        ),
+        encoding="utf-8",
+    )
+    found = [p for p in load(data).problems if p.code == "out-of-range"]
+    assert len(found) == 1 and "từ 0 đến 30" in found[0].message
