@@ -233,7 +233,7 @@ def test_adding_a_registration_afterwards_is_refused(approved: Path, cli: Run) -
 
 
 def test_diff_shows_the_figures_as_typed_for_checking_against_paper(
-    repo: Path,  # noqa: F811
+    repo: Path,
     cli: Run,
 ) -> None:
     edit(

@@ -52,6 +52,8 @@ def score(
     if explain and unit is None:
         raise UserError("--explain cần --unit MÃ_ĐƠN_VỊ.")
     _ws, o = outcome(data, phase, as_of)
+    if unit is not None and not o.catalogue.scores:
+        raise no_scoring()
     if bloc is not None and bloc not in {b.id for b in o.catalogue.blocs}:
         raise UserError(
             f"Không có khối «{bloc}».",
@@ -66,6 +68,14 @@ def score(
         emit(UNIT_FORMATS, fmt, (o, us))
         return
     emit(FORMATS, fmt, (o, bloc))
+
+
+def no_scoring() -> UserError:
+    return UserError(
+        "Kế hoạch này không chấm điểm đơn vị nên không có điểm, xếp loại từng đơn vị.",
+        detail="Trong danh mục: campaign.sections.scoring: false. Xem kết quả chỉ tiêu: "
+        "thidua score (không kèm --unit).",
+    )
 
 
 @command
@@ -105,6 +115,9 @@ def exemplars(
 
     ws = load_tolerant(data)
     assert ws.catalogue is not None
+    if not ws.catalogue.campaign.sections.exemplars and fmt == "table":
+        say("Kế hoạch này không theo dõi điển hình tiên tiến (campaign.sections.exemplars: false).")
+        return
     emit(FORMATS, fmt, register(ws.catalogue, ws.units))
 
 
@@ -141,8 +154,10 @@ def report(
     day = parse_date(signed) or o.as_of
     templates = render.search_path(data)
     stamp = revision(data, templates[:-1])
-    folder = out or data / "reports" / str(o.catalogue.campaign.year) / f"dot-{phase}"
+    folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
     if unit is not None:
+        if not o.catalogue.scores:
+            raise no_scoring()
         us = o.unit(unit)
         if us is None:
             raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
@@ -158,7 +173,7 @@ def report(
     except render.TemplateProblem as exc:
         raise UserError(f"Mẫu báo cáo có lỗi: {exc}", code=1) from None
     written = write_files([(folder / f"{stem}{suffix}", body) for suffix, body in rendered])
-    if not any(s.report for s in o.units):
+    if not any(u.report(phase) for u in ws.units):
         say(
             f"Chú ý: chưa có đơn vị nào báo cáo đợt {phase}; báo cáo ghi rõ điều này trên trang "
             "đầu.",
