@@ -4,7 +4,7 @@ computed from the classification and the exemplar register, exactly as each indi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +12,7 @@ from thidua_cli.compute.evaluate import (
     HUNDRED,
     Basis,
     Evaluation,
+    Label,
     campaign_target,
     evaluate,
     result_value,
@@ -29,9 +30,37 @@ class IndicatorOutcome:
     reporters: int  # units whose figures make up the value
     expected: int  # units expected to report it
 
+    @property
+    def partial(self) -> bool:
+        """Made from fewer units than expected (a sum or a ratio of some villages only)."""
+        return self.indicator.aggregation in PARTIAL_KINDS and self.reporters < self.expected
+
+
+# figures built from many units, whose value depends on how many reported
+PARTIAL_KINDS = ("sum", "ratio", "count-true")
+
+
+def covered(reporters: int, expected: int, threshold: Decimal) -> bool:
+    """Did enough units report for the commune figure to be judged (the catalogue's
+    `report.coverage`, a percentage of the units expected)?"""
+    return expected == 0 or Decimal(reporters) * HUNDRED >= threshold * expected
+
 
 def _kinds(ind: Indicator) -> set[str]:
     return set(ind.aggregate_over or ind.applies_to)
+
+
+def _expected(unit: Unit, ind: Indicator, phase: int) -> bool:
+    """Is the unit expected to report this indicator: it registered it, reported it, or
+    registered nothing at all (then everything of its kind is expected of it)."""
+    report = unit.report(phase)
+    reg = unit.registration
+    return (
+        reg is None
+        or ind.code in reg.targets
+        or (ind.parent is not None and ind.parent in reg.targets and ind.aggregation != "sum")
+        or (report is not None and ind.code in report.values)
+    )
 
 
 def _commune_target(ind: Indicator, phase: int, last: bool) -> tuple[Decimal | bool | None, Basis]:
@@ -44,6 +73,7 @@ def aggregate(
     cat: Catalogue, units: Sequence[Unit], scores: Sequence[UnitScore], phase: int, as_of: date
 ) -> list[IndicatorOutcome]:
     last = phase == max(p.number for p in cat.phases)
+    threshold = cat.report.coverage
     out: list[IndicatorOutcome] = []
     for ind in cat.indicators:
         target, basis = _commune_target(ind, phase, last)
@@ -53,7 +83,7 @@ def aggregate(
         pool = (
             [u for u in units if u.id == ind.owner]
             if ind.aggregation == "owner"
-            else [u for u in units if u.kind in _kinds(ind)]
+            else [u for u in units if u.kind in _kinds(ind) and _expected(u, ind, phase)]
         )
         values = []
         estimate = False
@@ -91,8 +121,33 @@ def aggregate(
             denominator=den,
             whole_units=ind.aggregation == "count-true",
         )
+        if ind.aggregation == "count-true" and num is not None and den:
+            ev = _count_true_label(ind, ev, num + (den - n), den, target, basis)
+        elif (
+            ind.aggregation in PARTIAL_KINDS
+            and not covered(n, len(pool), threshold)
+            and ev.label not in (Label.NO_DATA, Label.NO_TARGET)
+        ):
+            ev = replace(ev, label=Label.INSUFFICIENT)
         out.append(IndicatorOutcome(ind, ev, n, len(pool)))
     return out
+
+
+def _count_true_label(
+    ind: Indicator,
+    ev: Evaluation,
+    best_num: Decimal,
+    den: Decimal,
+    target: Decimal | bool | None,
+    basis: Basis,
+) -> Evaluation:
+    """A unit that has not reported is unknown, neither counted nor counted against: "met"
+    stands when it holds with every silent unit false, "not met" when it holds with every
+    silent unit true; otherwise the silent units decide, and the figure is not judged."""
+    best = evaluate(ind, best_num / den * HUNDRED, target, basis, whole_units=True)
+    if ev.label.met or not best.label.met:
+        return ev
+    return replace(ev, label=Label.INSUFFICIENT)
 
 
 def _computed(

@@ -24,6 +24,7 @@ class Label(StrEnum):
     NOT_MET = "Không đạt"
     IN_PROGRESS = "Đang thực hiện"
     NO_DATA = "Chưa có số liệu"
+    INSUFFICIENT = "Chưa đủ số liệu"  # too few units reported to judge a commune figure
     NO_TARGET = "Chưa có kế hoạch"
 
     @property

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from thidua_cli import numfmt
-from thidua_cli.compute.commune import IndicatorOutcome
-from thidua_cli.compute.evaluate import Evaluation
+from thidua_cli.compute.commune import PARTIAL_KINDS, IndicatorOutcome
+from thidua_cli.compute.evaluate import Evaluation, Label
 from thidua_cli.compute.outcome import Outcome
-from thidua_cli.compute.scoring import UnitScore
+from thidua_cli.compute.scoring import QuotaCheck, UnitScore
 from thidua_cli.read.models import Indicator
 
 COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "=": "=", "range": "", "about": "≈"}
@@ -60,8 +60,12 @@ AGGREGATION_VI = {
 }
 
 PROGRESS_NOTE = (
-    "«Đang thực hiện»: chỉ tiêu cộng dồn chưa có mốc của đợt; tỷ lệ % là tiến độ "
-    "so với kế hoạch cả năm. «(đợt)»: so với mốc kế hoạch của đợt."
+    "“Đang thực hiện”: chỉ tiêu cộng dồn chưa có mốc của đợt; tỷ lệ % là tiến độ "
+    "so với kế hoạch cả năm. “(đợt)”: so với mốc kế hoạch của đợt."
+)
+INVERTED_NOTE = (
+    "Chỉ tiêu ghi “≤” (càng thấp càng tốt): tỷ lệ % = kế hoạch/thực hiện × 100, "
+    "trên 100% là tốt hơn kế hoạch."
 )
 EVENT_VI = {
     "no-registration": "chưa đăng ký chỉ tiêu",
@@ -100,9 +104,21 @@ def plan_text(ind: Indicator, ev: Evaluation) -> str:
     )
 
 
-def percent_text(ev: Evaluation) -> str:
+def percent_text(ev: Evaluation, label: Label | None = None) -> str:
+    """ "% so với kế hoạch" to one decimal, or more when one decimal would contradict the
+    label ("100%" beside "Không đạt" for 98,07 against 98,1 shows "99,97%")."""
     p = ev.percent
-    return "—" if p is None else numfmt.percent(p, 1)
+    if p is None:
+        return "—"
+    label = label or ev.label
+    for places in range(1, 5):
+        q = numfmt.quantize(p, places)
+        if label is Label.NOT_MET and q >= 100 and p < 100:
+            continue
+        if label is Label.EXCEEDED and q <= 100 and p > 100:
+            continue
+        break
+    return numfmt.percent(p, places)
 
 
 @dataclass(frozen=True)
@@ -118,6 +134,8 @@ class IndicatorRow:
     source: str  # "38/41 đơn vị" or the owner
     sub: bool  # a "trong đó" row
     group: str
+    coverage: str = ""  # "38/41 đơn vị" for a figure made from many units, else ""
+    inverted: bool = False  # a "≤" indicator: the % is target/actual
 
 
 def indicator_rows(o: Outcome) -> list[IndicatorRow]:
@@ -143,6 +161,10 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
                 source=_source(io),
                 sub=ind.parent is not None,
                 group=groups.get(ind.group, ind.group),
+                coverage=f"{io.reporters}/{io.expected} đơn vị"
+                if ind.aggregation in PARTIAL_KINDS
+                else "",
+                inverted=ind.lower_is_better,
             )
         )
     return rows
@@ -177,9 +199,34 @@ def remarks(us: UnitScore, over: set[str]) -> str:
     if "no-pact" in us.events:
         notes.append("chưa ký giao ước")
     if us.unit.id in over:
-        notes.append("vượt tỷ lệ xuất sắc")
+        notes.append("vượt tỷ lệ tối đa")
     return "; ".join(notes)
 
 
 def over_quota(o: Outcome) -> set[str]:
-    return {uid for q in o.quotas for uid in q.over}
+    return {uid for q in o.quotas if q.quota.ceiling for uid in q.over}
+
+
+def quota_text(o: Outcome, q: QuotaCheck) -> str:
+    """One quota rule checked in one bloc, in words; a ceiling names the units beyond it."""
+    levels = {lv.id: lv.name for lv in o.catalogue.scoring.levels}
+    level = levels.get(q.quota.level, q.quota.level)
+    if q.quota.ceiling:
+        bound = f"tối đa {numfmt.number(q.quota.max_percent)}%"
+        name = q.quota.name or "Tỷ lệ tối đa"
+    else:
+        bound = f"tối thiểu {numfmt.number(q.quota.min_percent)}%"
+        name = q.quota.name or "Tỷ lệ tối thiểu"
+    text = f"{name} “{level}”: {q.count} đơn vị; {bound} của {q.base} đơn vị = {q.limit}: "
+    if q.ok:
+        return text + "đạt."
+    if not q.quota.ceiling:
+        return text + "chưa đạt."
+    names = {s.unit.id: s.unit.name for s in o.units}
+    return (
+        text
+        + "vượt; chưa đề nghị khen thưởng các đơn vị sau khi chưa có quyết định của "
+        + f"{o.catalogue.campaign.locality.council}: "
+        + ", ".join(names.get(u, u) for u in q.over)
+        + "."
+    )
