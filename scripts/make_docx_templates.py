@@ -620,20 +620,38 @@ def scorecard_template() -> Document:  # type: ignore[valid-type]
     )
     grid(
         doc,
-        ["TT", "Tiêu chí (chỉ tiêu)", "Điểm chuẩn", "Kế hoạch", "Thực hiện", "Cách tính", "Điểm"],
+        [
+            "STT",
+            "Tiêu chí (chỉ tiêu)",
+            "Điểm chuẩn",
+            "Kế hoạch",
+            "Thực hiện",
+            "Cách tính",
+            "Tự chấm",
+            "Điểm thẩm định",
+        ],
         [
             "{{ c.stt }}",
-            "{{ c.name }} ({{ c.indicators }})",
+            "{{ c.name }} ({{ c.indicator_names }})",
             "{{ c.max }}",
             "{{ c.plan }}",
             "{{ c.actual }}",
             "{{ c.rule }}",
+            "{{ c.self or '—' }}",
             "{{ c.points }}",
         ],
-        [9, 35, 15, 20, 20, 53, 13],
+        [11, 36, 14, 18, 18, 39, 13, 16],
         loop=("{%tr for c in criteria %}", "{%tr endfor %}"),
-        aligns=["center", "left", "right", "right", "right", "left", "right"],
+        aligns=["center", "left", "right", "right", "right", "left", "right", "right"],
         size=10,
+    )
+    para(
+        doc,
+        "{% if no_evidence %}Số liệu chưa có minh chứng: {{ no_evidence|join('; ') }}."
+        "{% else %}Mọi số liệu đều có minh chứng.{% endif %}",
+        align="left",
+        size=12,
+        after=0,
     )
     para(
         doc,

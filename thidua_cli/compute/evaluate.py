@@ -114,7 +114,8 @@ def evaluate(
         return done(Label.NO_TARGET)
     ratio = _ratio(ind, actual, target)
     if whole_units:
-        places = max(0, -target.normalize().as_tuple().exponent)  # type: ignore[operator]
+        # a target from a ratio (36/41) has endless decimals: 10 places is the plan's precision
+        places = min(10, max(0, -target.normalize().as_tuple().exponent))  # type: ignore[operator]
         actual = numfmt.quantize(actual, places)
     if ind.comparator == "about":
         tolerance = ind.tolerance or Decimal(0)
