@@ -232,6 +232,19 @@ def borderless(table: Table) -> None:
     tblpr.append(borders)
 
 
+def narrow_margins(table: Table, mm: float = 1.0) -> None:
+    """Cell margins of `mm` left and right (Word's default is 1,9 mm), so short headers such as
+    "Hạng" and "STT" and the level names fit their columns without breaking."""
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(Mm(mm).twips)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
+
+
 def widths(table: Table, mm: list[float]) -> None:
     """Fixed column widths, written both to the grid (LibreOffice reads it) and to each cell
     (Word reads that)."""
@@ -335,6 +348,7 @@ def grid(
     row_props(t.rows[2])
     t.rows[3].cells[0].paragraphs[0].add_run(loop[1])
     widths(t, mm)
+    narrow_margins(t)
     return t
 
 
@@ -426,9 +440,12 @@ def report_template() -> Document:  # type: ignore[valid-type]
     t.rows[5].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     end = t.add_row()
     end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    widths(t, [12, 48, 21, 20, 24, 16, 24])
+    widths(t, [11, 49, 21, 20, 24, 16, 24])
+    narrow_margins(t)
 
-    para(doc, "{{ coverage_note }}", italic=True, size=11, after=0)
+    para(
+        doc, "{{ coverage_note }}", italic=True, size=11, after=0
+    ).paragraph_format.space_before = Pt(6)
     tag(doc, "{%p if inverted_note %}")
     para(doc, "{{ inverted_note }}", italic=True, size=11, after=0)
     tag(doc, "{%p endif %}")
@@ -451,7 +468,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
             "{{ r.level }}",
             "{{ r.remarks }}",
         ],
-        [14, 42, 15, 16, 48, 30],
+        [11, 46, 14, 14, 52, 28],
         loop=("{%tr for r in b.rows %}", "{%tr endfor %}"),
         aligns=["center", "left", "right", "right", "left", "left"],
         size=10.5,

@@ -223,3 +223,26 @@ def test_quota_floor_is_a_named_rule() -> None:
     q = o.quotas[0]
     assert not q.quota.ceiling and q.over == ()
     assert q.limit == -(-q.base // 2)  # at least half, rounded up
+
+
+def test_scorecard_names_indicators_self_scores_and_missing_evidence() -> None:
+    ws = load(DATA)
+    assert ws.catalogue is not None
+    o = compute(ws.catalogue, ws.units, 1)
+    s = next(
+        x
+        for x in o.units
+        if x.report is not None and any(not r.evidence for r in x.report.values.values())
+    )
+    assert s.report is not None
+    first = s.table.criteria[0]
+    s.report = s.report.model_copy(update={"self_scores": {first.id: Decimal("7.5")}})
+    context = report.scorecard_context(o, s, "TEST", o.as_of)
+    assert context["has_self"] and context["criteria"][0]["self"] == "7,50"  # type: ignore[index]
+    text = render.render_markdown("phieu-cham-diem.md.j2", context)
+    assert "| Tự chấm | Điểm thẩm định |" in text and "| 7,50 |" in text
+    missing = [code for code, r in s.report.values.items() if not r.evidence]
+    assert "Số liệu chưa có minh chứng:" in text and f"({missing[0]})" in text
+    names = {i.code: i.name for i in ws.catalogue.indicators}
+    shown = context["criteria"][0]["indicator_names"]  # type: ignore[index]
+    assert all(f"{names[c]} ({c})" in shown for c in first.indicators if c in s.evaluations)
