@@ -546,7 +546,6 @@ def report_template() -> Document:  # type: ignore[valid-type]
         [
             "STT",
             "Tập thể, cá nhân",
-            "Đơn vị",
             "Thành tích",
             "Hình thức",
             "Hệ số",
@@ -555,15 +554,14 @@ def report_template() -> Document:  # type: ignore[valid-type]
         [
             "{{ a.stt }}",
             "{{ a.recipient }}",
-            "{{ a.unit }}",
             "{{ a.reason }}",
             "{{ a.title }}",
             "{{ a.coefficient }}",
             "{{ a.amount }}",
         ],
-        [12, 30, 26, 32, 30, 12, 23],
+        [11, 40, 46, 36, 12, 20],
         loop=("{%tr for a in awards %}", "{%tr endfor %}"),
-        aligns=["center", "left", "left", "left", "left", "right", "right"],
+        aligns=["center", "left", "left", "left", "right", "right"],
         size=10.5,
     )
     para(
@@ -572,7 +570,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
         "{{ base_salary }} đồng{% if base_salary_basis %} theo {{ base_salary_basis }}{% endif %}"
         "{% if award_basis %}; hệ số theo {{ award_basis }}{% endif %}).",
         indent=True,
-    )
+    ).paragraph_format.space_before = Pt(6)
     tag(doc, "{%p else %}")
     para(doc, "Chưa có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng.", indent=True)
     tag(doc, "{%p endif %}")

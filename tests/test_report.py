@@ -150,7 +150,7 @@ def test_final_report_proposes_commendations(tmp_path: Path, cli: Run) -> None:
     text = (tmp_path / "data" / "reports" / "2027" / "dot-3" / "bao-cao-dot-3.md").read_text()
     assert "### IV. ĐỀ NGHỊ KHEN THƯỞNG" in text
     # the only xuất sắc xóm is beyond the 50% ceiling (50% of 1 = 0): flagged, not proposed
-    assert "| 1 | Xóm Đông | Khối xóm |" not in text
+    assert "| 1 | Xóm Đông | Xuất sắc; " not in text
     assert (
         "- Xóm Đông: Giấy khen của Chủ tịch UBND xã — vượt tỷ lệ tối đa, chưa có quyết định" in text
     )
@@ -163,7 +163,7 @@ def test_final_report_proposes_commendations(tmp_path: Path, cli: Run) -> None:
     code, out = cli("report", "--phase", "3", "--format", "md", cwd=tmp_path)
     assert code == 0, out
     text = (tmp_path / "data" / "reports" / "2027" / "dot-3" / "bao-cao-dot-3.md").read_text()
-    assert "| 1 | Xóm Đông | Khối xóm |" in text and "| 0,6 | 1.404.000 |" in text
+    assert "| 1 | Xóm Đông | Xuất sắc; " in text and "| 0,6 | 1.404.000 |" in text
     assert "Hội đồng quyết định tại Biên bản họp Hội đồng số 07/BB-HĐTĐKT" in text
     assert "Tổng tiền thưởng: 1.404.000 đồng" in text
 

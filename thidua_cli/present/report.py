@@ -78,18 +78,21 @@ def _award_row(o: Outcome, n: int, p: award_rules.Proposal) -> dict[str, str]:
     if p.score is not None:
         s = p.score
         assert p.level is not None
-        recipient, unit = s.unit.name, s.bloc.name
-        reason = f"{p.level.name} ({score_text(o, p.year_score)} điểm, hạng {s.rank})"
+        recipient = s.unit.name
+        reason = (
+            f"{p.level.name}; {score_text(o, p.year_score)} điểm, "
+            f"hạng {s.rank} {s.bloc.name[0].lower()}{s.bloc.name[1:]}"
+        )
     else:
         assert p.exemplar is not None and p.field is not None
-        recipient, unit = p.exemplar.person or p.exemplar.title, p.unit.name
+        who = p.exemplar.person or p.exemplar.title
+        recipient = f"{who} ({p.unit.name})"
         reason = f"Điển hình tiên tiến lĩnh vực {p.field.name}"
     if p.decision is not None:
         reason += f"; vượt tỷ lệ tối đa, Hội đồng quyết định tại {p.decision.decision}"
     return {
         "stt": str(n),
         "recipient": recipient,
-        "unit": unit,
         "reason": reason,
         "title": p.rule.title,
         "coefficient": numfmt.number(p.rule.coefficient),
@@ -113,7 +116,7 @@ def _awards(
             if p.exemplar is None
             else f"{p.exemplar.person or p.exemplar.title} ({p.unit.name})"
         )
-        withheld.append(f"{who}: {p.rule.title} — {WITHHELD_VI[w.reason]}")
+        withheld.append(f"{who}: {p.rule.title} — {WITHHELD_VI[w.reason]}.")
     awards = o.catalogue.awards
     salary = result.salary
     return {
