@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from thidua_cli.compute import exemplars, status
-from thidua_cli.compute.awards import propose
+from thidua_cli.compute.awards import propose, year_end
 from thidua_cli.compute.evaluate import Label, evaluate
 from thidua_cli.compute.outcome import compute
 from thidua_cli.present import render, report
@@ -246,3 +246,25 @@ def test_scorecard_names_indicators_self_scores_and_missing_evidence() -> None:
     names = {i.code: i.name for i in ws.catalogue.indicators}
     shown = context["criteria"][0]["indicator_names"]  # type: ignore[index]
     assert all(f"{names[c]} ({c})" in shown for c in first.indicators if c in s.evaluations)
+
+
+def test_year_end_rule_is_a_setting() -> None:
+    ws = load(HOA_BINH)
+    assert ws.catalogue is not None and ws.catalogue.awards is not None
+    cat = ws.catalogue.model_copy(
+        update={"awards": ws.catalogue.awards.model_copy(update={"year_end": "all-phases"})}
+    )
+    outcomes = [compute(cat, ws.units, p.number) for p in cat.phases]
+    final, earlier = outcomes[-1], outcomes[:-1]
+    year = year_end(final, earlier)
+    for s in final.units:
+        scores = [x.score for o in outcomes if (x := o.unit(s.unit.id)) is not None]
+        mean, level = year[s.unit.id]
+        assert mean == (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.1"))
+        assert level.min <= mean or level.id == cat.scoring.levels[-1].id
+    # the default: the final phase as it stands
+    plain = year_end(compute(ws.catalogue, ws.units, 3), [])
+    assert all(plain[s.unit.id][0] == s.score for s in final.units)
+    context, _ = _context(HOA_BINH, 3, None)
+    text = render.render_markdown("bao-cao.md.j2", context)
+    assert "Xếp loại cuối năm theo kết quả chấm điểm đợt cuối." in text
