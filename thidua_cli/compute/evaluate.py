@@ -117,6 +117,7 @@ def evaluate(
         # a target from a ratio (36/41) has endless decimals: 10 places is the plan's precision
         places = min(10, max(0, -target.normalize().as_tuple().exponent))  # type: ignore[operator]
         actual = numfmt.quantize(actual, places)
+        target = numfmt.quantize(target, places)  # both sides at the same precision
     if ind.comparator == "about":
         tolerance = ind.tolerance or Decimal(0)
         return done(Label.MET if abs(actual - target) <= tolerance else Label.NOT_MET, ratio)
