@@ -268,3 +268,14 @@ def test_year_end_rule_is_a_setting() -> None:
     context, _ = _context(HOA_BINH, 3, None)
     text = render.render_markdown("bao-cao.md.j2", context)
     assert "Xếp loại cuối năm theo kết quả chấm điểm đợt cuối." in text
+
+
+def test_whole_unit_share_equal_to_a_ratio_target_is_met() -> None:
+    ws = load(DATA)
+    assert ws.catalogue is not None
+    ct23 = next(i for i in ws.catalogue.indicators if i.code == "CT23")
+    target = Decimal(36) / Decimal(41) * 100
+    ev = evaluate(ct23, Decimal(36) / Decimal(41) * 100, target, "annual", whole_units=True)
+    assert ev.label is Label.MET
+    ev = evaluate(ct23, Decimal(100), target, "annual", whole_units=True)  # no overflow
+    assert ev.label is Label.EXCEEDED
