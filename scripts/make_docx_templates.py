@@ -667,7 +667,7 @@ def scorecard_template() -> Document:  # type: ignore[valid-type]
         align="left",
         size=12,
         after=0,
-    )
+    ).paragraph_format.space_before = Pt(6)
     para(
         doc,
         "Cộng điểm tiêu chí: {{ subtotal }}{% if scaled %} (quy đổi thang "
