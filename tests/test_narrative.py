@@ -279,3 +279,12 @@ def test_whole_unit_share_equal_to_a_ratio_target_is_met() -> None:
     assert ev.label is Label.MET
     ev = evaluate(ct23, Decimal(100), target, "annual", whole_units=True)  # no overflow
     assert ev.label is Label.EXCEEDED
+
+
+def test_unreadable_narrative_is_a_clean_error(tmp_path: Path, cli: Run) -> None:
+    shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("reports"))
+    target = tmp_path / "data" / "narrative" / "2026" / "dot-1.md"
+    target.write_bytes(b"## \xc6u \xf0i\xeam\n\xff\xfe t\xf4t\n")  # cp1258, not UTF-8
+    code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
+    assert code == 1 and "không phải văn bản UTF-8" in out and "Traceback" not in out
+    assert not (tmp_path / "data" / "reports").exists()
