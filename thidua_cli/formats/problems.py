@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
+from thidua_cli.formats.terminal import esc
 from thidua_cli.problems import Problem, count
 
 JSON_VERSION = 1
@@ -79,22 +80,19 @@ def write_text(problems: Sequence[Problem], files: int, stream: IO[str]) -> None
 
 def print_text(problems: Sequence[Problem], files: int, console: Any) -> None:
     """Human output through an injected rich Console; `path:line:col` so editors can jump."""
-    from rich.markup import escape
-
     for p in problems:
         where = f"{p.path}:{p.line}:{p.column}" if p.line else p.path
         label, style = ("lỗi", "bold red") if p.is_error else ("cảnh báo", "bold yellow")
         console.print(
-            f"[bold]{escape(where)}[/]: [{style}]{label}[/] "
-            f"[dim]\\[{p.code}][/] {escape(p.message)}",
+            f"[bold]{esc(where)}[/]: [{style}]{label}[/] [dim]\\[{p.code}][/] {esc(p.message)}",
             highlight=False,
             soft_wrap=True,
         )
         if p.hint:
-            console.print(f"    [cyan]→ {escape(p.hint)}[/]", highlight=False, soft_wrap=True)
+            console.print(f"    [cyan]→ {esc(p.hint)}[/]", highlight=False, soft_wrap=True)
     errors, _ = count(problems)
     style = "bold red" if errors else "bold green"
-    console.print(f"[{style}]{escape(summary(problems, files))}[/]", highlight=False)
+    console.print(f"[{style}]{esc(summary(problems, files))}[/]", highlight=False)
     if len(problems) > 5:  # at a deadline, the totals by kind say where to start
         kinds = Counter((p.severity.value, p.code) for p in problems)
         parts = [
@@ -103,7 +101,7 @@ def print_text(problems: Sequence[Problem], files: int, console: Any) -> None:
                 kinds.items(), key=lambda kv: (kv[0][0] != "error", -kv[1], kv[0][1])
             )
         ]
-        console.print("[dim]Theo loại: " + escape(", ".join(parts)) + "[/]", highlight=False)
+        console.print("[dim]Theo loại: " + esc(", ".join(parts)) + "[/]", highlight=False)
 
 
 FORMATS: dict[str, Callable[[Sequence[Problem], int, IO[str]], None]] = {

@@ -9,12 +9,13 @@ bytes.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from thidua_cli.present import markdown
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # Installed from a wheel, the templates are package data inside thidua_cli/; in a source
@@ -45,19 +46,12 @@ def find(template: str, folders: Sequence[Path]) -> Path:
     )
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _NOT_A_DOCX = {"PackageNotFoundError", "BadZipFile", "KeyError", "XMLSyntaxError"}
 
 
 class TemplateProblem(Exception):
     """A template is missing or broken (staff may edit them); the message says which and why."""
-
-
-def md_cell(value: object) -> str:
-    """Text safe inside a GitHub Markdown table cell: specials escaped, no line breaks."""
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def render_markdown(
@@ -73,8 +67,9 @@ def render_markdown(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        finalize=markdown.finalize,  # every {{ value }} escaped for Markdown, see markdown.py
     )
-    env.filters["md"] = md_cell
+    env.filters["md"] = markdown.md
     try:
         return env.get_template(template).render(context)
     except jinja2.TemplateNotFound as exc:
