@@ -54,12 +54,19 @@ class Context:
         return max(w.due for c in self.catalogue.calendars for w in c.phases)
 
     @cached_property
+    def first_start(self) -> date:
+        """The earliest day a report can belong to: the campaign's start or a calendar's."""
+        starts = [w.start for c in self.catalogue.calendars for w in c.phases]
+        return min([self.catalogue.campaign.start, *starts])
+
+    @cached_property
     def real_root(self) -> str:
         return os.path.realpath(self.root)
 
     def evidence(self, file: str) -> str:
-        """Where an evidence path leads: "ok", "missing", or "outside" the repository (also
-        through a symlink). Directories are resolved once each: thousands of files share few."""
+        """Where an evidence path leads: "ok", "missing", "outside" the repository (also
+        through a symlink) or into its "git" folder. Directories are resolved once each:
+        thousands of files share few."""
         joined = os.path.normpath(os.path.join(self.real_root, file))
         folder, name = os.path.split(joined)
         real_folder = _realpath(folder)
@@ -68,9 +75,11 @@ class Context:
             return "outside"
         target = os.path.join(real_folder, name)
         if os.path.islink(target):
-            real = os.path.realpath(target)
-            if not real.startswith(self.real_root + os.sep):
+            target = os.path.realpath(target)
+            if not target.startswith(self.real_root + os.sep):
                 return "outside"
+        if ".git" in Path(os.path.relpath(target, self.real_root)).parts:
+            return "git"
         return "ok" if os.path.isfile(target) else "missing"
 
     def may_register(self, unit: Unit, ind: Indicator) -> bool:
@@ -193,6 +202,16 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
                     "date-outside-campaign",
                     f"Ngày nộp {numfmt.day(report.submitted)} sau khi phong trào đã kết "
                     f"thúc (hạn cuối {numfmt.day(ctx.last_due)}); có thể gõ nhầm năm.",
+                    "Kiểm tra lại năm của ngày nộp báo cáo.",
+                    (*at, "submitted"),
+                )
+            elif report.submitted < ctx.first_start:
+                yield error(
+                    f.path,
+                    f.pos((*at, "submitted")),
+                    "date-outside-campaign",
+                    f"Ngày nộp {numfmt.day(report.submitted)} trước khi phong trào bắt đầu "
+                    f"({numfmt.day(ctx.first_start)}); có thể gõ nhầm năm.",
                     "Kiểm tra lại năm của ngày nộp báo cáo.",
                     (*at, "submitted"),
                 )
@@ -546,10 +565,30 @@ def _result(
             at,
         )
     for i, ev in enumerate(r.evidence):
+        eat: YamlPath = (*at, "evidence", i)
+        if ev.url is not None and not ev.url.lower().startswith(("http://", "https://")):
+            yield error(
+                f.path,
+                f.pos(eat),
+                "evidence-url-scheme",
+                f"Đường dẫn minh chứng «{ev.url[:80]}» không bắt đầu bằng http:// hoặc https://.",
+                "Chỉ ghi đường dẫn trang web (https://…); tệp thì chép vào data/evidence/ và "
+                "ghi ở «file».",
+                eat,
+            )
         if ev.file is None:
             continue
-        eat: YamlPath = (*at, "evidence", i)
         place = ctx.evidence(ev.file)
+        if place == "git":
+            yield error(
+                f.path,
+                f.pos(eat),
+                "evidence-in-git-folder",
+                f"Tệp minh chứng «{ev.file}» nằm trong thư mục .git của kho.",
+                "Minh chứng là tệp trong data/evidence/; thư mục .git là của git, không phải "
+                "dữ liệu.",
+                eat,
+            )
         if place == "outside":
             yield error(
                 f.path,

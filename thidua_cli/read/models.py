@@ -279,6 +279,15 @@ class Awards(Strict):
     rules: list[AwardRule] = []
 
 
+class Limits(Strict):
+    """The longest text accepted in a data file, in characters (see read/textpolicy.py)."""
+
+    id: Int = Field(default=64, ge=8)  # ids and keys
+    name: Int = Field(default=200, ge=20)  # names and titles
+    text: Int = Field(default=500, ge=20)  # other short text: document numbers, units
+    note: Int = Field(default=5000, ge=100)  # free text: note, reason
+
+
 class Catalogue(Strict):
     version: Literal[1] = 1
     campaign: Campaign
@@ -291,6 +300,7 @@ class Catalogue(Strict):
     indicators: list[Indicator] = Field(min_length=1)
     scoring: Scoring
     awards: Awards | None = None
+    limits: Limits = Limits()
 
     def window(self, unit: Unit, phase: int) -> PhaseWindow | None:
         """The unit's window for a phase, from its bloc's calendar (schools: the school year);
