@@ -73,15 +73,22 @@ def discover(data_dir: Path, paths: Iterable[Path] = ()) -> list[Path]:
 M = TypeVar("M", Catalogue, Unit, Approvals)
 
 
-def _without(data: Any, point: tuple[str | int, ...]) -> Any:
-    """A copy of `data` without the key at `point`; containers on the way are copied."""
-    head, rest = point[0], point[1:]
+def _without(data: Any, points: Sequence[tuple[str | int, ...]]) -> Any:
+    """A copy of `data` without the keys at `points`; containers on the way are copied once,
+    so removing 100.000 unknown keys costs one pass, not 100.000 copies."""
+    drop = {p[0] for p in points if len(p) == 1}
+    deeper: dict[str | int, list[tuple[str | int, ...]]] = {}
+    for p in points:
+        if len(p) > 1:
+            deeper.setdefault(p[0], []).append(p[1:])
     if isinstance(data, dict):
-        if not rest:
-            return {k: v for k, v in data.items() if k != head}
-        return {k: (_without(v, rest) if k == head else v) for k, v in data.items()}
-    if isinstance(data, list) and isinstance(head, int) and rest:
-        return [_without(v, rest) if i == head else v for i, v in enumerate(data)]
+        return {
+            k: (_without(v, deeper[k]) if k in deeper else v)
+            for k, v in data.items()
+            if k not in drop
+        }
+    if isinstance(data, list):
+        return [_without(v, deeper[i]) if i in deeper else v for i, v in enumerate(data)]
     return data
 
 
@@ -109,10 +116,9 @@ def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | Non
             if attempt == 0:
                 problems.extend(schema_errors.problems_from(exc, f, cls))
             points = [schema_errors.prune_point(e, cls) for e in exc.errors()]
-            for point in points:
-                if point is None:
-                    return None
-                data = _without(data, point)
+            if any(point is None for point in points):
+                return None
+            data = _without(data, [p for p in points if p is not None])
     return None
 
 

@@ -7,10 +7,35 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from thidua_cli.formats.terminal import esc
-from thidua_cli.problems import Problem, count
+from thidua_cli.formats.terminal import clean, esc
+from thidua_cli.problems import Problem, count, warning
 
 JSON_VERSION = 1
+PER_CODE = 50  # problems of one code shown per file in text and github; json keeps them all
+
+
+def capped(problems: Sequence[Problem], limit: int = PER_CODE) -> list[Problem]:
+    """At most `limit` problems of one code per file, then one line that counts the rest: a
+    file with 100.000 unknown keys is one mistake repeated, not 100.000 things to read."""
+    seen: Counter[tuple[str, str]] = Counter()
+    out: list[Problem] = []
+    for p in problems:
+        seen[(p.path, p.code)] += 1
+        if seen[(p.path, p.code)] <= limit:
+            out.append(p)
+    for (path, code), n in sorted(seen.items()):
+        if n > limit:
+            out.append(
+                warning(
+                    path,
+                    (0, 0),
+                    "too-many-problems",
+                    f"Còn {n - limit} vấn đề [{code}] nữa trong tệp này (tổng {n}; chỉ in "
+                    f"{limit}).",
+                    "Sửa các vấn đề trên rồi chạy lại; --format json liệt kê đủ.",
+                )
+            )
+    return out
 
 
 def problem_dict(p: Problem) -> dict[str, Any]:
@@ -49,13 +74,13 @@ def _escape_property(s: str) -> str:
 def as_github(problems: Sequence[Problem]) -> str:
     """GitHub Actions workflow commands, escaped per the runner's rules."""
     lines = []
-    for p in problems:
+    for p in capped(problems):
         props = f"file={_escape_property(p.path)}"
         if p.line:
             props += f",line={p.line},col={p.column}"
         props += f",title={_escape_property(p.code)}"
         text = p.message + (f"\nGợi ý: {p.hint}" if p.hint else "")
-        lines.append(f"::{p.severity.value} {props}::{_escape_data(text)}")
+        lines.append(f"::{p.severity.value} {props}::{_escape_data(clean(text))}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -80,7 +105,7 @@ def write_text(problems: Sequence[Problem], files: int, stream: IO[str]) -> None
 
 def print_text(problems: Sequence[Problem], files: int, console: Any) -> None:
     """Human output through an injected rich Console; `path:line:col` so editors can jump."""
-    for p in problems:
+    for p in capped(problems):
         where = f"{p.path}:{p.line}:{p.column}" if p.line else p.path
         label, style = ("lỗi", "bold red") if p.is_error else ("cảnh báo", "bold yellow")
         console.print(

@@ -134,3 +134,14 @@ def head(root: Path) -> str:
 
 def dirty(root: Path, *paths: str) -> bool:
     return bool(git(root, "status", "--porcelain", "--", *paths).strip())
+
+
+def added(root: Path, path: str) -> int | None:
+    """When `path` first appeared in the history (a Unix time), or None when it is not
+    committed yet or git cannot tell."""
+    try:
+        out = git(root, "log", "--diff-filter=A", "--follow", "--format=%ct", "--", path)
+    except GitProblem:
+        return None
+    stamps = [int(s) for s in out.decode("ascii", "replace").split() if s.isdigit()]
+    return min(stamps) if stamps else None
