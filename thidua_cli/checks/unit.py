@@ -480,7 +480,7 @@ def _result(
             "Ví dụ: {numerator: 612, denominator: 648} (612 người trên 648 người).",
             at,
         )
-    elif r.value is None and not has_ratio:
+    elif r.value is None and not has_ratio and not _told(f, at):
         yield error(
             f.path,
             f.pos(at),
@@ -607,6 +607,12 @@ def _result(
                 "Đường dẫn tính từ thư mục gốc của kho, ví dụ data/evidence/thon-a/bb.pdf.",
                 eat,
             )
+
+
+def _told(f: Loaded, at: YamlPath) -> bool:
+    """Did reading already report the value at `at` (a number it could not take)? Then a
+    "missing value" on top would tell the same mistake twice."""
+    return any(p.yaml_path[: len(at)] == at for p in f.problems)
 
 
 def _exemplars(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:

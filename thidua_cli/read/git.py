@@ -140,7 +140,7 @@ def added(root: Path, path: str) -> int | None:
     """When `path` first appeared in the history (a Unix time), or None when it is not
     committed yet or git cannot tell."""
     try:
-        out = git(root, "log", "--diff-filter=A", "--follow", "--format=%ct", "--", path)
+        out = git(root, "log", "--diff-filter=A", "--format=%ct", "--", path)
     except GitProblem:
         return None
     stamps = [int(s) for s in out.decode("ascii", "replace").split() if s.isdigit()]
