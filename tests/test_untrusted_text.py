@@ -71,6 +71,7 @@ def hostile(tmp_path: Path) -> Iterator[Path]:
     name, committed; then a commit whose message and author carry markup and terminal escapes."""
     shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("reports"))
     inject(tmp_path, KTU, "name: Làng Kon Ktu", MARKUP)
+    inject(tmp_path, "data/units/thon-tan-huong.yaml", "name: Thôn Tân Hương", MARKUP)  # late
     inject(
         tmp_path, "data/units/ban-chi-huy-quan-su.yaml", "mentor: Phạm Văn Lực", "[/] [bold red]"
     )
@@ -111,7 +112,7 @@ def test_markup_and_escapes_in_data_never_break_or_style_a_command(
     code, out = cli(*args, cwd=hostile)
     assert code == 0, out
     assert "\x1b" not in out and "\x07" not in out
-    if args[0] in ("score", "history") or args[-1] == "HEAD":
+    if args[0] in ("score", "status", "history") or args[-1] == "HEAD":
         assert "[/]" in out  # printed as typed, not interpreted
     if args == ("score", "--phase", "1"):
         assert f"Làng Kon Ktu {MARKUP}" in out.replace("\n", "")  # the whole name, as typed
@@ -196,16 +197,25 @@ def test_markdown_escape() -> None:
     assert markdown.md(markdown.md("*")) == "\\*"  # escaped once
 
 
-def test_over_quota_sentence_escapes_unit_names(tmp_path: Path) -> None:
-    """The quota sentence is built from unit names outside any table: escaped all the same."""
-    ws = load(HOA_BINH)
-    assert ws.catalogue is not None
-    o = compute(ws.catalogue, ws.units, 1)
-    st = status.status(ws.catalogue, ws.units, 1, o.as_of)
-    reg = exemplars.register(ws.catalogue, ws.units)
-    context = report.report_context(o, st, reg, "TEST", o.as_of)
-    context["quota"] = [f"Vượt tỷ lệ: {HOSTILE_MD}"]
-    _assert_inert(render.render_markdown("bao-cao.md.j2", context))
+def test_over_quota_sentence_escapes_unit_names(
+    cli: Run, scratch: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The quota sentence is built from unit names outside any table: escaped all the same
+    (the shipped data puts this unit over the «xuất sắc» ceiling)."""
+    scratch(units=True)
+    hostile = "<img src=x onerror=alert(1)> ![a](https://x.example/a.png) # Chèn"
+    edit(
+        tmp_path,
+        "data/units/trung-tam-cung-ung-dich-vu-cong.yaml",
+        "name: Trung tâm Cung ứng dịch vụ công",
+        f'name: "{hostile}"',
+    )
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "bao-cao", cwd=tmp_path)
+    assert code == 0, out
+    text = (tmp_path / "bao-cao" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    quota = next(line for line in text.splitlines() if "Hội đồng xem xét" in line)
+    assert "onerror" in quota
+    _assert_inert(text)
 
 
 def test_diff_markdown_escapes_file_and_unit_names(cli: Run, tmp_path: Path) -> None:
@@ -214,16 +224,17 @@ def test_diff_markdown_escapes_file_and_unit_names(cli: Run, tmp_path: Path) -> 
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-q", "-m", "init")
     bad = tmp_path / "data" / "units" / "<img src=x onerror=1>[a](b).yaml"
-    bad.write_text("id: [\n", encoding="utf-8")
-    shutil.copy(tmp_path / KTU, tmp_path / "data/units/thon-moi.yaml")
-    edit(tmp_path, "data/units/thon-moi.yaml", "id: lang-kon-ktu", "id: thon-moi")
+    shutil.move(tmp_path / KTU, bad)
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-q", "-m", "x")
+    bad.write_text("id: [\n", encoding="utf-8")  # broken in the working tree: named as broken
     evidence = tmp_path / "data" / "evidence" / "<b>x<b>.md"
     evidence.write_text("x", encoding="utf-8")
-    code, out = cli("diff", "HEAD~1", "--format", "md", cwd=tmp_path)
+    code, out = cli("diff", "HEAD", "--format", "md", cwd=tmp_path)
     assert code == 0
-    assert "<img" not in out and "<b>" not in out and "[a](b)" not in out
+    assert "onerror" in out and "x<b>" in out.replace("\\", "")
+    _assert_inert(out)
+    assert not re.search(r"(?<!\\)<b>", out) and "[a](b)" not in out
 
 
 def test_docx_keeps_what_was_typed() -> None:
