@@ -75,7 +75,7 @@ def as_github(problems: Sequence[Problem]) -> str:
     """GitHub Actions workflow commands, escaped per the runner's rules."""
     lines = []
     for p in capped(problems):
-        props = f"file={_escape_property(p.path)}"
+        props = f"file={_escape_property(clean(p.path))}"
         if p.line:
             props += f",line={p.line},col={p.column}"
         props += f",title={_escape_property(p.code)}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from typing import Any
 
 from thidua_cli.problems import Problem, YamlPath, error
@@ -47,9 +46,10 @@ _GARBLE_ANY = re.compile(
     "[" + re.escape("".join(sorted(_TCVN3 | _TCVN3_QUOTES))) + "]|" + _VNI.pattern
 )
 
-
-def _name(ypath: YamlPath) -> str:
-    return next((str(p) for p in reversed(ypath) if isinstance(p, str)), "")
+# One pass over the text finds whether any rule below could apply (most text: none).
+_SUSPECT = re.compile(
+    "|".join((_CONTROL.pattern, _BIDI.pattern, _INVISIBLE.pattern, "[\n\t]", _GARBLE_ANY.pattern))
+)
 
 
 def _char(c: str) -> str:
@@ -74,7 +74,7 @@ def check_text(text: str, kind: str, limits: Limits = DEFAULT) -> tuple[str, str
     `kind` is "id", "name", "note" (free text) or "text".
     """
     limit = getattr(limits, kind)
-    if text.isascii() and text.isprintable():  # the usual case: nothing below can apply
+    if not _SUSPECT.search(text):  # the usual case: nothing below can apply
         return _too_long(text, limit)
     allowed = kind == "note"
     found = _CONTROL.search(text)
@@ -118,10 +118,8 @@ def _too_long(text: str, limit: int) -> tuple[str, str, str] | None:
     return None
 
 
-def _kind(ypath: YamlPath, key: bool) -> str:
-    if key:
-        return "id"
-    name = _name(ypath)
+def _kind(name: object) -> str:
+    """The kind of text a value under the key `name` holds (see check_text)."""
     if name in FREE_TEXT:
         return "note"
     if name == "id":
@@ -129,31 +127,40 @@ def _kind(ypath: YamlPath, key: bool) -> str:
     return "name" if name in NAMES else "text"
 
 
-def _walk(data: Any, ypath: YamlPath) -> Iterator[tuple[YamlPath, str, bool]]:
-    """Every string in a parsed document: (where, text, is it a key)."""
-    if isinstance(data, str):
-        yield ypath, data, False
-    elif isinstance(data, dict):
-        for k, v in data.items():
-            if isinstance(k, str):
-                yield (*ypath, k), k, True
-            yield from _walk(v, (*ypath, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _walk(v, (*ypath, i))
-
-
 def check(f: Loaded, limits: Limits = DEFAULT) -> list[Problem]:
     """Every string value and key of a parsed file against the policy, one problem per string."""
     out: list[Problem] = []
-    if f.data is None:
-        return out
-    for ypath, text, key in _walk(f.data, ()):
-        found = check_text(text, _kind(ypath, key), limits)
+
+    def report(text: str, kind: str, ypath: YamlPath, key: bool) -> None:
+        found = check_text(text, kind, limits)
         if found is not None:
             code, message, hint = found
             out.append(error(f.path, f.pos(ypath, key=key), code, message, hint, ypath))
+
+    def walk(data: Any, ypath: YamlPath, kind: str) -> None:
+        if isinstance(data, str):
+            if not (kind != "note" and _FINE.fullmatch(data) and len(data) <= limits.id):
+                report(data, kind, ypath, False)
+        elif isinstance(data, dict):
+            for k, v in data.items():
+                at = (*ypath, k)
+                if isinstance(k, str):
+                    if not (_FINE.fullmatch(k) and len(k) <= limits.id):
+                        report(k, "id", at, True)
+                    walk(v, at, _kind(k))
+                else:
+                    walk(v, at, kind)
+        elif isinstance(data, list):
+            for i, v in enumerate(data):
+                walk(v, (*ypath, i), kind)
+
+    if f.data is not None:
+        walk(f.data, (), "text")
     return out
+
+
+# Text made only of printable ASCII is within every rule but the length: checked in one step.
+_FINE = re.compile(r"[ -~]*")
 
 
 # Letters from other scripts that look like Latin ones, and the Latin letter they pass for.
