@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -176,11 +177,19 @@ def test_readme_documents_every_command() -> None:
 def test_duplicate_unit_ids_and_missing_owner(
     cli: Run, scratch: Callable[..., Path], tmp_path: Path
 ) -> None:
+    """The copy is blamed, not the original, even when the copy's name sorts first (no git
+    here: the later modification time tells)."""
     data = scratch(units=True)
-    shutil.copy(data / "units" / "lang-kon-ktu.yaml", data / "units" / "ban-sao.yaml")
+    copy = data / "units" / "a-ban-sao.yaml"
+    shutil.copy(data / "units" / "lang-kon-ktu.yaml", copy)
+    os.utime(data / "units" / "lang-kon-ktu.yaml", (1_700_000_000, 1_700_000_000))
+    os.utime(copy, (1_800_000_000, 1_800_000_000))
     (data / "units" / "cong-an-xa.yaml").unlink()
     code, out = cli("validate", "--format", "json", cwd=tmp_path)
-    found = {(p["path"], p["code"]) for p in json.loads(out)["problems"]}
+    problems = json.loads(out)["problems"]
+    found = {(p["path"], p["code"]) for p in problems}
     assert code == 1
-    assert ("data/units/lang-kon-ktu.yaml", "duplicate-unit-id") in found
+    dup = [p for p in problems if p["code"] == "duplicate-unit-id"]
+    assert [p["path"] for p in dup] == ["data/units/a-ban-sao.yaml"]
+    assert "data/units/lang-kon-ktu.yaml" in dup[0]["message"]
     assert ("data/indicators.yaml", "owner-missing") in found

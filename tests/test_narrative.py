@@ -83,7 +83,7 @@ def test_narrative_is_parsed_into_sections_and_runs() -> None:
 def test_narrative_merges_into_markdown_escaped() -> None:
     context, _ = _context(DATA, 1, TEXT)
     text = render.render_markdown("bao-cao.md.j2", context)
-    assert "Đoạn có **chữ đậm** và *chữ nghiêng*, ký tự \\<w:p\\> & \\*sao\\*." in text
+    assert "Đoạn có **chữ đậm** và *chữ nghiêng*, ký tự \\<w:p\\> \\& \\*sao\\*." in text
     assert "- Gạch một;\n- Gạch hai." in text and "1. Thứ nhất;\n2. Thứ hai." in text
     assert "***Thuận lợi***" in text and "không in" not in text and "chú thích" not in text
     # a missing section is a visible placeholder naming the file

@@ -18,7 +18,7 @@ import pytest
 from thidua_cli import files
 from thidua_cli.compute import exemplars, status
 from thidua_cli.compute.outcome import compute
-from thidua_cli.present import render, report
+from thidua_cli.present import markdown, render, report
 from thidua_cli.read import narrative
 from thidua_cli.workspace import load
 
@@ -67,10 +67,10 @@ def test_markdown_content_is_vietnamese_formatted() -> None:
 
 
 def test_markdown_table_cells_are_escaped() -> None:
-    assert render.md_cell("a|b*c_d <e> [f]\nx") == r"a\|b\*c\_d \<e\> \[f\] x"
+    assert markdown.md("a|b*c_d <e> [f]\nx") == r"a\|b\*c\_d \<e\> \[f\] x"
     context, _ = _context(HOA_BINH, 1)
     text = render.render_markdown("bao-cao.md.j2", context)
-    assert r"Xóm Tây & \<Bến\>" in text
+    assert r"Xóm Tây \& \<Bến\>" in text
 
 
 def test_docx_layout_follows_decree_30() -> None:

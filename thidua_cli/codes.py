@@ -45,6 +45,13 @@ CODES: dict[str, Code] = {
     "yaml-too-complex": _e("tệp quá phức tạp (alias nhân bản, quá nhiều nút)", "tệp"),
     "yaml-too-deep": _e("lồng nhau quá sâu", "tệp"),
     "symlink-outside-repo": _e("liên kết trỏ ra ngoài kho", "tệp"),
+    "too-many-problems": _w("quá nhiều lỗi cùng loại trong một tệp (chỉ in 50)", "tệp"),
+    # --- text (read/textpolicy) ------------------------------------------------------------
+    "control-character": _e("ký tự điều khiển trong chữ", "chữ"),
+    "invisible-character": _e("ký tự ẩn, đảo chiều chữ (bidi, zero-width)", "chữ"),
+    "garbled-text": _e("chữ TCVN3/VNI bị lưu sai trong một trường", "chữ"),
+    "text-too-long": _e("chữ dài quá giới hạn", "chữ"),
+    "lookalike-names": _w("tên đơn vị trông giống hệt tên khác", "chữ"),
     # --- the shape of a file (read/schema_errors) ------------------------------------------
     "unknown-key": _e("trường lạ", "cấu trúc"),
     "missing-key": _e("thiếu trường bắt buộc", "cấu trúc"),
@@ -63,6 +70,7 @@ CODES: dict[str, Code] = {
     # --- numbers ---------------------------------------------------------------------------
     "thousands-separator": _e("«10.900»: dấu chấm ngăn cách hàng nghìn", "con số"),
     "decimal-comma": _e("dấu phẩy thập phân", "con số"),
+    "non-ascii-digit": _e("chữ số không phải 0–9 (Ả Rập, toàn khổ…)", "con số"),
     "number-out-of-bounds": _e("số quá lớn, hệ 16 hoặc có gạch dưới", "con số"),
     "suspicious-magnitude": _w("số lệch kế hoạch hàng trăm, hàng nghìn lần", "con số"),
     "zero-target": _w("kế hoạch bằng 0", "con số"),
@@ -104,7 +112,7 @@ CODES: dict[str, Code] = {
     "unknown-phase": _e("đợt không có", "đợt và minh chứng"),
     "duplicate-phase": _e("một đợt báo cáo hai lần", "đợt và minh chứng"),
     "late-report": _w("nộp sau hạn", "đợt và minh chứng"),
-    "date-outside-campaign": _e("ngày nộp sau khi phong trào kết thúc", "đợt và minh chứng"),
+    "date-outside-campaign": _e("ngày nộp ngoài thời gian phong trào", "đợt và minh chứng"),
     "date-outside-phase": _w("ngày nộp trước khi đợt bắt đầu", "đợt và minh chứng"),
     "date-before-registration": _w(
         "ngày kiểm tra trước ngày đăng ký điển hình", "đợt và minh chứng"
@@ -113,6 +121,8 @@ CODES: dict[str, Code] = {
     "missing-evidence": _w("số liệu không có minh chứng", "đợt và minh chứng"),
     "evidence-not-found": _e("không tìm thấy tệp minh chứng", "đợt và minh chứng"),
     "evidence-outside-repo": _e("tệp minh chứng ngoài kho", "đợt và minh chứng"),
+    "evidence-in-git-folder": _e("minh chứng trỏ vào thư mục .git", "đợt và minh chứng"),
+    "evidence-url-scheme": _e("đường dẫn minh chứng không phải http(s)", "đợt và minh chứng"),
     # --- approval locks ------------------------------------------------------------------------
     "locked-phase-changed": _e("sửa số liệu đợt đã phê duyệt mà không đính chính", "phê duyệt"),
     "correction-mismatch": _e("đính chính không ghi đúng số hiện có", "phê duyệt"),

@@ -22,7 +22,7 @@ from thidua_cli.checks import catalogue as catalogue_checks
 from thidua_cli.checks import roster
 from thidua_cli.checks import unit as checks
 from thidua_cli.problems import Problem, error
-from thidua_cli.read import git, schema_errors, yamlload
+from thidua_cli.read import git, schema_errors, textpolicy, yamlload
 from thidua_cli.read.models import Approval, Approvals, Catalogue, QuotaDecision, Unit
 
 CATALOGUE = "indicators.yaml"
@@ -85,15 +85,22 @@ def discover(data_dir: Path, paths: Iterable[Path] = ()) -> list[Path]:
 M = TypeVar("M", Catalogue, Unit, Approvals)
 
 
-def _without(data: Any, point: tuple[str | int, ...]) -> Any:
-    """A copy of `data` without the key at `point`; containers on the way are copied."""
-    head, rest = point[0], point[1:]
+def _without(data: Any, points: Sequence[tuple[str | int, ...]]) -> Any:
+    """A copy of `data` without the keys at `points`; containers on the way are copied once,
+    so removing 100.000 unknown keys costs one pass, not 100.000 copies."""
+    drop = {p[0] for p in points if len(p) == 1}
+    deeper: dict[str | int, list[tuple[str | int, ...]]] = {}
+    for p in points:
+        if len(p) > 1:
+            deeper.setdefault(p[0], []).append(p[1:])
     if isinstance(data, dict):
-        if not rest:
-            return {k: v for k, v in data.items() if k != head}
-        return {k: (_without(v, rest) if k == head else v) for k, v in data.items()}
-    if isinstance(data, list) and isinstance(head, int) and rest:
-        return [_without(v, rest) if i == head else v for i, v in enumerate(data)]
+        return {
+            k: (_without(v, deeper[k]) if k in deeper else v)
+            for k, v in data.items()
+            if k not in drop
+        }
+    if isinstance(data, list):
+        return [_without(v, deeper[i]) if i in deeper else v for i, v in enumerate(data)]
     return data
 
 
@@ -121,10 +128,9 @@ def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | Non
             if attempt == 0:
                 problems.extend(schema_errors.problems_from(exc, f, cls))
             points = [schema_errors.prune_point(e, cls) for e in exc.errors()]
-            for point in points:
-                if point is None:
-                    return None
-                data = _without(data, point)
+            if any(point is None for point in points):
+                return None
+            data = _without(data, [p for p in points if p is not None])
     return None
 
 
@@ -138,11 +144,23 @@ class _Checked:
 
 
 def _outside(path: Path, root: Path) -> bool:
-    """A symlink whose target lies outside the repository (it could expose any file)."""
-    if not os.path.islink(path):
-        return False
-    real, base = os.path.realpath(path), os.path.realpath(root)
+    """A path that reaches outside the repository through a symlink, the file itself or any
+    folder above it (a linked data/units): it could expose any file on the machine."""
+    real = os.path.realpath(path)
+    if real == os.path.abspath(path):
+        return False  # no link on the way: a file named on the command line is read as is
+    base = os.path.realpath(root)
     return not real.startswith(base + os.sep)
+
+
+def _symlink_outside(rel: str) -> Problem:
+    return error(
+        rel,
+        (0, 0),
+        "symlink-outside-repo",
+        "Tệp, hoặc một thư mục chứa nó, là liên kết (symlink) trỏ ra ngoài kho dữ liệu; không đọc.",
+        "Chép nội dung vào kho thay vì tạo liên kết.",
+    )
 
 
 def _check_files(
@@ -153,6 +171,7 @@ def _check_files(
     max_bytes: int = yamlload.MAX_BYTES,
 ) -> _Checked:
     out = _Checked()
+    limits = ctx.catalogue.limits if ctx is not None else textpolicy.DEFAULT
     for n, path in enumerate(paths):
         if n % FREEZE_EVERY == FREEZE_EVERY - 1:
             # The units kept so far live until the end: freeze them, or the cyclic collector
@@ -161,18 +180,11 @@ def _check_files(
             gc.freeze()
         rel = _rel(path, root)
         if _outside(path, root):
-            out.problems.append(
-                error(
-                    rel,
-                    (0, 0),
-                    "symlink-outside-repo",
-                    "Tệp là liên kết (symlink) trỏ ra ngoài kho dữ liệu; không đọc.",
-                    "Chép nội dung tệp vào kho thay vì tạo liên kết.",
-                )
-            )
+            out.problems.append(_symlink_outside(rel))
             continue
         f = yamlload.load(path, rel, max_bytes)
         out.problems.extend(f.problems)
+        out.problems.extend(textpolicy.check(f, limits))
         out.problems.extend(checks.thousands_problems(f))
         unit = _model(Unit, f, out.problems)
         if unit is None:
@@ -223,6 +235,14 @@ def _check_parallel(
     return total
 
 
+def _read(path: Path, root: Path) -> yamlload.Loaded:
+    """The catalogue or the approvals: read unless a link leads outside the repository."""
+    rel = _rel(path, root)
+    if _outside(path, root):
+        return yamlload.Loaded(rel, problems=[_symlink_outside(rel)])
+    return yamlload.load(path, rel)
+
+
 FREEZE_EVERY = 500
 PARALLEL_FROM = 400  # below this many files, starting processes costs more than it saves
 
@@ -247,18 +267,21 @@ def load(
     root = root or repository_root(data_dir)
     ws = Workspace(root=root, data_dir=data_dir)
     cat_path = data_dir / CATALOGUE
-    cat_file = yamlload.load(cat_path, _rel(cat_path, root))
+    cat_file = _read(cat_path, root)
     ws.files += 1
     ws.problems.extend(cat_file.problems)
     ws.problems.extend(checks.thousands_problems(cat_file))
     ws.catalogue = _model(Catalogue, cat_file, ws.problems)
+    limits = ws.catalogue.limits if ws.catalogue is not None else textpolicy.DEFAULT
+    ws.problems.extend(textpolicy.check(cat_file, limits))
     if ws.catalogue is not None:
         ws.problems.extend(catalogue_checks.check_catalogue(ws.catalogue, cat_file))
     approvals_path = data_dir / APPROVALS
     if approvals_path.exists():
-        approvals_file = yamlload.load(approvals_path, _rel(approvals_path, root))
+        approvals_file = _read(approvals_path, root)
         ws.files += 1
         ws.problems.extend(approvals_file.problems)
+        ws.problems.extend(textpolicy.check(approvals_file))
         approved = _model(Approvals, approvals_file, ws.problems)
         ws.approvals = approved.approvals if approved else []
         ws.quota_decisions = approved.quota_decisions if approved else []
@@ -319,7 +342,8 @@ def check_document(ws: Workspace, data: object, rel: str) -> tuple[Unit | None, 
     it) in the context of the loaded campaign: shape, the unit checks and the roster. Returns
     the unit when it is valid enough to compute with, and every problem found."""
     f = yamlload.Loaded(rel, data=data)
-    problems: list[Problem] = []
+    limits = ws.catalogue.limits if ws.catalogue is not None else textpolicy.DEFAULT
+    problems: list[Problem] = textpolicy.check(f, limits)
     unit = _model(Unit, f, problems)
     if unit is not None and ws.catalogue is not None:
         ctx = checks.Context(

@@ -4,6 +4,7 @@ evidence, targets, the plan itself, and the effect on scores and ranks."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -281,6 +282,20 @@ def _approvals(base: Workspace, head: Workspace) -> list[str]:
     ]
 
 
+EVIDENCE_BYTES = 20 * 1024 * 1024  # read at most this much of one evidence file
+
+
+def _digest(p: Path, repo: str) -> bytes | None:
+    """What an evidence file holds, for comparison: its size and the hash of at most
+    EVIDENCE_BYTES; None when a link leads outside the repository (never read)."""
+    real = os.path.realpath(p)
+    if not real.startswith(repo + os.sep) or not os.path.isfile(real):
+        return None
+    with open(real, "rb") as f:
+        head = f.read(EVIDENCE_BYTES)
+    return os.path.getsize(real).to_bytes(8, "big") + hashlib.sha256(head).digest()
+
+
 def _evidence_files(old: Path, new: Path) -> list[str]:
     """Evidence files added, removed or edited (compared by content)."""
 
@@ -288,11 +303,12 @@ def _evidence_files(old: Path, new: Path) -> list[str]:
         folder = root / "evidence"
         if not folder.is_dir():
             return {}
-        return {
-            "data/" + p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).digest()
+        repo = os.path.realpath(root.resolve().parent)
+        found = {
+            "data/" + p.relative_to(root).as_posix(): _digest(p, repo)
             for p in sorted(folder.rglob("*"))
-            if p.is_file()
         }
+        return {k: v for k, v in found.items() if v is not None}
 
     a, b = files(old), files(new)
     return (

@@ -1,13 +1,17 @@
-"""Checks across unit files: duplicate ids, and owners of indicators that have no file."""
+"""Checks across unit files: duplicate ids, look-alike names, owners that have no file."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 
 from thidua_cli.checks.unit import Context
 from thidua_cli.problems import Problem, YamlPath, error, warning
+from thidua_cli.read import git
 from thidua_cli.read.models import Unit
+from thidua_cli.read.textpolicy import fold
 from thidua_cli.read.yamlload import Loaded
 
 
@@ -19,6 +23,8 @@ class RosterEntry:
     path: str
     id: str
     id_pos: tuple[int, int]
+    name: str
+    name_pos: tuple[int, int]
     exemplars: tuple[tuple[str, tuple[int, int]], ...]
 
     @classmethod
@@ -27,6 +33,8 @@ class RosterEntry:
             f.path,
             unit.id,
             f.pos(("id",)),
+            unit.name,
+            f.pos(("name",)),
             tuple((ex.id, f.pos(("exemplars", i, "id"))) for i, ex in enumerate(unit.exemplars)),
         )
 
@@ -38,20 +46,25 @@ def check_roster(
     out: list[Problem] = []
     first: dict[str, str] = {}
     exemplar_first: dict[str, str] = {}
+    by_id: dict[str, list[RosterEntry]] = {}
+    by_look: dict[str, RosterEntry] = {}
     for e in entries:
-        if e.id in first:
+        by_id.setdefault(e.id, []).append(e)
+        first.setdefault(e.id, e.path)
+        look = by_look.setdefault(fold(e.name), e)
+        if look.name != e.name:
             out.append(
-                error(
+                warning(
                     e.path,
-                    e.id_pos,
-                    "duplicate-unit-id",
-                    f"Mã đơn vị «{e.id}» trùng với tệp {first[e.id]}.",
-                    "Mỗi đơn vị một mã riêng.",
-                    ("id",),
+                    e.name_pos,
+                    "lookalike-names",
+                    f"Tên «{e.name}» trông giống hệt tên «{look.name}» của tệp {look.path} "
+                    "nhưng khác ký tự (chữ Kirin/Hy Lạp giống chữ Latinh, ký tự ẩn, "
+                    "cách viết khác).",
+                    "Nếu là cùng một đơn vị, gộp hai tệp; nếu khác, đặt tên phân biệt rõ.",
+                    ("name",),
                 )
             )
-        else:
-            first[e.id] = e.path
         for i, (ex_id, pos) in enumerate(e.exemplars):
             if ex_id in exemplar_first and exemplar_first[ex_id] != e.path:
                 out.append(
@@ -65,6 +78,9 @@ def check_roster(
                     )
                 )
             exemplar_first.setdefault(ex_id, e.path)
+    for same in by_id.values():
+        if len(same) > 1:
+            out.extend(_duplicates(same, ctx.root))
     for i, ind in enumerate(ctx.catalogue.indicators):
         if whole and ind.owner is not None and ind.owner not in first:
             at: YamlPath = ("indicators", i, "owner")
@@ -79,3 +95,36 @@ def check_roster(
                 )
             )
     return out
+
+
+def _appeared(e: RosterEntry, root: Path) -> tuple[int, int, str]:
+    """When a file appeared: first commit time (uncommitted files count as newest), then the
+    modification time, then the path; the later of two duplicates is the copy to fix."""
+    top: Path | None
+    try:
+        top = git.top(root)
+    except git.GitProblem:
+        top = None
+    added = git.added(top, os.path.relpath(root / e.path, top)) if top else None
+    try:
+        mtime = int(os.stat(root / e.path).st_mtime_ns)
+    except OSError:
+        mtime = 0
+    return (added if added is not None else 2**62, mtime, e.path)
+
+
+def _duplicates(same: list[RosterEntry], root: Path) -> list[Problem]:
+    """One error per later file with the same id, naming the original (the earliest file)."""
+    ordered = sorted(same, key=lambda e: _appeared(e, root))
+    original = ordered[0]
+    return [
+        error(
+            e.path,
+            e.id_pos,
+            "duplicate-unit-id",
+            f"Mã đơn vị «{e.id}» trùng với tệp {original.path} (có trước); tệp này có sau.",
+            "Mỗi đơn vị một mã riêng: đổi mã trong tệp này, hoặc xóa tệp nếu là bản chép.",
+            ("id",),
+        )
+        for e in ordered[1:]
+    ]

@@ -56,12 +56,19 @@ class Context:
         return max(w.due for c in self.catalogue.calendars for w in c.phases)
 
     @cached_property
+    def first_start(self) -> date:
+        """The earliest day a report can belong to: the campaign's start or a calendar's."""
+        starts = [w.start for c in self.catalogue.calendars for w in c.phases]
+        return min([self.catalogue.campaign.start, *starts])
+
+    @cached_property
     def real_root(self) -> str:
         return os.path.realpath(self.root)
 
     def evidence(self, file: str) -> str:
-        """Where an evidence path leads: "ok", "missing", or "outside" the repository (also
-        through a symlink). Directories are resolved once each: thousands of files share few."""
+        """Where an evidence path leads: "ok", "missing", "outside" the repository (also
+        through a symlink) or into its "git" folder. Directories are resolved once each:
+        thousands of files share few."""
         joined = os.path.normpath(os.path.join(self.real_root, file))
         folder, name = os.path.split(joined)
         real_folder = _realpath(folder)
@@ -70,9 +77,11 @@ class Context:
             return "outside"
         target = os.path.join(real_folder, name)
         if os.path.islink(target):
-            real = os.path.realpath(target)
-            if not real.startswith(self.real_root + os.sep):
+            target = os.path.realpath(target)
+            if not target.startswith(self.real_root + os.sep):
                 return "outside"
+        if ".git" in Path(os.path.relpath(target, self.real_root)).parts:
+            return "git"
         return "ok" if os.path.isfile(target) else "missing"
 
     def may_register(self, unit: Unit, ind: Indicator) -> bool:
@@ -211,6 +220,16 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
                     "date-outside-campaign",
                     f"Ngày nộp {numfmt.day(report.submitted)} sau khi phong trào đã kết "
                     f"thúc (hạn cuối {numfmt.day(ctx.last_due)}); có thể gõ nhầm năm.",
+                    "Kiểm tra lại năm của ngày nộp báo cáo.",
+                    (*at, "submitted"),
+                )
+            elif report.submitted < ctx.first_start:
+                yield error(
+                    f.path,
+                    f.pos((*at, "submitted")),
+                    "date-outside-campaign",
+                    f"Ngày nộp {numfmt.day(report.submitted)} trước khi phong trào bắt đầu "
+                    f"({numfmt.day(ctx.first_start)}); có thể gõ nhầm năm.",
                     "Kiểm tra lại năm của ngày nộp báo cáo.",
                     (*at, "submitted"),
                 )
@@ -437,7 +456,7 @@ def _value(
                 at,
             )
         return
-    if as_target and isinstance(v, str) and ind.kind in ("percent", "ratio"):
+    if as_target and isinstance(v, str) and ind.kind in ("percent", "ratio") and "/" in v:
         if fraction(v) is None:
             yield error(
                 f.path,
@@ -611,7 +630,7 @@ def _result(
             "Ví dụ: {numerator: 612, denominator: 648} (612 người trên 648 người).",
             at,
         )
-    elif r.value is None and not has_ratio:
+    elif r.value is None and not has_ratio and not _told(f, at):
         yield error(
             f.path,
             f.pos(at),
@@ -698,10 +717,30 @@ def _result(
             at,
         )
     for i, ev in enumerate(r.evidence):
+        eat: YamlPath = (*at, "evidence", i)
+        if ev.url is not None and not ev.url.lower().startswith(("http://", "https://")):
+            yield error(
+                f.path,
+                f.pos(eat),
+                "evidence-url-scheme",
+                f"Đường dẫn minh chứng «{ev.url[:80]}» không bắt đầu bằng http:// hoặc https://.",
+                "Chỉ ghi đường dẫn trang web (https://…); tệp thì chép vào data/evidence/ và "
+                "ghi ở «file».",
+                eat,
+            )
         if ev.file is None:
             continue
-        eat: YamlPath = (*at, "evidence", i)
         place = ctx.evidence(ev.file)
+        if place == "git":
+            yield error(
+                f.path,
+                f.pos(eat),
+                "evidence-in-git-folder",
+                f"Tệp minh chứng «{ev.file}» nằm trong thư mục .git của kho.",
+                "Minh chứng là tệp trong data/evidence/; thư mục .git là của git, không phải "
+                "dữ liệu.",
+                eat,
+            )
         if place == "outside":
             yield error(
                 f.path,
@@ -720,6 +759,12 @@ def _result(
                 f"Đường dẫn tính từ thư mục gốc của kho, ví dụ {ctx.data}/evidence/thon-a/bb.pdf.",
                 eat,
             )
+
+
+def _told(f: Loaded, at: YamlPath) -> bool:
+    """Did reading already report the value at `at` (a number it could not take)? Then a
+    "missing value" on top would tell the same mistake twice."""
+    return any(p.yaml_path[: len(at)] == at for p in f.problems)
 
 
 def _exemplars(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:

@@ -56,7 +56,9 @@ def say(text: str, *, style: str = "", stderr: bool = False) -> None:
     """Print one line of the tool's own words (never data-controlled markup)."""
     from rich.text import Text
 
-    console(stderr).print(Text(text, style=style), soft_wrap=True)
+    from thidua_cli.formats.terminal import clean
+
+    console(stderr).print(Text(clean(text), style=style), soft_wrap=True)
 
 
 def _find_data(value: Path) -> Path:
@@ -114,9 +116,11 @@ def report_error(exc: UserError) -> None:
     """The one place a user error is printed."""
     from rich.text import Text
 
-    line = Text(exc.message, style="bold red")
+    from thidua_cli.formats.terminal import clean
+
+    line = Text(clean(exc.message), style="bold red")
     if exc.detail:
-        line.append(" " + exc.detail)
+        line.append(" " + clean(exc.detail))
     console(stderr=True).print(line, soft_wrap=True)
 
 

@@ -11,8 +11,8 @@ from thidua_cli import numfmt
 from thidua_cli.audit.diff import Diff, PlanChange, RankChange, TargetChange, ValueChange
 from thidua_cli.audit.figures import Figure
 from thidua_cli.formats import json_number, writer
-from thidua_cli.formats.terminal import console
-from thidua_cli.present.render import md_cell
+from thidua_cli.formats.terminal import console, esc
+from thidua_cli.present.markdown import md
 from thidua_cli.present.text import figure_text, raw_text, target_text
 from thidua_cli.read.models import TARGET_FIELDS
 
@@ -168,7 +168,8 @@ def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
     return out
 
 
-def _summary(d: Diff) -> list[str]:
+def _summary(d: Diff, quote: Callable[[str], str] = str) -> list[str]:
+    """The lines above the tables; `quote` escapes data (file and unit names) for the medium."""
     lines = []
     if d.head_errors:
         lines.append(
@@ -178,12 +179,14 @@ def _summary(d: Diff) -> list[str]:
     elif d.base_errors:
         lines.append(f"Dữ liệu gốc có {d.base_errors} lỗi; điểm và xếp hạng chưa được so sánh.")
     if d.units_added:
-        lines.append("Đơn vị thêm mới: " + ", ".join(d.units_added) + ".")
+        lines.append("Đơn vị thêm mới: " + ", ".join(map(quote, d.units_added)) + ".")
     if d.units_removed:
-        lines.append("Đơn vị bị xóa: " + ", ".join(d.units_removed) + ".")
+        lines.append("Đơn vị bị xóa: " + ", ".join(map(quote, d.units_removed)) + ".")
     if d.broken:
         lines.append(
-            "Tệp đơn vị không đọc được (lỗi, chưa so sánh số liệu): " + ", ".join(d.broken) + "."
+            "Tệp đơn vị không đọc được (lỗi, chưa so sánh số liệu): "
+            + ", ".join(map(quote, d.broken))
+            + "."
         )
     if d.empty and not d.head_errors:
         lines.append("Không có thay đổi nào về số liệu, kế hoạch hay xếp hạng.")
@@ -191,11 +194,17 @@ def _summary(d: Diff) -> list[str]:
 
 
 def as_markdown(d: Diff) -> str:
-    lines = [f"### Thay đổi số liệu thi đua (`{d.base}` → `{_label(d.head)}`)", ""]
-    lines += [f"> {line}" for line in _summary(d)] + ([""] if _summary(d) else [])
+    lines = [f"### Thay đổi số liệu thi đua ({md(d.base)} → {md(_label(d.head))})", ""]
+    summary = _summary(d, md)
+    lines += [f"> {line}" for line in summary] + ([""] if summary else [])
     for title, header, rows in sections(d):
-        lines += [f"#### {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows[:MD_ROWS]]
+        lines += [
+            f"#### {md(title)}",
+            "",
+            "| " + " | ".join(header) + " |",
+            "|" + "---|" * len(header),
+        ]
+        lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows[:MD_ROWS]]
         if len(rows) > MD_ROWS:
             lines.append(f"\n… và {len(rows) - MD_ROWS} dòng khác (xem `thidua diff`).")
         lines.append("")
@@ -297,15 +306,15 @@ def as_json(d: Diff) -> str:
 def print_text(d: Diff, console: Any) -> None:
     from rich.table import Table
 
-    console.print(f"[bold]Thay đổi số liệu thi đua[/] {d.base} → {_label(d.head)}")
+    console.print(f"[bold]Thay đổi số liệu thi đua[/] {esc(d.base)} → {esc(_label(d.head))}")
     for line in _summary(d):
-        console.print(line.replace("**", ""))
+        console.print(esc(line.replace("**", "")))
     for title, header, rows in sections(d):
-        t = Table(title=title, title_justify="left")
+        t = Table(title=esc(title), title_justify="left")
         for h in header:
             t.add_column(h, overflow="fold")
         for row in rows:
-            t.add_row(*row)
+            t.add_row(*(esc(c) for c in row))
         console.print(t)
 
 

@@ -9,7 +9,7 @@ from typing import IO, Any
 from thidua_cli import numfmt
 from thidua_cli.compute.exemplars import STATUS_VI, FieldRegister
 from thidua_cli.formats import writer
-from thidua_cli.formats.terminal import console
+from thidua_cli.formats.terminal import console, esc
 
 JSON_VERSION = 1
 
@@ -65,7 +65,7 @@ def print_register(reg: list[FieldRegister], console: Any) -> None:
         t.add_column(col, overflow="fold")
     for r in reg:
         if not r.entries:
-            t.add_row(r.field.name, "[red]chưa có điển hình[/]", "", "", "", "")
+            t.add_row(esc(r.field.name), "[red]chưa có điển hình[/]", "", "", "", "")
         for i, e in enumerate(r.entries):
             ex = e.exemplar
             who = ex.title + (f" ({ex.person})" if ex.person else "")
@@ -74,11 +74,11 @@ def print_register(reg: list[FieldRegister], console: Any) -> None:
                 f" {numfmt.day(ex.recognised)}" if ex.recognised else ""
             )
             t.add_row(
-                r.field.name if i == 0 else "",
-                who,
-                e.unit.name,
-                status,
-                ex.mentor,
+                esc(r.field.name) if i == 0 else "",
+                esc(who),
+                esc(e.unit.name),
+                esc(status),
+                esc(ex.mentor),
                 numfmt.day(last) if last else "[yellow]chưa kiểm tra[/]",
             )
     console.print(t)
@@ -90,7 +90,7 @@ def print_register(reg: list[FieldRegister], console: Any) -> None:
     )
     if missing:
         console.print(
-            "[bold yellow]Lĩnh vực chưa có điển hình được công nhận:[/] " + "; ".join(missing)
+            "[bold yellow]Lĩnh vực chưa có điển hình được công nhận:[/] " + esc("; ".join(missing))
         )
 
 

@@ -10,7 +10,7 @@ from thidua_cli import numfmt
 from thidua_cli.audit.figures import Figure
 from thidua_cli.audit.history import Change
 from thidua_cli.formats import json_number, writer
-from thidua_cli.formats.terminal import console
+from thidua_cli.formats.terminal import console, esc
 
 
 def figure_text(f: Figure | None) -> str:
@@ -64,9 +64,9 @@ def print_history(unit: str, changes: list[Change], console: Any) -> None:
     from rich.table import Table
 
     if not changes:
-        console.print(f"Chưa có thay đổi nào về số liệu của {unit} trong lịch sử git.")
+        console.print(f"Chưa có thay đổi nào về số liệu của {esc(unit)} trong lịch sử git.")
         return
-    t = Table(title=f"Lịch sử số liệu của {unit}", title_justify="left")
+    t = Table(title=f"Lịch sử số liệu của {esc(unit)}", title_justify="left")
     for col in ("Ngày", "Người sửa", "Commit", "Đợt", "Chỉ tiêu", "Cũ → mới", "Nội dung commit"):
         t.add_column(col, overflow="fold")
     for c in changes:
@@ -76,7 +76,9 @@ def print_history(unit: str, changes: list[Change], console: Any) -> None:
             move = figure_text(c.new)
         else:
             move = f"{figure_text(c.old)} → {figure_text(c.new)}"
-        t.add_row(c.date, c.author, c.commit, str(c.phase or "—"), c.code, move, c.message)
+        t.add_row(
+            *(esc(x) for x in (c.date, c.author, c.commit, c.phase or "—", c.code, move, c.message))
+        )
     console.print(t)
 
 

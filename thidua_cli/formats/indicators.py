@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from thidua_cli.formats import writer
-from thidua_cli.formats.terminal import console
+from thidua_cli.formats.terminal import console, esc
 from thidua_cli.present.text import AGGREGATION_VI, plain, target_text
 from thidua_cli.read.models import Catalogue, Indicator
 
@@ -59,18 +59,22 @@ def print_table(cat: Catalogue, console: Any) -> None:
     from rich.table import Table
 
     groups = {g.id: g.name for g in cat.groups}
-    table = Table(title=f"Danh mục chỉ tiêu — {cat.campaign.title}", show_lines=False)
+    table = Table(title=f"Danh mục chỉ tiêu — {esc(cat.campaign.title)}", show_lines=False)
     for col in ("Mã", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Tổng hợp"):
         table.add_column(col, overflow="fold")
     current = None
     for ind in cat.indicators:
         if ind.group != current:
             current = ind.group
-            table.add_row("", f"[bold]{groups.get(ind.group, ind.group)}[/]", "", "", "")
-        name = ("  trong đó: " if ind.parent else "") + ind.name
+            table.add_row("", f"[bold]{esc(groups.get(ind.group, ind.group))}[/]", "", "", "")
+        name = ("  trong đó: " if ind.parent else "") + esc(ind.name)
         how = AGGREGATION_VI[ind.aggregation] + (f" ({ind.owner})" if ind.owner else "")
         table.add_row(
-            ind.code, name + (" [dim](*)[/]" if ind.note else ""), ind.unit, target_text(ind), how
+            esc(ind.code),
+            name + (" [dim](*)[/]" if ind.note else ""),
+            esc(ind.unit),
+            esc(target_text(ind)),
+            esc(how),
         )
     console.print(table)
     console.print("[dim](*) có ghi chú trong danh mục (indicators.yaml)[/]")

@@ -7,9 +7,35 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from thidua_cli.problems import Problem, count
+from thidua_cli.formats.terminal import clean, esc
+from thidua_cli.problems import Problem, count, warning
 
 JSON_VERSION = 1
+PER_CODE = 50  # problems of one code shown per file in text and github; json keeps them all
+
+
+def capped(problems: Sequence[Problem], limit: int = PER_CODE) -> list[Problem]:
+    """At most `limit` problems of one code per file, then one line that counts the rest: a
+    file with 100.000 unknown keys is one mistake repeated, not 100.000 things to read."""
+    seen: Counter[tuple[str, str]] = Counter()
+    out: list[Problem] = []
+    for p in problems:
+        seen[(p.path, p.code)] += 1
+        if seen[(p.path, p.code)] <= limit:
+            out.append(p)
+    for (path, code), n in sorted(seen.items()):
+        if n > limit:
+            out.append(
+                warning(
+                    path,
+                    (0, 0),
+                    "too-many-problems",
+                    f"Còn {n - limit} vấn đề [{code}] nữa trong tệp này (tổng {n}; chỉ in "
+                    f"{limit}).",
+                    "Sửa các vấn đề trên rồi chạy lại; --format json liệt kê đủ.",
+                )
+            )
+    return out
 
 
 def problem_dict(p: Problem) -> dict[str, Any]:
@@ -48,13 +74,13 @@ def _escape_property(s: str) -> str:
 def as_github(problems: Sequence[Problem]) -> str:
     """GitHub Actions workflow commands, escaped per the runner's rules."""
     lines = []
-    for p in problems:
-        props = f"file={_escape_property(p.path)}"
+    for p in capped(problems):
+        props = f"file={_escape_property(clean(p.path))}"
         if p.line:
             props += f",line={p.line},col={p.column}"
         props += f",title={_escape_property(p.code)}"
         text = p.message + (f"\nGợi ý: {p.hint}" if p.hint else "")
-        lines.append(f"::{p.severity.value} {props}::{_escape_data(text)}")
+        lines.append(f"::{p.severity.value} {props}::{_escape_data(clean(text))}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -79,22 +105,19 @@ def write_text(problems: Sequence[Problem], files: int, stream: IO[str]) -> None
 
 def print_text(problems: Sequence[Problem], files: int, console: Any) -> None:
     """Human output through an injected rich Console; `path:line:col` so editors can jump."""
-    from rich.markup import escape
-
-    for p in problems:
+    for p in capped(problems):
         where = f"{p.path}:{p.line}:{p.column}" if p.line else p.path
         label, style = ("lỗi", "bold red") if p.is_error else ("cảnh báo", "bold yellow")
         console.print(
-            f"[bold]{escape(where)}[/]: [{style}]{label}[/] "
-            f"[dim]\\[{p.code}][/] {escape(p.message)}",
+            f"[bold]{esc(where)}[/]: [{style}]{label}[/] [dim]\\[{p.code}][/] {esc(p.message)}",
             highlight=False,
             soft_wrap=True,
         )
         if p.hint:
-            console.print(f"    [cyan]→ {escape(p.hint)}[/]", highlight=False, soft_wrap=True)
+            console.print(f"    [cyan]→ {esc(p.hint)}[/]", highlight=False, soft_wrap=True)
     errors, _ = count(problems)
     style = "bold red" if errors else "bold green"
-    console.print(f"[{style}]{escape(summary(problems, files))}[/]", highlight=False)
+    console.print(f"[{style}]{esc(summary(problems, files))}[/]", highlight=False)
     if len(problems) > 5:  # at a deadline, the totals by kind say where to start
         kinds = Counter((p.severity.value, p.code) for p in problems)
         parts = [
@@ -103,7 +126,7 @@ def print_text(problems: Sequence[Problem], files: int, console: Any) -> None:
                 kinds.items(), key=lambda kv: (kv[0][0] != "error", -kv[1], kv[0][1])
             )
         ]
-        console.print("[dim]Theo loại: " + escape(", ".join(parts)) + "[/]", highlight=False)
+        console.print("[dim]Theo loại: " + esc(", ".join(parts)) + "[/]", highlight=False)
 
 
 FORMATS: dict[str, Callable[[Sequence[Problem], int, IO[str]], None]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import IO, Any
@@ -13,7 +14,7 @@ from thidua_cli import numfmt
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
 from thidua_cli.formats import writer
-from thidua_cli.formats.terminal import console
+from thidua_cli.formats.terminal import console, esc
 from thidua_cli.present.text import (
     EVENT_VI,
     PROGRESS_NOTE,
@@ -159,6 +160,18 @@ def unit_json(o: Outcome, s: UnitScore) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?\d[\d.,]*")
+
+
+def csv_cell(value: object) -> object:
+    """The one CSV escape: a text cell that Excel would run as a formula (=, +, -, @, tab, CR
+    first) gets a leading apostrophe, so it is shown as typed; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def as_csv(o: Outcome, bloc: str | None = None) -> str:
     """For Excel on a Vietnamese Windows: a UTF-8 BOM (so letters are not garbled), semicolons
     between columns and Vietnamese decimal commas in the numbers."""
@@ -173,32 +186,30 @@ def as_csv(o: Outcome, bloc: str | None = None) -> str:
         if bloc is not None and s.bloc.id != bloc:
             continue
         assert s.level is not None
-        w.writerow(
-            [
-                s.bloc.id,
-                s.rank,
-                s.unit.id,
-                s.unit.name,
-                score_text(o, s.score),
-                s.met,
-                score_text(o, s.self_score),
-                s.level.name,
-                remarks(s, over),
-            ]
-        )
+        row = [
+            s.bloc.id,
+            s.rank,
+            s.unit.id,
+            s.unit.name,
+            score_text(o, s.score),
+            s.met,
+            score_text(o, s.self_score),
+            s.level.name,
+            remarks(s, over),
+        ]
+        w.writerow([csv_cell(c) for c in row])
     return buf.getvalue()
 
 
 def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
-    from rich.markup import escape as rich_escape
     from rich.table import Table
 
     if o.sample:
         console.print("[bold reverse] DỮ LIỆU MẪU [/] — số liệu minh họa, không phải số liệu thật.")
-    console.print(f"[bold]{title(o)}[/]")
+    console.print(f"[bold]{esc(title(o))}[/]")
     if bloc is None:
         level = o.catalogue.campaign.locality.level
-        t = Table(title=f"Kết quả thực hiện các chỉ tiêu toàn {level}", title_justify="left")
+        t = Table(title=f"Kết quả thực hiện các chỉ tiêu toàn {esc(level)}", title_justify="left")
         for col, just in (
             ("STT", "right"),
             ("Mã", "left"),
@@ -215,18 +226,18 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
         for r in indicator_rows(o):
             if r.group != group:
                 group = r.group
-                t.add_row("", "", f"[bold]{r.group}[/]", "", "", "", "", "", "")
+                t.add_row("", "", f"[bold]{esc(r.group)}[/]", "", "", "", "", "", "")
             style = LABEL_STYLE.get(r.label.split(" (")[0], "")
             t.add_row(
                 r.stt,
-                r.code,
-                ("  trong đó: " if r.sub else "") + r.name,
-                r.unit,
-                r.plan,
-                r.actual,
-                r.percent,
-                f"[{style}]{r.label}[/]" if style else r.label,
-                r.source,
+                esc(r.code),
+                ("  trong đó: " if r.sub else "") + esc(r.name),
+                esc(r.unit),
+                esc(r.plan),
+                esc(r.actual),
+                esc(r.percent),
+                f"[{style}]{esc(r.label)}[/]" if style else esc(r.label),
+                esc(r.source),
             )
         console.print(t)
         console.print(f"[dim]{PROGRESS_NOTE}[/]")
@@ -237,7 +248,7 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
         members = sorted((s for s in o.units if s.bloc.id == b.id), key=lambda s: s.rank)
         if not members:
             continue
-        t = Table(title=f"Xếp hạng {b.name} ({len(members)} đơn vị)", title_justify="left")
+        t = Table(title=f"Xếp hạng {esc(b.name)} ({len(members)} đơn vị)", title_justify="left")
         for col, just in (
             ("Hạng", "right"),
             ("Mã", "left"),
@@ -252,19 +263,19 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
             assert s.level is not None
             t.add_row(
                 str(s.rank),
-                s.unit.id,
-                s.unit.name,
+                esc(s.unit.id),
+                esc(s.unit.name),
                 score_text(o, s.score),
                 score_text(o, s.self_score),
-                s.level.name,
-                remarks(s, over),
+                esc(s.level.name),
+                esc(remarks(s, over)),
             )
         console.print(t)
     for q in o.quotas:
         if bloc is not None and q.bloc.id != bloc:
             continue
         style = "green" if q.ok else "bold red"
-        console.print(f"{rich_escape(q.bloc.name)} — [{style}]{rich_escape(quota_text(o, q))}[/]")
+        console.print(f"{esc(q.bloc.name)} — [{style}]{esc(quota_text(o, q))}[/]")
 
 
 def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
@@ -276,9 +287,9 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
     assert s.level is not None
     if o.sample:
         console.print("[bold reverse] DỮ LIỆU MẪU [/]")
-    console.print(f"[bold]{s.unit.name}[/] ({s.unit.id}) — {s.bloc.name}")
-    console.print(title(o))
-    console.print(f"Bảng chấm điểm: {s.table.name}")
+    console.print(f"[bold]{esc(s.unit.name)}[/] ({esc(s.unit.id)}) — {esc(s.bloc.name)}")
+    console.print(esc(title(o)))
+    console.print(f"Bảng chấm điểm: {esc(s.table.name)}")
     if s.report is None:
         console.print("[bold red]Đơn vị chưa nộp báo cáo đợt này.[/]")
     else:
@@ -307,14 +318,14 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
         pcts = "\n".join(percent_text(ev) for _, ev in c.evaluations) or "—"
         labels = "\n".join(str(ev.label) for _, ev in c.evaluations) or "—"
         t.add_row(
-            c.criterion.name,
+            esc(c.criterion.name),
             numfmt.number(c.criterion.points),
-            codes,
-            plans,
-            actuals,
-            pcts,
-            labels,
-            c.rule,
+            esc(codes),
+            esc(plans),
+            esc(actuals),
+            esc(pcts),
+            esc(labels),
+            esc(c.rule),
             numfmt.number(c.points, places) if c.applicable else "không tính",
         )
     console.print(t)
@@ -342,7 +353,7 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
         )
         sign = "+" if a.points > 0 else ""
         console.print(
-            f"{'Điểm thưởng' if a.points > 0 else 'Điểm trừ'}: {a.adjustment.name} "
+            f"{'Điểm thưởng' if a.points > 0 else 'Điểm trừ'}: {esc(a.adjustment.name)} "
             f"({each}{limit}) = {sign}{numfmt.number(a.points, places)}"
         )
     console.print(
@@ -356,11 +367,11 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
     )
     levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
     rule = ", ".join(f"≥ {numfmt.number(lv.min)}: {lv.name}" for lv in levels[:-1])
-    console.print(f"Xếp loại: [bold]{s.level.name}[/] (ngưỡng {rule})")
+    console.print(f"Xếp loại: [bold]{esc(s.level.name)}[/] (ngưỡng {esc(rule)})")
     for when in s.capped_by:
         console.print(f"  hạ mức vì {EVENT_VI[when]} (quy định trong scoring.disqualifiers)")
     console.print(
-        f"Xếp hạng: [bold]{s.rank}/{members}[/] trong {s.bloc.name} (theo điểm; bằng "
+        f"Xếp hạng: [bold]{s.rank}/{members}[/] trong {esc(s.bloc.name)} (theo điểm; bằng "
         "điểm thì xét số chỉ tiêu đạt, ngày nộp sớm hơn, rồi mã đơn vị)"
     )
 

@@ -9,7 +9,7 @@ from typing import IO, Any
 from thidua_cli import numfmt
 from thidua_cli.compute.status import STATE_VI, Status
 from thidua_cli.formats import writer
-from thidua_cli.formats.terminal import console
+from thidua_cli.formats.terminal import console, esc
 
 JSON_VERSION = 1
 
@@ -63,7 +63,7 @@ def print_status(s: Status, console: Any) -> None:
         else f"đã quá hạn {-left} ngày"
     )
     console.print(
-        f"[bold]{s.phase_name}[/] — hạn báo cáo {numfmt.day(s.deadline)}, tính đến "
+        f"[bold]{esc(s.phase_name)}[/] — hạn báo cáo {numfmt.day(s.deadline)}, tính đến "
         f"ngày {numfmt.day(s.as_of)}: [bold]{when}[/]."
     )
     summary = Table(title="Tình hình báo cáo theo khối", title_justify="left")
@@ -71,7 +71,7 @@ def print_status(s: Status, console: Any) -> None:
         summary.add_column(col, justify="left" if col == "Khối" else "right")
     for b in s.blocs:
         summary.add_row(
-            b.bloc.name,
+            esc(b.bloc.name),
             str(len(b.units)),
             str(b.count("on-time", "late")),
             str(b.count("on-time")),
@@ -92,14 +92,14 @@ def print_status(s: Status, console: Any) -> None:
         ]
         if not pending:
             continue
-        t = Table(title=f"{b.bloc.name}: đơn vị cần đôn đốc", title_justify="left")
+        t = Table(title=f"{esc(b.bloc.name)}: đơn vị cần đôn đốc", title_justify="left")
         for col in ("Mã", "Đơn vị", "Đăng ký", "Giao ước", "Báo cáo"):
             t.add_column(col)
         for u in pending:
             report = STATE_VI[u.state] + (f" {numfmt.day(u.submitted)}" if u.submitted else "")
             t.add_row(
-                u.unit.id,
-                u.unit.name,
+                esc(u.unit.id),
+                esc(u.unit.name),
                 "có" if u.registered else "[red]chưa[/]",
                 "có" if u.pact else "[red]chưa[/]",
                 report if u.state == "on-time" else f"[yellow]{report}[/]",
@@ -109,7 +109,7 @@ def print_status(s: Status, console: Any) -> None:
     if early:
         console.print(
             "[bold green]Về đích sớm[/] (đã đạt mọi chỉ tiêu đăng ký): "
-            + ", ".join(f"{u.unit.name}" for u in early)
+            + ", ".join(esc(u.unit.name) for u in early)
         )
 
 

@@ -9,12 +9,13 @@ bytes.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from thidua_cli.present import markdown
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # Installed from a wheel, the templates are package data inside thidua_cli/; in a source
@@ -45,7 +46,6 @@ def find(template: str, folders: Sequence[Path]) -> Path:
     )
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _NOT_A_DOCX = {"PackageNotFoundError", "BadZipFile", "KeyError", "XMLSyntaxError"}
 
@@ -54,35 +54,18 @@ class TemplateProblem(Exception):
     """A template is missing or broken (staff may edit them); the message says which and why."""
 
 
-def md_cell(value: object) -> str:
-    """Text safe inside a GitHub Markdown table cell: specials escaped, no line breaks."""
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def md_cell(value: object) -> markdown.Escaped:
+    """Text safe inside a Markdown table cell or paragraph (see present/markdown.py)."""
+    return markdown.md(value)
 
 
-def md_text(value: object) -> str:
-    """Text safe in a Markdown paragraph: specials escaped, and a line that would start a list
-    or a heading kept as text."""
-    return _no_block_start(md_cell(value))
-
-
-_LIST_START = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))(?=\s)")
-
-
-def _no_block_start(text: str) -> str:
-    """ "- x" and "12. x" at the start of a paragraph would become a list: escape the marker."""
-    return _LIST_START.sub(
-        lambda m: (
-            m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4))
-        ),
-        text,
-    )
+md_text = md_cell  # a paragraph needs the same escape: markdown.md keeps list markers as text
 
 
 def _md_runs(runs: Sequence[dict[str, Any]]) -> str:
-    out = []
+    out: list[str] = []
     for r in runs:
-        text = md_cell(r["text"])
+        text = markdown.md(r["text"])
         core = text.strip()
         if not core:
             out.append(text)
@@ -93,17 +76,34 @@ def _md_runs(runs: Sequence[dict[str, Any]]) -> str:
     return "".join(out)
 
 
-def md_block(block: dict[str, Any]) -> str:
+def md_block(block: dict[str, Any]) -> markdown.Escaped:
     """One narrative block (see read/narrative.py) as one Markdown line, its text escaped and
     only the formatting the narrative supports put back."""
     body = _md_runs(block["runs"])
     if block["kind"] == "bullet":
-        return f"- {body}"
+        return markdown.Escaped(f"- {body}")
     if block["kind"] == "number":
-        return f"{block['number']} {body}"
+        return markdown.Escaped(f"{block['number']} {body}")
     if block["kind"] == "heading":
-        return f"***{md_cell(''.join(r['text'] for r in block['runs']).strip())}***"
-    return _no_block_start(body)
+        return markdown.Escaped(
+            f"***{markdown.md(''.join(r['text'] for r in block['runs']).strip())}***"
+        )
+    return markdown.Escaped(body)
+
+
+def md_section(section: dict[str, Any]) -> markdown.Escaped:
+    """A narrative section's blocks, one per line, a blank line between blocks but not inside a
+    list. A filter, not a template macro, so the result reaches the page escaped once."""
+    blocks = section["blocks"]
+    out: list[str] = []
+    for i, b in enumerate(blocks):
+        out.append(md_block(b) + "\n")
+        following = blocks[i + 1]["kind"] if i + 1 < len(blocks) else None
+        if following is not None and not (
+            b["kind"] in ("bullet", "number") and following == b["kind"]
+        ):
+            out.append("\n")
+    return markdown.Escaped("".join(out))
 
 
 def _docx_blocks(context: dict[str, Any]) -> dict[str, Any]:
@@ -143,10 +143,12 @@ def render_markdown(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        finalize=markdown.finalize,  # every {{ value }} escaped for Markdown, see markdown.py
     )
-    env.filters["md"] = md_cell
-    env.filters["md_text"] = md_text
+    env.filters["md"] = markdown.md
+    env.filters["md_text"] = markdown.md
     env.filters["md_block"] = md_block
+    env.filters["md_section"] = md_section
     try:
         return env.get_template(template).render(context)
     except jinja2.TemplateNotFound as exc:

@@ -222,3 +222,14 @@ def first_commits(root: Path, folder: str) -> dict[str, list[tuple[str, str]]]:
             if name.strip():
                 out.setdefault(name.strip(), []).append((parts[0], parts[1]))
     return out
+
+
+def added(root: Path, path: str) -> int | None:
+    """When `path` first appeared in the history (a Unix time), or None when it is not
+    committed yet or git cannot tell."""
+    try:
+        out = git(root, "log", "--diff-filter=A", "--format=%ct", "--", path)
+    except GitProblem:
+        return None
+    stamps = [int(s) for s in out.decode("ascii", "replace").split() if s.isdigit()]
+    return min(stamps) if stamps else None

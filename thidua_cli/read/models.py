@@ -476,6 +476,15 @@ class ReportSettings(Strict):
 ALL_UNITS = "cac-don-vi"  # the one bloc of a plan without blocs
 
 
+class Limits(Strict):
+    """The longest text accepted in a data file, in characters (see read/textpolicy.py)."""
+
+    id: Int = Field(default=64, ge=8)  # ids and keys
+    name: Int = Field(default=200, ge=20)  # names and titles
+    text: Int = Field(default=500, ge=20)  # other short text: document numbers, units
+    note: Int = Field(default=5000, ge=100)  # free text: note, reason
+
+
 class Catalogue(Strict):
     # read as an integer first: the YAML reader gives exact Decimals, which older pydantic
     # versions do not compare with the literal 1
@@ -546,6 +555,7 @@ class Catalogue(Strict):
         return unit.bloc if self.blocs and unit.bloc else ALL_UNITS
 
     report: ReportSettings = ReportSettings()
+    limits: Limits = Limits()
 
     def window(self, unit: Unit, phase: int) -> PhaseWindow | None:
         """The unit's window for a phase, from its bloc's calendar (schools: the school year);

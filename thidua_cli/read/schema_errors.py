@@ -17,6 +17,7 @@ HINTS = {
     "expected-number": "Viết một số: 10900 hoặc 6.39 (không ngăn cách hàng nghìn, dấu chấm thập phân).",
     "thousands-separator": "Trong tệp YAML viết 10900 thay cho 10.900; dấu chấm chỉ dùng cho phần thập phân.",
     "decimal-comma": "Trong tệp YAML dấu thập phân là dấu chấm: viết 6.39 thay cho 6,39.",
+    "non-ascii-digit": "Gõ lại con số bằng các phím số 0–9 (tắt bàn phím tiếng Ả Rập, chế độ toàn khổ…).",
     "expected-text": 'Đặt giá trị trong dấu nháy kép, ví dụ "05/BC-UBND".',
     "invalid-date": "Viết ngày dạng 2026-06-30 hoặc 30/06/2026.",
     "expected-boolean": "Viết true (có, đạt) hoặc false (không, chưa đạt).",

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-_VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$", re.ASCII)
 _THOUSANDS_TEXT = re.compile(r"^[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?$|^[+-]?\d{1,3}(\.\d{3})+,\d+$")
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
 
@@ -29,6 +29,10 @@ def number(v: Any) -> Any:
         return v
     if isinstance(v, str):
         s = v.strip()
+        if any(c.isdigit() and not c.isascii() for c in s):
+            raise PydanticCustomError(
+                "non-ascii-digit", "«{text}» có chữ số không phải 0–9", {"text": v}
+            )
         if _THOUSANDS_TEXT.match(s):
             raise PydanticCustomError(
                 "thousands-separator",
@@ -46,8 +50,8 @@ def number(v: Any) -> Any:
 
 
 def _text(v: Any) -> Any:
-    if isinstance(v, str):
-        return unicodedata.normalize("NFC", v)
+    if isinstance(v, str):  # a block scalar's final newline is YAML's, not the person's
+        return unicodedata.normalize("NFC", v.removesuffix("\n"))
     if isinstance(v, bool | int | Decimal | float):
         raise PydanticCustomError(
             "expected-text", "«{text}» là số hoặc đúng/sai, ở đây cần chữ", {"text": str(v)}

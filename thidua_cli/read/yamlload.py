@@ -67,7 +67,7 @@ Pos = tuple[int, int]
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
 # "name: Làng #1": a plain value, then " #" glued to text, which YAML drops as a comment
 _GLUED_COMMENT = re.compile(r"^\s*[^#\s\"'][^:#]*:\s+[^\s\"'#{\[|>][^#]*?\s(#\S.*)$")
-_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$", re.ASCII)
 
 
 @dataclass
@@ -295,11 +295,11 @@ _BOOLS = {
     )
     for w in words.split()
 }
-_NUMBER = re.compile(r"[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?")
+_NUMBER = re.compile(r"[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?", re.ASCII)
 _SPECIAL = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _BASED = re.compile(r"[-+]?0(?:x[0-9a-fA-F_]+|o[0-7_]+|b[01_]+)")
-_DATE = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)")
-_DATETIME = re.compile(r"\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d")
+_DATE = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)", re.ASCII)
+_DATETIME = re.compile(r"\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d", re.ASCII)
 
 
 class _Builder:
@@ -381,6 +381,8 @@ class _Builder:
         if flag is not None:
             return flag
         first = text[0]
+        if not text.isascii() and _other_digits(text):
+            return self.foreign_digits(text, ypath)
         if first.isdigit() or first in "+-.":
             if _NUMBER.fullmatch(text):
                 return self.number(text, ypath)
@@ -417,6 +419,9 @@ class _Builder:
             return self.not_a_number(text, ypath)
         return value
 
+    def foreign_digits(self, text: str, ypath: YamlPath) -> None:
+        self.out.problems.append(foreign_digits(self.out.path, self.out.values[ypath], text, ypath))
+
     def not_a_number(self, text: str, ypath: YamlPath) -> None:
         shown = text if len(text) <= 24 else text[:20] + "…"
         self.out.problems.append(
@@ -434,6 +439,14 @@ class _Builder:
         return None
 
 
+def _other_digits(text: str) -> bool:
+    """A number or date typed with digits of another script (Arabic-Indic, full-width…)."""
+    if not any(c.isdigit() and not c.isascii() for c in text):
+        return False
+    ascii_text = "".join(str(unicodedata.digit(c, c)) if c.isdigit() else c for c in text)
+    return bool(_NUMBER.fullmatch(ascii_text) or _DATE.fullmatch(ascii_text))
+
+
 def _comma_decimal(previous: yaml.Node | None, key: yaml.Node, value: yaml.Node) -> bool:
     """`{value: 6,5}`: a number, then a bare run of digits read as a key with no value."""
     return (
@@ -446,6 +459,21 @@ def _comma_decimal(previous: yaml.Node | None, key: yaml.Node, value: yaml.Node)
         and type(value) is yaml.ScalarNode
         and value.value == ""
         and not value.style
+    )
+
+
+def foreign_digits(rel: str, pos: Pos, text: str, ypath: YamlPath = ()) -> Problem:
+    """A number written with digits that only look like 0–9 ("1٠0" reads as 100, not 1.0)."""
+    odd = next(c for c in text if c.isdigit() and not c.isascii())
+    name = unicodedata.name(odd, "").lower()
+    return error(
+        rel,
+        pos,
+        "non-ascii-digit",
+        f"«{text[:24]}» có chữ số không phải 0–9 (ký tự U+{ord(odd):04X} {name}).",
+        "Gõ lại con số bằng các phím số 0–9 (tắt bàn phím tiếng Ả Rập, chế độ toàn khổ…); "
+        "dấu thập phân là dấu chấm.",
+        ypath,
     )
 
 
