@@ -53,6 +53,7 @@ def test_validate_json_shape(cli: Run) -> None:
         "late-report",
         "missing-evidence",
         "no-registration",
+        "registered-not-reported",
     }
 
 

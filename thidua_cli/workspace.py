@@ -10,6 +10,7 @@ import gc
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,6 +40,7 @@ class Workspace:
     approvals: list[Approval] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)  # unit id -> repository-relative file
     files: int = 0
+    unit_files: int = 0  # of `files`, how many are unit files (the rest: catalogue, approvals)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -108,12 +110,39 @@ def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | Non
         except ValidationError as exc:
             if attempt == 0:
                 problems.extend(schema_errors.problems_from(exc, f, cls))
-            points = [schema_errors.prune_point(e, cls) for e in exc.errors()]
-            for point in points:
-                if point is None:
+            for err in exc.errors():
+                point = schema_errors.prune_point(err, cls)
+                if point is not None:
+                    data = _without(data, point)
+                    continue
+                # a required date or number that is wrong: stand in a placeholder, so a bad
+                # date does not hide the checks of the rest of the file (the checks stay
+                # silent about the placeholder itself, see checks.unit.check_unit)
+                loc = tuple(p for p in err["loc"] if p != "[key]")
+                if err["type"] not in _PLACEHOLDERS or not loc:
                     return None
-                data = _without(data, point)
+                data = _replace(data, loc, _PLACEHOLDERS[err["type"]])
+                f.broken.add(loc)
     return None
+
+
+_PLACEHOLDERS: dict[str, Any] = {"invalid-date": date(1, 1, 1), "expected-integer": 0}
+
+
+def _replace(data: Any, point: tuple[str | int, ...], value: Any) -> Any:
+    """A copy of `data` with `value` at `point`; containers on the way are copied."""
+    head, rest = point[0], point[1:]
+    if isinstance(data, dict) and head in data:
+        return {
+            k: (_replace(v, rest, value) if rest else value) if k == head else v
+            for k, v in data.items()
+        }
+    if isinstance(data, list) and isinstance(head, int) and 0 <= head < len(data):
+        return [
+            (_replace(v, rest, value) if rest else value) if i == head else v
+            for i, v in enumerate(data)
+        ]
+    return data
 
 
 @dataclass
@@ -249,6 +278,7 @@ def load(
     keep_units = keep_units or bool(ws.approvals)  # approval locks compare whole units
     unit_paths = discover(data_dir, paths)
     ws.files += len(unit_paths)
+    ws.unit_files = len(unit_paths)
     if jobs > 1 and len(unit_paths) >= PARALLEL_FROM:
         checked = _check_parallel(unit_paths, root, ctx, jobs, keep_units, max_bytes)
     else:

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from thidua_cli.read.types import Bool, Code, Day, Int, Number, Slug, Text
+from thidua_cli.read.types import Bool, Code, Day, Int, Number, Slug, Text, bool_word
 
 
 class Strict(BaseModel):
@@ -315,9 +315,9 @@ class Registration(Strict):
     date: Day
     document: Text | None = None
     # own targets by indicator code; null takes the campaign target. Typed per indicator in checks.
-    targets: dict[str, Any] = Field(min_length=1)
+    targets: dict[str, Annotated[Any, BeforeValidator(bool_word)]] = Field(min_length=1)
     # optional checkpoint targets for cumulative quantities: {1: {CT03: 150}}
-    phase_targets: dict[Int, dict[str, Any]] = {}
+    phase_targets: dict[Int, dict[str, Annotated[Any, BeforeValidator(bool_word)]]] = {}
     amended: Amendment | None = None
 
 
@@ -355,7 +355,7 @@ class Correction(Strict):
     date: Day | None = None
     # the corrected figure, restated as the document states it: ties the correction to this
     # value, so a later edit is not covered by an old correction
-    value: Any = None
+    value: Annotated[Any, BeforeValidator(bool_word)] = None
     numerator: Number | None = None
     denominator: Number | None = None
 
@@ -368,7 +368,7 @@ class Correction(Strict):
 
 class Result(Strict):
     # value is a number or true/false depending on the indicator; typed in checks
-    value: Any = None
+    value: Annotated[Any, BeforeValidator(bool_word)] = None
     numerator: Number | None = None
     denominator: Number | None = None
     estimate: Bool | None = None  # ước thực hiện; defaults to the phase report's flag

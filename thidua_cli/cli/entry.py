@@ -1,0 +1,179 @@
+"""Commands that put figures in without hand-editing YAML: `form` (Excel forms for the units),
+`import` (read the filled forms back), `set` (one figure). All three write through
+audit/edit.py: the same checks as `validate`, the approval locks, an atomic write."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from thidua_cli.cli.app import (
+    DataOpt,
+    PhaseOpt,
+    UserError,
+    console,
+    load,
+    named,
+    not_found,
+    parse_date,
+    say,
+    write_files,
+)
+
+if TYPE_CHECKING:
+    from thidua_cli.audit.edit import Prepared
+    from thidua_cli.read.models import Indicator
+    from thidua_cli.workspace import Workspace
+
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Chỉ kiểm tra và in thay đổi, không ghi tệp.")
+]
+
+
+def _campaign(data: Path) -> Workspace:
+    """The campaign to edit: the catalogue must be sound; unit files may have problems (the
+    edited file is judged on its own after the edit)."""
+    ws = load(data)
+    if ws.catalogue is None or any(
+        p.is_error and p.path.endswith("indicators.yaml") for p in ws.problems
+    ):
+        raise UserError(
+            "Danh mục chỉ tiêu còn lỗi nên chưa nhập được số liệu.",
+            code=1,
+            detail="Xem: thidua validate.",
+        )
+    return ws
+
+
+def _finish(prepared: list[Prepared], dry_run: bool, source: dict[str, str]) -> None:
+    """Print every prepared edit; write them all together only when none is blocked."""
+    from thidua_cli.audit.edit import write
+    from thidua_cli.formats.edit import print_prepared
+
+    out = console()
+    for p in prepared:
+        say(f"{source.get(p.rel, p.rel)} → {p.rel}", style="bold")
+        print_prepared(p, out, source=source.get(p.rel, ""))
+    blocked = [p for p in prepared if p.blocked]
+    if blocked:
+        raise UserError(
+            "Không ghi tệp nào: số liệu còn lỗi.",
+            code=1,
+            detail="Sửa các lỗi trên rồi chạy lại; không tệp nào bị thay đổi.",
+        )
+    if dry_run:
+        say("Chạy thử (--dry-run): không ghi tệp nào.", style="bold yellow")
+        return
+    changed = [p for p in prepared if p.changed]
+    if len(changed) == 1:
+        try:
+            write(changed[0])
+        except OSError as exc:
+            from thidua_cli.cli.app import os_reason
+
+            raise UserError(f"Không ghi được {changed[0].rel}: {os_reason(exc)}.", code=1) from None
+        written = [changed[0].path]
+    else:
+        written = write_files([(p.path, p.after) for p in changed])
+    for path in written:
+        say(f"Đã ghi {path}")
+
+
+def _value(ind: Indicator, text: str) -> Decimal | bool:
+    from thidua_cli.read.typed import Unreadable, bool_cell, number_text
+
+    try:
+        if ind.kind == "boolean" or ind.aggregation == "count-true":
+            return bool_cell(text)
+        value, _ = number_text(text)
+        return value
+    except Unreadable as exc:
+        raise UserError(f"--value: {exc}.", detail=f"Chỉ tiêu {ind.code} ({ind.unit}).") from None
+
+
+def _number(option: str, text: str) -> Decimal:
+    from thidua_cli.read.typed import Unreadable, number_text
+
+    try:
+        return number_text(text)[0]
+    except Unreadable as exc:
+        raise UserError(f"{option}: {exc}.") from None
+
+
+@named("set")
+def set_figure(
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ lang-kon-ktu.")],
+    code: Annotated[str, typer.Argument(help="Mã chỉ tiêu, ví dụ CT03.")],
+    phase: PhaseOpt = 1,
+    value: Annotated[
+        str | None, typer.Option("--value", help="Số thực hiện (10900, 96,5) hoặc có/không.")
+    ] = None,
+    numerator: Annotated[str | None, typer.Option("--numerator", help="Tử số.")] = None,
+    denominator: Annotated[str | None, typer.Option("--denominator", help="Mẫu số.")] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="Minh chứng: số, tên văn bản.")
+    ] = None,
+    evidence_file: Annotated[
+        Path | None, typer.Option("--evidence-file", help="Tệp minh chứng trong kho.")
+    ] = None,
+    correction: Annotated[
+        str | None,
+        typer.Option("--correction", help="Lý do đính chính (đợt đã được phê duyệt)."),
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Văn bản cho phép đính chính.")
+    ] = None,
+    submitted: Annotated[
+        str | None,
+        typer.Option("--submitted", help="Ngày nộp báo cáo (khi đơn vị chưa có báo cáo đợt này)."),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Ghi hoặc sửa một số liệu của một đơn vị, kiểm tra như validate, in thay đổi."""
+    from thidua_cli.audit.edit import Edit, EditError, Figure, prepare
+
+    if (value is None) == (numerator is None and denominator is None):
+        raise UserError("Ghi --value, hoặc cả --numerator và --denominator.")
+    if value is None and (numerator is None or denominator is None):
+        raise UserError("Cần cả --numerator và --denominator.")
+    if evidence is not None and evidence_file is not None:
+        raise UserError("Chỉ ghi một trong --evidence và --evidence-file.")
+    if (correction is None) != (reference is None):
+        raise UserError("--correction và --reference đi cùng nhau (lý do và văn bản).")
+    ws = _campaign(data)
+    assert ws.catalogue is not None
+    code = code.strip().upper()
+    ind = next((i for i in ws.catalogue.indicators if i.code == code), None)
+    if ind is None:
+        from thidua_cli.checks.unit import suggest_code
+
+        raise UserError(
+            f"Không có chỉ tiêu «{code}».",
+            detail=suggest_code(code, [i.code for i in ws.catalogue.indicators])
+            or "Xem: thidua indicators.",
+        )
+    if unit not in ws.paths:
+        raise not_found("đơn vị", unit, sorted(ws.paths))
+    file = None
+    if evidence_file is not None:
+        file = Path(os.path.relpath(evidence_file.resolve(), ws.root.resolve())).as_posix()
+    figure = Figure(
+        code,
+        value=_value(ind, value) if value is not None else None,
+        numerator=_number("--numerator", numerator) if numerator is not None else None,
+        denominator=_number("--denominator", denominator) if denominator is not None else None,
+        evidence=evidence,
+        evidence_file=file,
+        correction=(correction, reference) if correction and reference else None,
+        where=f"{unit} {code}",
+    )
+    try:
+        prepared = prepare(ws, Edit(unit, phase, [figure], parse_date(submitted)))
+    except EditError as exc:
+        raise UserError(str(exc), code=1, detail="Dùng --submitted NGÀY.") from None
+    _finish([prepared], dry_run, {})

@@ -1,0 +1,45 @@
+"""What `thidua set` and `thidua import` print: the change in numbers and the problems, each
+problem placed where the person typed the figure (a spreadsheet cell, or the command line)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from thidua_cli.audit.diff import ValueChange
+from thidua_cli.audit.edit import Prepared
+
+
+def change_line(c: ValueChange) -> str:
+    label = f" ({c.old_label} → {c.new_label})" if c.old_label != c.new_label else ""
+    line = f"{c.unit_name}, đợt {c.phase}, {c.code}: {c.old} → {c.new}{label}"
+    if c.evidence_added:
+        line += "; minh chứng thêm: " + "; ".join(c.evidence_added)
+    if c.correction:
+        line += f"; đính chính: {c.correction}"
+    return line
+
+
+def print_prepared(p: Prepared, console: Any, *, source: str = "") -> None:
+    """The semantic change first, then every problem of the new file (errors before
+    warnings), with the cell or figure it concerns."""
+    from rich.markup import escape
+
+    if p.changes:
+        for c in p.changes:
+            console.print(f"  {escape(change_line(c))}", highlight=False, soft_wrap=True)
+    elif not p.blocked:
+        console.print(
+            f"  {escape(p.rel)}: không có số liệu nào thay đổi.", highlight=False, soft_wrap=True
+        )
+    for q in sorted(p.shown, key=lambda q: (not q.is_error, q)):
+        place = p.place(q) or source
+        where = place or f"{q.path}:{q.line}:{q.column}"
+        label, style = ("lỗi", "bold red") if q.is_error else ("cảnh báo", "bold yellow")
+        console.print(
+            f"  [bold]{escape(where)}[/]: [{style}]{label}[/] [dim]\\[{q.code}][/] "
+            f"{escape(q.message)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        if q.hint:
+            console.print(f"      [cyan]→ {escape(q.hint)}[/]", highlight=False, soft_wrap=True)
