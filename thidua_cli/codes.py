@@ -110,6 +110,13 @@ CODES: dict[str, Code] = {
     "missing-evidence": _w("số liệu không có minh chứng", "đợt và minh chứng"),
     "evidence-not-found": _e("không tìm thấy tệp minh chứng", "đợt và minh chứng"),
     "evidence-outside-repo": _e("tệp minh chứng ngoài kho", "đợt và minh chứng"),
+    # --- Excel forms (thidua import) ----------------------------------------------------------
+    "form-unreadable": _e("không mở được tệp Excel", "phiếu Excel"),
+    "form-foreign-sheet": _e("không phải phiếu của thidua, hoặc có trang lạ", "phiếu Excel"),
+    "form-moved": _e("phiếu bị sửa bố cục: ô gộp, cột hay dòng bị di chuyển", "phiếu Excel"),
+    "form-wrong-unit": _e("phiếu của đơn vị khác", "phiếu Excel"),
+    "form-formula": _e("ô chứa công thức", "phiếu Excel"),
+    "form-bad-cell": _e("ô không đọc được (chữ ở chỗ cần số, ngày sai…)", "phiếu Excel"),
     # --- approval locks ------------------------------------------------------------------------
     "locked-phase-changed": _e("sửa số liệu đợt đã phê duyệt mà không đính chính", "phê duyệt"),
     "correction-mismatch": _e("đính chính không ghi đúng số hiện có", "phê duyệt"),

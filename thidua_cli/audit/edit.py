@@ -194,7 +194,7 @@ def _report(doc: Any, edit: Edit) -> Any:
         if isinstance(r, dict) and r.get("phase") == edit.phase:
             if r.get("values") is None:
                 r["values"] = CommentedMap()
-            if edit.submitted is not None:
+            if edit.submitted is not None and r.get("submitted") != edit.submitted:
                 r["submitted"] = edit.submitted
             return r
     if edit.submitted is None:

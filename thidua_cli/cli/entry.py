@@ -56,7 +56,7 @@ def _finish(prepared: list[Prepared], dry_run: bool, source: dict[str, str]) -> 
 
     out = console()
     for p in prepared:
-        say(f"{source.get(p.rel, p.rel)} → {p.rel}", style="bold")
+        say(f"{source[p.rel]} → {p.rel}" if p.rel in source else p.rel, style="bold")
         print_prepared(p, out, source=source.get(p.rel, ""))
     blocked = [p for p in prepared if p.blocked]
     if blocked:
@@ -177,3 +177,122 @@ def set_figure(
     except EditError as exc:
         raise UserError(str(exc), code=1, detail="Dùng --submitted NGÀY.") from None
     _finish([prepared], dry_run, {})
+
+
+@named("form")
+def form(
+    phase: PhaseOpt = 1,
+    units: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", help="Chỉ lập phiếu cho đơn vị này (ghi nhiều lần được)."),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Lập phiếu cho mọi đơn vị, kể cả đơn vị đã báo cáo.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Thư mục ghi phiếu (mặc định: phieu/dot-<đợt>/)."),
+    ] = None,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Lập phiếu Excel báo cáo số liệu cho các đơn vị chưa báo cáo đợt này (mỗi đơn vị một tệp)."""
+    from thidua_cli.checks.unit import Context
+    from thidua_cli.present import form as pf
+
+    ws = _campaign(data)
+    assert ws.catalogue is not None
+    cat = ws.catalogue
+    if phase not in {p.number for p in cat.phases}:
+        from thidua_cli.cli.app import unknown_phase
+
+        raise unknown_phase(ws, phase)
+    known = {u.id: u for u in ws.units}
+    for wanted in units or []:
+        if wanted not in known:
+            raise not_found("đơn vị", wanted, sorted(known))
+    chosen = [
+        u for u in ws.units if (u.id in units if units else (every or u.report(phase) is None))
+    ]
+    ctx = Context(cat, ws.root)
+    folder = out or Path("phieu") / f"dot-{phase}"
+    outputs: list[tuple[Path, bytes | str]] = []
+    skipped = []
+    for u in chosen:
+        rows = pf.rows(cat, u, phase, ctx.expects_bool)
+        if not rows:
+            skipped.append(u.id)
+            continue
+        outputs.append((folder / f"{u.id}.xlsx", pf.build(cat, u, phase, rows)))
+    if not outputs:
+        say(f"Không có đơn vị nào cần phiếu đợt {phase} (mọi đơn vị đã báo cáo?).")
+    for path in write_files(outputs):
+        say(f"Đã ghi {path}")
+    if skipped:
+        say(
+            "Chưa đăng ký chỉ tiêu nên không có phiếu: " + ", ".join(skipped) + ".",
+            style="bold yellow",
+        )
+
+
+@named("import")
+def import_forms(
+    files: Annotated[list[Path], typer.Argument(help="Các phiếu Excel (.xlsx) đã điền.")],
+    dry_run: DryRunOpt = False,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Nhập số liệu từ phiếu Excel đã điền: kiểm tra như validate, in thay đổi, ghi tệp đơn vị."""
+    from thidua_cli.audit.edit import Edit, EditError, Figure, prepare
+    from thidua_cli.checks.unit import Context
+    from thidua_cli.formats.edit import print_form_problems
+    from thidua_cli.read import form as rf
+
+    ws = _campaign(data)
+    assert ws.catalogue is not None
+    ctx = Context(ws.catalogue, ws.root)
+    units = {u.id: u for u in ws.units}
+
+    def expected_for(unit_id: str) -> dict[str, str] | None:
+        u = units.get(unit_id)
+        if u is None or u.registration is None:
+            return None
+        return {
+            ind.code: rf.input_kind(ind, ctx.expects_bool(ind))
+            for ind in ws.catalogue.indicators  # type: ignore[union-attr]
+            if ind.code in u.registration.targets and ind.aggregation != "computed"
+        }
+
+    prepared = []
+    source: dict[str, str] = {}
+    broken = False
+    for path in files:
+        if not path.is_file():
+            raise UserError(f"Không có tệp «{path}».")
+        filled = rf.read(path, path.name, expected_for)
+        if filled.problems:
+            broken = True
+            say(path.name, style="bold")
+            print_form_problems(filled.problems, console())
+            continue
+        assert filled.unit is not None and filled.phase is not None
+        figures = [
+            Figure(c.code, c.value, c.numerator, c.denominator, c.evidence, where=c.where)
+            for c in filled.figures
+        ]
+        try:
+            p = prepare(ws, Edit(filled.unit, filled.phase, figures, filled.submitted))
+        except EditError as exc:
+            raise UserError(f"{path.name}: {exc}", code=1) from None
+        source[p.rel] = path.name
+        prepared.append(p)
+    if broken:
+        for p in prepared:
+            say(f"{source[p.rel]} → {p.rel}", style="bold")
+            from thidua_cli.formats.edit import print_prepared
+
+            print_prepared(p, console(), source=source[p.rel])
+        raise UserError(
+            "Không ghi tệp nào: có phiếu còn lỗi.",
+            code=1,
+            detail="Sửa các ô nêu trên rồi nhập lại; không tệp nào bị thay đổi.",
+        )
+    _finish(prepared, dry_run, source)

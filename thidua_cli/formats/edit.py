@@ -7,6 +7,7 @@ from typing import Any
 
 from thidua_cli.audit.diff import ValueChange
 from thidua_cli.audit.edit import Prepared
+from thidua_cli.problems import Problem
 
 
 def change_line(c: ValueChange) -> str:
@@ -38,6 +39,20 @@ def print_prepared(p: Prepared, console: Any, *, source: str = "") -> None:
         console.print(
             f"  [bold]{escape(where)}[/]: [{style}]{label}[/] [dim]\\[{q.code}][/] "
             f"{escape(q.message)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        if q.hint:
+            console.print(f"      [cyan]→ {escape(q.hint)}[/]", highlight=False, soft_wrap=True)
+
+
+def print_form_problems(problems: list[Problem], console: Any) -> None:
+    """Problems of a form itself: the message already names the file and the cell."""
+    from rich.markup import escape
+
+    for q in problems:
+        console.print(
+            f"  [bold red]lỗi[/] [dim]\\[{q.code}][/] {escape(q.message)}",
             highlight=False,
             soft_wrap=True,
         )
