@@ -272,3 +272,36 @@ def test_set_in_a_locked_phase_needs_a_correction(cli: Run, repo: Path) -> None:
     assert "đính chính: Thống kê lại đàn gia súc (Công văn số 45/UBND)" in out
     code, out = cli("validate", "--errors-only", cwd=repo)
     assert code == 0, out
+
+
+def test_score_xlsx_is_reproducible_with_vietnamese_sheets(cli: Run, repo: Path) -> None:
+    code, out = cli("score", "--format", "xlsx", "--out", "kq.xlsx", cwd=repo)
+    assert code == 0, out
+    first = (repo / "kq.xlsx").read_bytes()
+    code, out = cli("score", "--format", "xlsx", "--out", "kq.xlsx", cwd=repo)
+    assert (repo / "kq.xlsx").read_bytes() == first
+    wb = load_workbook(repo / "kq.xlsx")
+    assert wb.sheetnames[0] == "Chỉ tiêu" and "Khối trường học" in wb.sheetnames
+    table = wb["Chỉ tiêu"]
+    assert [c.value for c in table[3]] == [
+        "STT",
+        "Chỉ tiêu",
+        "ĐVT",
+        "Kế hoạch",
+        "Thực hiện",
+        "Tỷ lệ (% KH)",
+        "Đánh giá",
+        "Số đơn vị báo cáo",
+    ]
+    assert table.freeze_panes == "A4"
+    code, out = cli("score", "--format", "xlsx", cwd=repo)
+    assert code == 2 and "--out" in out
+
+
+def test_csv_neutralises_formula_text(cli: Run, repo: Path) -> None:
+    unit = repo / "data/units/lang-kon-ktu.yaml"
+    text = unit.read_text(encoding="utf-8").replace("name: Làng Kon Ktu", 'name: "=HYPERLINK(1)"')
+    unit.write_text(text, encoding="utf-8")
+    code, out = cli("score", "--format", "csv", cwd=repo)
+    assert code == 0, out
+    assert ";'=HYPERLINK(1);" in out

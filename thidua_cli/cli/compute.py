@@ -26,7 +26,7 @@ from thidua_cli.cli.app import (
     write_files,
 )
 
-ScoreFormat = Literal["table", "json", "csv"]
+ScoreFormat = Literal["table", "json", "csv", "xlsx"]
 ReportFormat = Literal["md", "docx", "all"]
 
 
@@ -42,8 +42,12 @@ def score(
     ] = False,
     as_of: AsOfOpt = None,
     fmt: Annotated[
-        ScoreFormat, format_option("Cách in: table (bảng), json hoặc csv (Excel).")
+        ScoreFormat,
+        format_option("Cách in: table (bảng), json, csv hoặc xlsx (tệp Excel, cần --out)."),
     ] = "table",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Tệp ghi kết quả (với --format xlsx).")
+    ] = None,
     data: DataOpt = Path("data"),
 ) -> None:
     """Tính kết quả chỉ tiêu, điểm, xếp loại và xếp hạng từng khối."""
@@ -51,6 +55,8 @@ def score(
 
     if explain and unit is None:
         raise UserError("--explain cần --unit MÃ_ĐƠN_VỊ.")
+    if (fmt == "xlsx") != (out is not None):
+        raise UserError("--format xlsx cần --out TỆP.xlsx (và --out chỉ dùng với xlsx).")
     _ws, o = outcome(data, phase, as_of)
     if bloc is not None and bloc not in {b.id for b in o.catalogue.blocs}:
         raise UserError(
@@ -64,6 +70,12 @@ def score(
         if fmt not in UNIT_FORMATS:
             raise UserError(f"Với --unit, --format là một trong: {', '.join(UNIT_FORMATS)}.")
         emit(UNIT_FORMATS, fmt, (o, us))
+        return
+    if fmt == "xlsx" and out is not None:
+        from thidua_cli.formats.score_xlsx import build
+
+        for path in write_files([(out, build(o, bloc))]):
+            say(f"Đã ghi {path}")
         return
     emit(FORMATS, fmt, (o, bloc))
 

@@ -152,14 +152,28 @@ def unit_json(o: Outcome, s: UnitScore) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
+def _cell(text: str) -> str:
+    """Data text in a CSV cell: a leading = + - @ would make Excel run it as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def as_csv(o: Outcome, bloc: str | None = None) -> str:
     """For Excel on a Vietnamese Windows: a UTF-8 BOM (so letters are not garbled), semicolons
-    between columns and Vietnamese decimal commas in the numbers."""
+    between columns, Vietnamese headers, names rather than ids, Vietnamese decimal commas."""
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     w.writerow(
-        ["bloc", "rank", "id", "name", "score", "met", "self_score", "classification", "remarks"]
+        [
+            "Khối thi đua",
+            "Hạng",
+            "Đơn vị",
+            "Điểm",
+            "Số chỉ tiêu đạt",
+            "Điểm tự chấm",
+            "Xếp loại",
+            "Ghi chú",
+        ]
     )
     over = over_quota(o)
     for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank)):
@@ -168,15 +182,14 @@ def as_csv(o: Outcome, bloc: str | None = None) -> str:
         assert s.level is not None
         w.writerow(
             [
-                s.bloc.id,
+                _cell(s.bloc.name),
                 s.rank,
-                s.unit.id,
-                s.unit.name,
+                _cell(s.unit.name),
                 score_text(o, s.score),
                 s.met,
                 score_text(o, s.self_score),
-                s.level.name,
-                remarks(s, over),
+                _cell(s.level.name),
+                _cell(remarks(s, over)),
             ]
         )
     return buf.getvalue()

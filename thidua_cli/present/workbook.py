@@ -4,6 +4,8 @@ the same data writes the same file (a form or an export can be compared and comm
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +23,24 @@ def save(wb: Any, title: str, day: date) -> bytes:
     props.modified = stamp
     raw = io.BytesIO()
     wb.save(raw)
-    return _reproducible_zip(raw.getvalue())
+    return _reproducible_zip(_fixed_times(raw.getvalue(), stamp))
+
+
+def _fixed_times(data: bytes, stamp: datetime) -> bytes:
+    """openpyxl stamps "modified" with the clock when it saves: put the data's date back."""
+    out = io.BytesIO()
+    text = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + text.encode() + rb"\g<2>",
+                    body,
+                )
+            dst.writestr(item, body)
+    return out.getvalue()
 
 
 def neutral(text: str) -> str:
