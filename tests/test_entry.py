@@ -305,3 +305,13 @@ def test_csv_neutralises_formula_text(cli: Run, repo: Path) -> None:
     code, out = cli("score", "--format", "csv", cwd=repo)
     assert code == 0, out
     assert ";'=HYPERLINK(1);" in out
+
+
+def test_code_suggestions_pad_before_fuzzy_matching() -> None:
+    from thidua_cli.checks.unit import suggest_code
+
+    codes = ["CT03", "CT06", "CT16", "CT22", "CT22.1", "CT23", "BS02"]
+    assert suggest_code("CT3", codes) == "Có phải ý bạn là «CT03»?"
+    assert suggest_code("CT6", codes) == "Có phải ý bạn là «CT06»?"
+    assert suggest_code("ct 22.1", codes) == "Có phải ý bạn là «CT22.1»?"
+    assert suggest_code("BS2", codes) == "Có phải ý bạn là «BS02»?"
