@@ -315,3 +315,44 @@ def test_code_suggestions_pad_before_fuzzy_matching() -> None:
     assert suggest_code("CT6", codes) == "Có phải ý bạn là «CT06»?"
     assert suggest_code("ct 22.1", codes) == "Có phải ý bạn là «CT22.1»?"
     assert suggest_code("BS2", codes) == "Có phải ý bạn là «BS02»?"
+
+
+def test_set_keeps_windows_line_endings_and_bom(cli: Run, repo: Path) -> None:
+    unit = repo / "data/units/lang-kon-ktu.yaml"
+    text = unit.read_text(encoding="utf-8")
+    unit.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    code, out = cli("set", "lang-kon-ktu", "CT07", "--value", "5,5", cwd=repo)
+    assert code == 0, out
+    raw = unit.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\n" not in raw.replace(b"\r\n", b"")
+    expected = text.replace("CT07: {value: 5,", "CT07: {value: 5.5,")
+    assert raw[3:].decode("utf-8").replace("\r\n", "\n") == expected
+
+
+def test_set_adds_a_report_for_a_new_phase(cli: Run, repo: Path) -> None:
+    code, out = cli("set", "lang-kon-ktu", "CT03", "--phase", "2", "--value", "230", cwd=repo)
+    assert code == 1 and "--submitted" in out
+    code, out = cli(
+        "set",
+        "lang-kon-ktu",
+        "CT03",
+        "--phase",
+        "2",
+        "--value",
+        "230",
+        "--evidence",
+        "Báo cáo số 40/BC-LKK",
+        "--submitted",
+        "20/12/2026",
+        cwd=repo,
+    )
+    assert code == 0, out
+    assert "đợt 2, CT03: — → 230" in out
+    assert "registered-not-reported" in out  # the other registered indicators of phase 2
+    added = [line for line in _git_diff(repo) if line.startswith("+")]
+    assert added == [
+        "+  - phase: 2",
+        "+    submitted: 2026-12-20",
+        "+    values:",
+        "+      CT03: {value: 230, evidence: Báo cáo số 40/BC-LKK}",
+    ]

@@ -64,7 +64,9 @@ CODES: dict[str, Code] = {
     "thousands-separator": _e("«10.900»: dấu chấm ngăn cách hàng nghìn", "con số"),
     "decimal-comma": _e("dấu phẩy thập phân", "con số"),
     "number-out-of-bounds": _e("số quá lớn, hệ 16 hoặc có gạch dưới", "con số"),
-    "suspicious-magnitude": _w("số lệch kế hoạch hàng trăm, hàng nghìn lần", "con số"),
+    "suspicious-magnitude": _w(
+        "số lệch kế hoạch nhiều lần (thừa, thiếu chữ số; mất dấu hàng nghìn)", "con số"
+    ),
     "zero-target": _w("kế hoạch bằng 0", "con số"),
     "percent-as-fraction": _e("tỷ lệ viết dạng thập phân (0,96 thay cho 96)", "con số"),
     "cumulative-decreased": _w("số cộng dồn thấp hơn đợt trước", "con số"),

@@ -344,11 +344,14 @@ def _approval_locks(ws: Workspace, whole: bool) -> list[Problem]:
     return out
 
 
-def check_document(ws: Workspace, data: object, rel: str) -> tuple[Unit | None, list[Problem]]:
+def check_document(
+    ws: Workspace, data: object, rel: str, loaded: yamlload.Loaded | None = None
+) -> tuple[Unit | None, list[Problem]]:
     """Check one unit document (plain values, as `thidua set` or an Excel import would write
     it) in the context of the loaded campaign: shape, the unit checks and the roster. Returns
-    the unit when it is valid enough to compute with, and every problem found."""
-    f = yamlload.Loaded(rel, data=data)
+    the unit when it is valid enough to compute with, and every problem found. `loaded`, the
+    parsed text when there is one, places the problems on their lines."""
+    f = loaded if loaded is not None else yamlload.Loaded(rel, data=data)
     problems: list[Problem] = []
     unit = _model(Unit, f, problems)
     if unit is not None and ws.catalogue is not None:

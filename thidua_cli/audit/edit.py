@@ -226,13 +226,16 @@ def prepare(ws: Workspace, edit: Edit) -> Prepared:
         if not f.blank:
             _apply(report["values"], f)
     after = _dump(doc, before)
+    if "\r\n" in before:  # a file saved on Windows keeps its line endings
+        after = after.replace("\r\n", "\n").replace("\n", "\r\n")
     if bom:
         after = "\ufeff" + after
     prepared = Prepared(path, rel, before, after, where={f.code: f.where for f in edit.figures})
     prepared.problems = _check(ws, prepared)
     old_doc = yamlload.parse(before.lstrip("\ufeff"), rel)
     if old_doc.data is not None:
-        prepared.known = {(q.code, q.message) for q in check_document(ws, old_doc.data, rel)[1]}
+        known = check_document(ws, old_doc.data, rel, old_doc)[1]
+        prepared.known = {(q.code, q.message) for q in known}
     old = next((u for u in ws.units if u.id == edit.unit), None)
     new = _unit(ws, after, rel)
     if ws.catalogue is not None and new is not None:
@@ -251,7 +254,7 @@ def _check(ws: Workspace, p: Prepared) -> list[Problem]:
     parsed = yamlload.parse(p.after.lstrip("\ufeff"), p.rel)
     problems = [*parsed.problems, *thousands_problems(parsed)]
     if parsed.data is not None:
-        _, found = check_document(ws, parsed.data, p.rel)
+        _, found = check_document(ws, parsed.data, p.rel, parsed)
         problems.extend(found)
     if ws.approvals:
         problems.extend(_locks(ws, p))

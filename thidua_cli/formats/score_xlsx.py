@@ -9,7 +9,7 @@ from typing import Any
 
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.present.text import indicator_rows, over_quota, plain, plan_text, remarks
-from thidua_cli.present.workbook import save
+from thidua_cli.present.workbook import printable, save
 
 INDICATOR_HEADERS = (
     ("STT", 6),
@@ -55,6 +55,7 @@ def _header(sheet: Any, row: int, headers: tuple[tuple[str, int], ...]) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(n)].width = width
     sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+    printable(sheet, row)
 
 
 def _text(sheet: Any, row: int, col: int, text: str) -> None:
@@ -70,7 +71,7 @@ def _number(sheet: Any, row: int, col: int, v: Decimal | None, fmt: str) -> None
 
 def build(o: Outcome, bloc: str | None = None) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     wb = Workbook()
     used: set[str] = set()
@@ -101,6 +102,10 @@ def build(o: Outcome, bloc: str | None = None) -> bytes:
         _number(sheet, row, 6, pct / 100 if pct is not None else None, "0.0%")
         _text(sheet, row, 7, r.label)
         _text(sheet, row, 8, f"{io.reporters}/{io.expected}")
+        for col in (2, 3):
+            sheet.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+        for col in (4, 5, 8):
+            sheet.cell(row=row, column=col).alignment = Alignment(horizontal="right")
         row += 1
     over = over_quota(o)
     for b in o.catalogue.blocs:

@@ -10,7 +10,7 @@ from typing import Any
 
 from thidua_cli import numfmt
 from thidua_cli.present.text import target_text, value_text
-from thidua_cli.present.workbook import save
+from thidua_cli.present.workbook import printable, save
 from thidua_cli.read import form as layout
 from thidua_cli.read.models import Catalogue, Indicator, Unit
 
@@ -141,6 +141,7 @@ def build(cat: Catalogue, unit: Unit, phase: int, form_rows: list[FormRow]) -> b
     for col, width in WIDTHS.items():
         sheet.column_dimensions[col].width = width
     sheet.freeze_panes = f"A{layout.FIRST_ROW}"
+    printable(sheet, layout.HEADER_ROW)
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False  # people may widen a column to read it
     help_sheet = wb.create_sheet(layout.HELP_SHEET)

@@ -26,6 +26,19 @@ def save(wb: Any, title: str, day: date) -> bytes:
     return _reproducible_zip(_fixed_times(raw.getvalue(), stamp))
 
 
+def printable(sheet: Any, header_row: int) -> None:
+    """A4 landscape, every column on the page width, the header row repeated on each page:
+    commune offices print what they send and what they receive."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
 def _fixed_times(data: bytes, stamp: datetime) -> bytes:
     """openpyxl stamps "modified" with the clock when it saves: put the data's date back."""
     out = io.BytesIO()
