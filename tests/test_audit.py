@@ -63,9 +63,19 @@ def test_diff_shows_exactly_the_changed_value_and_its_effect(repo: Path, cli: Ru
     assert code == 0, out
     doc = json.loads(out)
     assert [
-        (v["unit"], v["phase"], v["code"], v["old"], v["new"], v["old_label"], v["new_label"])
+        (
+            v["unit"],
+            v["phase"],
+            v["code"],
+            v["old"]["text"],
+            v["new"]["text"],
+            v["old"]["evaluation"],
+            v["new"]["evaluation"],
+        )
         for v in doc["values"]
     ] == [("lang-kon-ktu", 1, "CT03", "113,9 (ước)", "150 (ước)", "Không đạt", "Vượt")]
+    # the figures as typed, as JSON numbers, for checking against the paper report
+    assert (doc["values"][0]["old"]["value"], doc["values"][0]["new"]["value"]) == (113.9, 150)
     assert doc["plan"] == [] and doc["targets"] == []
     moved = {r["unit"]: r for r in doc["ranks"]}
     assert moved["lang-kon-ktu"]["new_rank"] < moved["lang-kon-ktu"]["old_rank"]
@@ -80,9 +90,10 @@ def test_diff_between_commits_flags_plan_changes(repo: Path, cli: Run) -> None:
     code, out = cli("diff", "HEAD~1", "HEAD", "--format", "json", cwd=repo)
     doc = json.loads(out)
     assert code == 0
-    assert [(p["what"], p["field"], p["old"], p["new"]) for p in doc["plan"]] == [
+    assert [(p["what"], p["field"], p["old_text"], p["new_text"]) for p in doc["plan"]] == [
         ("CT03", "target", "≥ 10.900", "≥ 11.500")
     ]
+    assert (doc["plan"][0]["old"], doc["plan"][0]["new"]) == (10900, 11500)
     assert cli("diff", "khong-co-phien-ban", cwd=repo)[0] == 2
 
 
@@ -92,10 +103,14 @@ def test_history_shows_who_changed_a_figure(repo: Path, cli: Run) -> None:
     code, out = cli("history", "lang-kon-ktu", "CT03", "--format", "json", cwd=repo)
     assert code == 0
     changes = json.loads(out)["changes"]
-    assert [(c["author"], c["old"], c["new"], c["message"]) for c in changes] == [
-        ("Nguyễn Văn An", "—", "113,9", "Số liệu đợt 1"),
+    assert [
+        (c["author"], c["old"] and c["old"]["text"], c["new"]["text"], c["message"])
+        for c in changes
+    ] == [
+        ("Nguyễn Văn An", None, "113,9", "Số liệu đợt 1"),
         ("Trần Thị Bình", "113,9", "150", "Cập nhật sản lượng vụ Đông Xuân"),
     ]
+    assert changes[1]["old"]["value"] == 113.9 and changes[1]["new"]["value"] == 150
     code, out = cli("history", "lang-kon-ktu", "--phase", "2", cwd=repo)
     assert code == 0 and "Chưa có thay đổi" in out
     assert cli("history", "thon-khong-co", cwd=repo)[0] == 2
@@ -290,11 +305,11 @@ def test_diff_names_what_a_reviewer_must_see(repo: Path, cli: Run) -> None:
     doc = json.loads(out)
     assert code == 0
     assert doc["approvals"] and doc["approvals"][0].startswith("XÓA: đợt 1")
-    assert ("lang-kon-ktu", "CT03 (mốc đợt 1)", "120", "110") in {
-        (t["unit"], t["code"], t["old"], t["new"]) for t in doc["targets"]
+    assert ("lang-kon-ktu", "CT03", 1, 120, 110) in {
+        (t["unit"], t["code"], t["phase"], t["old"], t["new"]) for t in doc["targets"]
     }
     assert ("xếp loại Hoàn thành tốt nhiệm vụ", "ngưỡng điểm", "≥ 70", "≥ 60") in {
-        (p["what"], p["field"], p["old"], p["new"]) for p in doc["plan"]
+        (p["what"], p["field"], p["old_text"], p["new_text"]) for p in doc["plan"]
     }
     assert any(f.startswith("sửa: data/evidence/") for f in doc["evidence_files"])
 
@@ -314,11 +329,36 @@ def test_history_follows_a_renamed_file_and_checks_its_filters(repo: Path, cli: 
     git(repo, "commit", "-q", "-am", "Sửa CT03", author="Trần Thị Bình")
     code, out = cli("history", "lang-kon-ktu", "CT03", "--format", "json", cwd=repo)
     assert code == 0, out
-    assert [(c["author"], c["old"], c["new"]) for c in json.loads(out)["changes"]] == [
-        ("Nguyễn Văn An", "—", "113,9"),
+    assert [
+        (c["author"], c["old"] and c["old"]["text"], c["new"]["text"])
+        for c in json.loads(out)["changes"]
+    ] == [
+        ("Nguyễn Văn An", None, "113,9"),
         ("Trần Thị Bình", "113,9", "150"),
     ]
     assert cli("history", "lang-kon-ktu", "CT99", cwd=repo)[0] == 2
     assert cli("history", "lang-kon-ktu", "--phase", "7", cwd=repo)[0] == 2
     code, out = cli("history", "lang-kon-kt", cwd=repo)
     assert code == 2 and "lang-kon-ktu" in out
+
+
+def test_a_commit_of_code_only_leaves_the_report_byte_identical(repo: Path, cli: Run) -> None:
+    """The report's revision comes from the commune's inputs (data, its own templates), never
+    from the tool's code: 11 of 35 early commits were only "Re-render phase-1 reports"."""
+    assert cli("report", "--phase", "1", "--out", "out1", cwd=repo)[0] == 0
+    (repo / "tool.py").write_text("print('a change of code')\n", encoding="utf-8")
+    (repo / "data" / "reports").mkdir()
+    (repo / "data" / "reports" / "cu.md").write_text("báo cáo cũ\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Chỉ sửa mã và báo cáo")
+    assert cli("report", "--phase", "1", "--out", "out2", cwd=repo)[0] == 0
+    for name in ("bao-cao-dot-1.md", "bao-cao-dot-1.docx"):
+        assert (repo / "out1" / name).read_bytes() == (repo / "out2" / name).read_bytes(), name
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()[:12]
+    assert first in (repo / "out2" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    # a data change does change the revision
+    edit(repo, KTU, OLD, NEW)
+    git(repo, "commit", "-q", "-am", "Sửa số")
+    assert cli("report", "--phase", "1", "--out", "out3", cwd=repo)[0] == 0
+    text = (repo / "out3" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    assert git(repo, "rev-parse", "--short=12", "HEAD").strip() in text

@@ -13,7 +13,8 @@ import pytest
 from thidua_cli.workspace import load
 
 CASES = Path(__file__).parent / "cases"
-FOLDERS = sorted(p for p in CASES.glob("*/*") if p.is_dir())
+FOLDERS = sorted(p for p in CASES.glob("*/*") if p.is_dir() and p.parent.name != "catalogue")
+CATALOGUES = sorted(p for p in (CASES / "catalogue").iterdir() if p.is_dir())
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -47,3 +48,17 @@ def test_every_problem_has_vietnamese_message_and_hint_for_errors(
             p.message
         )
         assert p.code.islower() and " " not in p.code
+
+
+@pytest.mark.parametrize("folder", CATALOGUES, ids=lambda p: f"catalogue/{p.name}")
+def test_catalogue_case(folder: Path, tmp_path: Path) -> None:
+    """Catalogue cases: a small indicators.yaml with one defect, and the problems it gives."""
+    data = tmp_path / "data"
+    (data / "units").mkdir(parents=True)
+    shutil.copy(folder / "indicators.yaml", data / "indicators.yaml")
+    ws = load(data)
+    got = sorted(f"{p.line}:{p.column} {p.code}" for p in ws.problems)
+    expected = sorted((folder / "expected.txt").read_text(encoding="utf-8").split("\n")[:-1])
+    assert got == expected
+    assert all(p.path == "data/indicators.yaml" and p.message.endswith(".") for p in ws.problems)
+    assert (ws.catalogue is not None) == (folder.name != "missing-target")

@@ -129,6 +129,24 @@ CODES: dict[str, Code] = {
         "sửa cách chấm điểm sau phê duyệt mà không có quyết định", "phê duyệt"
     ),
     "approval-unverifiable": _e("không kiểm tra được phê duyệt", "phê duyệt"),
+    "approval-removed": _e("bản ghi phê duyệt đã commit bị xóa hoặc sửa", "phê duyệt"),
+    "approval-invalid": _e("bản ghi phê duyệt không hợp lệ (đợt, ngày, commit)", "phê duyệt"),
+    "locked-input-changed": _e(
+        "sửa báo cáo, ngày nộp, đăng ký sau phê duyệt mà không có quyết định", "phê duyệt"
+    ),
+    "catalogue-changed-without-decision": _e(
+        "sửa đợt, hạn, khối sau phê duyệt mà không có quyết định", "phê duyệt"
+    ),
+    "approved-outcome-changed": _e(
+        "điểm, hạng, số liệu chung đã duyệt thay đổi không rõ lý do", "phê duyệt"
+    ),
+    "approved-outcome-knock-on": _w(
+        "kết quả đã duyệt của đơn vị khác đổi theo một đính chính", "phê duyệt"
+    ),
+    "correction-date-invalid": _e(
+        "ngày đính chính, quyết định ở tương lai hoặc trước phê duyệt", "phê duyệt"
+    ),
+    "submitted-before-commit": _w("ngày nộp sớm hơn nhiều so với lúc số liệu vào kho", "phê duyệt"),
 }
 
 

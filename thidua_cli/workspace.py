@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from thidua_cli import guard
 from thidua_cli.checks import catalogue as catalogue_checks
-from thidua_cli.checks import locks as locks_check
 from thidua_cli.checks import roster
 from thidua_cli.checks import unit as checks
 from thidua_cli.problems import Problem, error
@@ -252,11 +252,15 @@ def load(
     keep_units: bool = True,
     max_bytes: int = yamlload.MAX_BYTES,
     locks: bool = True,
+    today: date | None = None,
+    git_dates: bool = False,
 ) -> Workspace:
     """Read the catalogue and the unit files and check them; never raises on bad data.
     `jobs` > 1 checks the unit files in that many processes (same result, sooner);
     `keep_units=False` keeps only the problems, for validation alone; `locks=False` skips the
-    approval locks (for reading an approved revision itself)."""
+    approval locks (for reading an approved revision itself); `today` (the command's date,
+    never read from the clock here) bounds approval and correction dates; `git_dates` compares
+    `submitted` dates with when results reached the repository."""
     root = root or data_dir.resolve().parent
     ws = Workspace(root=root, data_dir=data_dir)
     cat_path = data_dir / CATALOGUE
@@ -275,7 +279,8 @@ def load(
         approved = _model(Approvals, approvals_file, ws.problems)
         ws.approvals = approved.approvals if approved else []
     ctx = checks.Context(ws.catalogue, root) if ws.catalogue is not None else None
-    keep_units = keep_units or bool(ws.approvals)  # approval locks compare whole units
+    # approval locks compare whole units; the git dates need their reports
+    keep_units = keep_units or git_dates or (locks and guard.ever_approved(data_dir))
     unit_paths = discover(data_dir, paths)
     ws.files += len(unit_paths)
     ws.unit_files = len(unit_paths)
@@ -291,57 +296,38 @@ def load(
         ws.problems.extend(roster.check_roster(checked.roster, ctx, cat_file, whole=not paths))
     ws.units = sorted(checked.units, key=lambda u: u.id)
     ws.paths = {e.id: e.path for e in reversed(checked.roster)}
-    if locks and ws.approvals and ws.catalogue is not None:
-        ws.problems.extend(_approval_locks(ws, whole=not paths))
+    if locks and ws.catalogue is not None:
+        ws.problems.extend(_approval_locks(ws, not paths, today, git_dates))
     ws.problems.sort()
     return ws
 
 
-def _approval_locks(ws: Workspace, whole: bool) -> list[Problem]:
-    """Compare each approved phase with the data as it stood at the approved commit."""
+def _approval_locks(
+    ws: Workspace, whole: bool, today: date | None, git_dates: bool
+) -> list[Problem]:
+    """The approval locks (guard.py), reading each approved revision from git once."""
     import tempfile
 
-    out: list[Problem] = []
-    try:
-        root: Path | None = git.top(ws.data_dir)
-    except git.GitProblem:
-        root = None
-    cat_rel = _rel(ws.data_dir / CATALOGUE, ws.root)
-    for approval in ws.approvals:
-        try:
-            if root is None:
-                raise git.GitProblem("thư mục dữ liệu không nằm trong kho git.")
-            data_rel = Path(os.path.relpath(ws.data_dir.resolve(), root)).as_posix()
-            with tempfile.TemporaryDirectory(prefix="thidua-lock-") as tmp:
-                exported = git.export(root, approval.commit, data_rel, Path(tmp))
-                old = load(exported, root=Path(tmp), locks=False)
-            out.extend(
-                locks_check.check_locks(
-                    approval,
-                    old.units,
-                    old.catalogue,
-                    ws.units,
-                    ws.catalogue,
-                    ws.root,
-                    ws.paths,
-                    cat_rel,
-                    whole,
-                )
-            )
-        except git.GitProblem as exc:
-            # an approval that cannot be checked must not switch the lock off: an error
-            out.append(
-                error(
-                    _rel(ws.data_dir / APPROVALS, ws.root),
-                    (1, 1),
-                    "approval-unverifiable",
-                    f"Không kiểm tra được phê duyệt đợt {approval.phase} (commit "
-                    f"{approval.commit[:12]}): {exc}",
-                    "Cần toàn bộ lịch sử git (trong CI: actions/checkout với fetch-depth: 0); "
-                    "nếu commit đã bị xóa khỏi lịch sử, Hội đồng cần phê duyệt lại.",
-                )
-            )
-    return out
+    def load_revision(commit: str) -> guard.Revision:
+        root = git.top(ws.data_dir)
+        data_rel = Path(os.path.relpath(ws.data_dir.resolve(), root)).as_posix()
+        with tempfile.TemporaryDirectory(prefix="thidua-lock-") as tmp:
+            exported = git.export(root, commit, data_rel, Path(tmp))
+            if not (exported / CATALOGUE).is_file():
+                raise git.GitProblem(f"commit {commit[:12]} không có {data_rel}/{CATALOGUE}.")
+            old = load(exported, root=Path(tmp), locks=False)
+        return old.catalogue, old.units
+
+    scene = guard.Scene(
+        ws.root,
+        ws.data_dir,
+        ws.catalogue,
+        ws.units,
+        ws.paths,
+        ws.approvals,
+        ws.has_errors,
+    )
+    return guard.check(scene, load_revision, whole=whole, today=today, git_dates=git_dates)
 
 
 def check_document(

@@ -17,7 +17,11 @@ approvals: []
 """
 
 
-def record(path: Path, phase: int, commit: str, by: str, decision: str, day: date) -> None:
+def record(
+    path: Path, phase: int, commit: str, by: str, decision: str, day: date, revoke: bool = False
+) -> None:
+    """Append one entry (an approval, or with `revoke` the withdrawal of the approval of
+    `phase` at `commit`); entries are never edited or removed."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -35,6 +39,8 @@ def record(path: Path, phase: int, commit: str, by: str, decision: str, day: dat
     entry["by"] = by
     entry["decision"] = decision
     entry["date"] = day
+    if revoke:
+        entry["revoke"] = True
     doc["approvals"].append(entry)
     out = io.StringIO()
     yaml.dump(doc, out)

@@ -10,10 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from thidua_cli.compute.evaluate import Evaluation
+from thidua_cli.audit.figures import Figure
+from thidua_cli.checks.locks import changed_inputs
+from thidua_cli.codes import CODES
 from thidua_cli.compute.outcome import compute
 from thidua_cli.compute.scoring import unit_evaluations
-from thidua_cli.present.text import actual_text, target_text
 from thidua_cli.read.models import TARGET_FIELDS, Approval, Catalogue, Indicator, Result, Unit
 from thidua_cli.workspace import Workspace
 
@@ -35,30 +36,36 @@ class ValueChange:
     unit_name: str
     phase: int
     code: str
-    old: str
-    new: str
-    old_label: str
-    new_label: str
+    indicator: Indicator  # for the kind and unit of measure when the figures are shown
+    old: Figure | None
+    new: Figure | None
     evidence_added: tuple[str, ...] = ()
     evidence_removed: tuple[str, ...] = ()
     correction: str = ""  # the đính chính that came with the change, if any
+
+
+Raw = Decimal | bool | str | None
 
 
 @dataclass(frozen=True)
 class TargetChange:
     unit: str
     code: str
-    old: str
-    new: str
+    phase: int | None  # a checkpoint target of that phase; None: the annual target
+    old: Raw
+    new: Raw
 
 
 @dataclass(frozen=True)
 class PlanChange:
     what: str  # "CT03", "scoring", "campaign", …
     field: str
-    old: str
-    new: str
+    old: Any  # the raw value (a number, a list, …); None when added
+    new: Any
     decision: str = ""  # the amendment recorded with it, if any
+    # the indicator before and after, when a target changed, to show it as the plan writes it
+    before: Indicator | None = None
+    after: Indicator | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ class RankChange:
     new_rank: int | None
     old_level: str | None
     new_level: str | None
+    approved: bool = False  # the phase is approved (in the new version)
+    knock_on: bool = False  # the unit changed nothing of its own for this phase
 
 
 @dataclass
@@ -112,12 +121,6 @@ def _evidence(r: Result | None) -> set[str]:
     return {e.doc or e.file or e.url or "" for e in r.evidence}
 
 
-def _shown(ind: Indicator, ev: Evaluation | None) -> tuple[str, str]:
-    if ev is None or ev.actual is None:
-        return "—", "—"
-    return actual_text(ind, ev), str(ev.label)
-
-
 def _unit_values(
     cat: Catalogue, old: Unit | None, new: Unit | None, index: dict[str, Indicator]
 ) -> Iterator[ValueChange]:
@@ -138,11 +141,17 @@ def _unit_values(
             b = new_r.values.get(code) if new_r else None
             if a == b:
                 continue
-            old_text, old_label = _shown(ind, old_ev.get(code))
-            new_text, new_label = _shown(ind, new_ev.get(code))
+            old_figure, new_figure = Figure.of(a, old_ev.get(code)), Figure.of(b, new_ev.get(code))
             added = tuple(sorted(_evidence(b) - _evidence(a)))
             removed = tuple(sorted(_evidence(a) - _evidence(b)))
-            if (old_text, new_text) == ("—", "—") and not added and not removed:
+            same = (
+                old_figure is not None
+                and new_figure is not None
+                and old_figure.actual == new_figure.actual
+                and (old_figure.numerator, old_figure.denominator)
+                == (new_figure.numerator, new_figure.denominator)
+            )
+            if same and not added and not removed and (a and a.correction) == (b and b.correction):
                 continue
             fix = b.correction if b is not None else None
             note = (
@@ -151,17 +160,7 @@ def _unit_values(
                 else (f"{fix.reason} ({fix.reference})")
             )
             yield ValueChange(
-                unit.id,
-                unit.name,
-                phase,
-                code,
-                old_text,
-                new_text,
-                old_label,
-                new_label,
-                added,
-                removed,
-                note,
+                unit.id, unit.name, phase, code, ind, old_figure, new_figure, added, removed, note
             )
 
 
@@ -170,31 +169,20 @@ def unit_changes(cat: Catalogue, old: Unit | None, new: Unit | None) -> list[Val
     return list(_unit_values(cat, old, new, {i.code: i for i in cat.indicators}))
 
 
-def _plain(v: Any) -> str:
-    if isinstance(v, Decimal):
-        return f"{v.normalize():f}"
-    return str(v)
-
-
 def _plan(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
     before = {i.code: i for i in old.indicators}
     after = {i.code: i for i in new.indicators}
     for code in sorted(set(before) | set(after)):
         a, b = before.get(code), after.get(code)
         if a is None or b is None:
-            yield PlanChange(
-                code, "chỉ tiêu", "—" if a is None else a.name, "—" if b is None else b.name
-            )
+            yield PlanChange(code, "chỉ tiêu", a and a.name, b and b.name)
             continue
         decision = b.amended.decision if b.amended and b.amended != a.amended else ""
         for name in PLAN_FIELDS:
             if getattr(a, name) != getattr(b, name):
-                shown = (
-                    (target_text(a), target_text(b))
-                    if name.startswith("target")
-                    else (_plain(getattr(a, name)), _plain(getattr(b, name)))
+                yield PlanChange(
+                    code, name, getattr(a, name), getattr(b, name), decision, before=a, after=b
                 )
-                yield PlanChange(code, name, *shown, decision)
     yield from _scoring(old, new)
     for name in ("phases", "calendars", "blocs", "awards"):
         if getattr(old, name) != getattr(new, name):
@@ -212,8 +200,8 @@ def _scoring(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
             yield PlanChange(
                 f"xếp loại {lv.name}",
                 "ngưỡng điểm",
-                "—" if old_level is None else f"≥ {_plain(old_level.min)}",
-                f"≥ {_plain(lv.min)}",
+                None if old_level is None else old_level.min,
+                lv.min,
                 decision,
             )
     before_tables = {t.id: t for t in a.tables}
@@ -232,13 +220,7 @@ def _scoring(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
                 x = getattr(c_old, name) if c_old else None
                 y = getattr(c_new, name) if c_new else None
                 if x != y:
-                    yield PlanChange(
-                        label,
-                        name,
-                        _plain(x) if x is not None else "—",
-                        _plain(y) if y is not None else "—",
-                        decision,
-                    )
+                    yield PlanChange(label, name, x, y, decision)
         if was_table and was_table.adjustments != table.adjustments:
             yield PlanChange(table.id, "điểm thưởng, điểm trừ", "(cũ)", "(mới)", decision)
     for name in ("decimals", "disqualifiers", "quotas"):
@@ -251,19 +233,14 @@ def _targets(old: Unit, new: Unit) -> Iterator[TargetChange]:
     b = new.registration.targets if new.registration else {}
     for code in sorted(set(a) | set(b)):
         if a.get(code) != b.get(code):
-            yield TargetChange(new.id, code, _plain(a.get(code, "—")), _plain(b.get(code, "—")))
+            yield TargetChange(new.id, code, None, a.get(code), b.get(code))
     pa = old.registration.phase_targets if old.registration else {}
     pb = new.registration.phase_targets if new.registration else {}
     for phase in sorted(set(pa) | set(pb)):
         x, y = pa.get(phase, {}), pb.get(phase, {})
         for code in sorted(set(x) | set(y)):
             if x.get(code) != y.get(code):
-                yield TargetChange(
-                    new.id,
-                    f"{code} (mốc đợt {phase})",
-                    _plain(x.get(code, "—")),
-                    _plain(y.get(code, "—")),
-                )
+                yield TargetChange(new.id, code, phase, x.get(code), y.get(code))
 
 
 def _approvals(base: Workspace, head: Workspace) -> list[str]:
@@ -298,13 +275,33 @@ def _evidence_files(old: Path, new: Path) -> list[str]:
     )
 
 
+def _data_errors(ws: Workspace) -> int:
+    """Errors that make the data unreadable for scoring; approval-lock errors do not: the
+    reviewer needs the effect on ranks precisely then."""
+    return sum(
+        p.is_error and (p.code not in CODES or CODES[p.code].group != "phê duyệt")
+        for p in ws.problems
+    )
+
+
+def _approved_phases(ws: Workspace) -> set[int]:
+    """Phases with an approval in force in this version's approvals file."""
+    phases: dict[int, str | None] = {}
+    for a in ws.approvals:
+        if not a.revoke:
+            phases[a.phase] = a.commit
+        elif phases.get(a.phase) == a.commit:
+            phases[a.phase] = None
+    return {p for p, commit in phases.items() if commit is not None}
+
+
 def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> Diff:
     """Compare two loaded versions. Scores are compared only when both versions are valid."""
     out = Diff(
         base_label,
         head_label,
-        base_errors=sum(p.is_error for p in base.problems),
-        head_errors=sum(p.is_error for p in head.problems),
+        base_errors=_data_errors(base),
+        head_errors=_data_errors(head),
     )
     old_units = {u.id: u for u in base.units}
     new_units = {u.id: u for u in head.units}
@@ -338,6 +335,7 @@ def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> 
         {r.phase for u in head.units for r in u.results}
         | {r.phase for u in base.units for r in u.results}
     )
+    approved = _approved_phases(head) | _approved_phases(base)
     for phase in phases:
         before = {s.unit.id: s for s in compute(base.catalogue, base.units, phase).units}
         after = {s.unit.id: s for s in compute(head.catalogue, head.units, phase).units}
@@ -361,6 +359,8 @@ def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> 
                     b.rank if b else None,
                     a.level.name if a and a.level else None,
                     b.level.name if b and b.level else None,
+                    phase in approved,
+                    not changed_inputs(old_units.get(uid), new_units.get(uid), phase),
                 )
             )
     return out

@@ -262,27 +262,32 @@ def _check(ws: Workspace, p: Prepared) -> list[Problem]:
 
 
 def _locks(ws: Workspace, p: Prepared) -> list[Problem]:
-    """Approval locks through the front door: the new file is read from a scratch folder
-    inside the data folder (so git finds the repository), under the unit file's own name."""
+    """Approval locks through the front door. The locks judge the outcome of a phase (commune
+    figures, every unit's score and rank), so every unit file is read, with the edited one
+    replaced by the new text: written under its own name in a scratch folder inside the data
+    folder (so git finds the repository)."""
+    from thidua_cli.workspace import discover
+
     scratch = Path(tempfile.mkdtemp(prefix=".thidua-edit-", dir=ws.data_dir))
     try:
         target = scratch / p.path.name
-        target.write_text(p.after, encoding="utf-8")
-        checked = load(ws.data_dir, [target], root=ws.root)
+        target.write_bytes(p.after.encode("utf-8"))
+        others = [f for f in discover(ws.data_dir) if f.resolve() != p.path.resolve()]
+        checked = load(ws.data_dir, [*others, target], root=ws.root)
         inside = Path(os.path.relpath(target, ws.root)).as_posix()
         return [
             Problem(
-                p.rel,
+                p.rel if q.path == inside else q.path,
                 q.line,
                 q.column,
                 q.code,
                 q.severity,
                 q.message.replace(inside, p.rel),
                 q.hint,
-                q.yaml_path,
+                q.yaml_path if q.path == inside else (),
             )
             for q in checked.problems
-            if q.code in LOCK_CODES and q.path == inside
+            if q.code in LOCK_CODES
         ]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

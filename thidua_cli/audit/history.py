@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from thidua_cli import numfmt
+from thidua_cli.audit.figures import Figure
 from thidua_cli.read import git as gitdata
 from thidua_cli.read import yamlload
-from thidua_cli.read.models import Result, Unit
+from thidua_cli.read.models import Unit
 
 
 @dataclass(frozen=True)
@@ -20,24 +19,11 @@ class Change:
     author: str
     date: str
     message: str
-    phase: int
+    phase: int  # 0 for a commit that broke the file
     code: str
-    old: str
-    new: str
-
-
-def _value(r: Result | None) -> str:
-    if r is None:
-        return "—"
-    if r.numerator is not None or r.denominator is not None:
-        text = f"{numfmt.number(r.numerator)}/{numfmt.number(r.denominator)}"
-    elif isinstance(r.value, bool):
-        text = "Đạt" if r.value else "Không đạt"
-    elif isinstance(r.value, Decimal):
-        text = numfmt.number(r.value)
-    else:
-        text = str(r.value)
-    return text + (" (có đính chính)" if r.correction else "")
+    old: Figure | None
+    new: Figure | None
+    broken: bool = False  # the file did not read at this commit
 
 
 def _parse(raw: bytes | None, path: str) -> Unit | None:
@@ -60,7 +46,7 @@ def history(
 ) -> list[Change]:
     """Every change to the unit's results in `path` (repository-relative), oldest first."""
     changes: list[Change] = []
-    previous: dict[tuple[int, str], str] = {}
+    previous: dict[tuple[int, str], Figure | None] = {}
     for commit in gitdata.log(root, path):
         unit = _parse(gitdata.show(root, commit.sha, commit.path), commit.path)
         if unit is None:  # leave a trace: who broke the file, and when
@@ -72,19 +58,20 @@ def history(
                     commit.message,
                     0,
                     "—",
-                    "",
-                    "tệp lỗi, không đọc được",
+                    None,
+                    None,
+                    broken=True,
                 )
             )
             continue
-        current: dict[tuple[int, str], str] = {}
+        current: dict[tuple[int, str], Figure | None] = {}
         for report in unit.results:
             for c, r in report.values.items():
-                current[(report.phase, c)] = _value(r)
+                current[(report.phase, c)] = Figure.of(r)
         for key in sorted(set(previous) | set(current)):
             if (code and key[1] != code) or (phase and key[0] != phase):
                 continue
-            old, new = previous.get(key, "—"), current.get(key, "—")
+            old, new = previous.get(key), current.get(key)
             if old != new:
                 changes.append(
                     Change(

@@ -93,7 +93,9 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
                     f.path,
                     f.pos(("calendars", i)),
                     "calendar-incomplete",
-                    f"Lịch «{cal.id}» thiếu đợt {sorted(missing)}.",
+                    f"Lịch «{cal.id}» thiếu đợt "
+                    + ", ".join(str(n) for n in sorted(missing))
+                    + ".",
                     "",
                     ("calendars", i),
                 )

@@ -1,5 +1,10 @@
-"""Approval locks: once the Council approves a phase at a commit, its figures may change only
-with a correction record, and plan targets only with an amendment decision."""
+"""Approval locks, field by field: once the Council approves a phase at a commit, its figures
+may change only with a correction record, and every other input of its outcome (reports, dates,
+registration, pact, exemplars, plan, calendars, scoring) only with a recorded decision.
+
+These checks give the clear messages; `guard.py` also compares the approved outcome itself, as
+the safety net for inputs nobody listed here.
+"""
 
 from __future__ import annotations
 
@@ -58,8 +63,44 @@ def check_locks(
         *_results(approval, approved_units, units, where, paths),
         *_targets(approval, approved_catalogue, catalogue, where, catalogue_path),
         *_scoring(approval, approved_catalogue, catalogue, where, catalogue_path),
+        *_campaign(approval, approved_catalogue, catalogue, where, catalogue_path),
         *_registrations(approval, approved_units, units, where, paths),
+        *_unit_inputs(approval, approved_units, units, where, paths, whole),
     ]
+
+
+def explained_units(approval: Approval, approved: list[Unit], units: list[Unit]) -> set[str]:
+    """Units whose changes in the approved phase carry their own record: a correction that
+    names the figure, or a decision dated on or after the approval."""
+    old = {u.id: u for u in approved}
+    out: set[str] = set()
+    for unit in units:
+        if _decided(unit.amended, approval) or (
+            unit.registration is not None and _decided(unit.registration.amended, approval)
+        ):
+            out.add(unit.id)
+            continue
+        report = unit.report(approval.phase)
+        previous = old[unit.id].report(approval.phase) if unit.id in old else None
+        if report is None:
+            continue
+        for code, r in report.values.items():
+            before = previous.values.get(code) if previous is not None else None
+            if _plain(before) != _plain(r) and r.correction is not None and r.correction.covers(r):
+                out.add(unit.id)
+    return out
+
+
+def plan_decided(approval: Approval, catalogue: Catalogue | None) -> bool:
+    """Did the plan change by a decision after the approval (an indicator, the scoring, the
+    campaign)? Such a change legitimately moves approved results."""
+    if catalogue is None:
+        return False
+    return (
+        _decided(catalogue.amended, approval)
+        or _decided(catalogue.scoring.amended, approval)
+        or any(_decided(i.amended, approval) for i in catalogue.indicators)
+    )
 
 
 def _locked(approval: Approval) -> str:
@@ -219,3 +260,134 @@ def _registrations(
             "Thêm «amended: {decision: …, date: …}» vào mục registration.",
             at,
         )
+
+
+# The parts of the catalogue, other than indicators and scoring, that decide an outcome.
+CAMPAIGN_PARTS = ("phases", "calendars", "unit_kinds", "blocs", "awards")
+
+
+def _campaign(
+    approval: Approval,
+    before: Catalogue | None,
+    after: Catalogue | None,
+    where: _Positions,
+    rel: str,
+) -> Iterator[Problem]:
+    """Deadlines, phases, blocs and the campaign's dates: a month's delay in a due date turns
+    late reports into timely ones, so they change only by decision too."""
+    if before is None or after is None or _decided(after.amended, approval):
+        return
+    changed = [name for name in CAMPAIGN_PARTS if getattr(before, name) != getattr(after, name)]
+    if (before.campaign.start, before.campaign.end) != (after.campaign.start, after.campaign.end):
+        changed.append("campaign")
+    for name in changed:
+        yield error(
+            rel,
+            where.file(rel).pos((name,), key=True),
+            "catalogue-changed-without-decision",
+            f"Mục «{name}» của danh mục (đợt, hạn báo cáo, khối, khen thưởng…) đã thay đổi sau khi "
+            f"Hội đồng phê duyệt đợt {approval.phase} ({approval.date:%d/%m/%Y}) mà không ghi "
+            "quyết định.",
+            "Trả lại như đã duyệt, hoặc thêm «amended: {decision: …, date: …}» ở cấp cao nhất "
+            "của indicators.yaml.",
+            (name,),
+        )
+
+
+def _unit_inputs(
+    approval: Approval,
+    before: list[Unit],
+    after: list[Unit],
+    where: _Positions,
+    paths: dict[str, str],
+    whole: bool,
+) -> Iterator[Problem]:
+    """A unit's inputs other than its figures: its report's presence and date, and its
+    registration; and units added after the approval."""
+    old = {u.id: u for u in before}
+    for unit in after:
+        if _decided(unit.amended, approval):
+            continue
+        rel = paths.get(unit.id, f"data/units/{unit.id}.yaml")
+        previous = old.get(unit.id)
+        if previous is None:
+            if whole:
+                yield _input_changed(
+                    approval, unit, rel, where, ("id",), "đơn vị này được thêm sau phê duyệt"
+                )
+            continue
+        a, b = previous.report(approval.phase), unit.report(approval.phase)
+        if a is None and b is not None:
+            index = unit.results.index(b)
+            yield _input_changed(
+                approval,
+                unit,
+                rel,
+                where,
+                ("results", index),
+                f"báo cáo đợt {approval.phase} được thêm sau phê duyệt",
+            )
+        elif a is not None and b is not None and a.submitted != b.submitted:
+            index = unit.results.index(b)
+            yield _input_changed(
+                approval,
+                unit,
+                rel,
+                where,
+                ("results", index, "submitted"),
+                f"ngày nộp báo cáo đợt {approval.phase} đổi từ {a.submitted:%d/%m/%Y} sang "
+                f"{b.submitted:%d/%m/%Y}",
+            )
+        if (previous.registration is None) != (unit.registration is None):
+            what = "thêm" if previous.registration is None else "xóa"
+            at = ("registration",) if unit.registration is not None else ("id",)
+            yield _input_changed(approval, unit, rel, where, at, f"mục đăng ký chỉ tiêu bị {what}")
+        # The pact and the exemplars change during the next phase as a matter of course; they
+        # count only when they move the approved outcome (guard.py names them then).
+
+
+def _input_changed(
+    approval: Approval,
+    unit: Unit,
+    rel: str,
+    where: _Positions,
+    at: tuple[str | int, ...],
+    what: str,
+) -> Problem:
+    return error(
+        rel,
+        where.file(rel).pos(at, key=len(at) == 1),
+        "locked-input-changed",
+        f"{_locked(approval)}; với {unit.id}: {what}.",
+        "Trả lại như đã duyệt, hoặc thêm «amended: {decision: …, date: …}» (quyết định của "
+        "Hội đồng cho phép thay đổi) ở cấp cao nhất của tệp đơn vị.",
+        at,
+    )
+
+
+def changed_inputs(before: Unit | None, after: Unit | None, phase: int) -> list[str]:
+    """What of a unit's own inputs for `phase` differs, in words: to name the cause when an
+    approved result moved."""
+    if before is None or after is None:
+        return ["đơn vị được thêm" if before is None else "đơn vị bị xóa"]
+    out = []
+    a, b = before.report(phase), after.report(phase)
+    if (a is None) != (b is None):
+        out.append("báo cáo đợt được thêm" if a is None else "báo cáo đợt bị xóa")
+    elif a is not None and b is not None:
+        if a.submitted != b.submitted:
+            out.append("ngày nộp (submitted)")
+        codes = sorted(
+            c for c in set(a.values) | set(b.values) if a.values.get(c) != b.values.get(c)
+        )
+        if codes:
+            out.append("số liệu " + ", ".join(codes))
+    if before.registration != after.registration:
+        out.append("đăng ký chỉ tiêu (registration)")
+    if before.pact != after.pact:
+        out.append("giao ước (pact)")
+    if before.exemplars != after.exemplars:
+        out.append("điển hình tiên tiến (exemplars)")
+    if (before.kind, before.bloc) != (after.kind, after.bloc):
+        out.append("loại hoặc khối của đơn vị")
+    return out

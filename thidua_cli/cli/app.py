@@ -168,6 +168,8 @@ def load(
     jobs: int = 1,
     keep_units: bool = True,
     max_kb: int | None = None,
+    git_dates: bool = False,
+    locks: bool = True,
 ) -> Workspace:
     from thidua_cli.read.yamlload import MAX_BYTES
     from thidua_cli.workspace import load as load_workspace
@@ -181,7 +183,16 @@ def load(
         if not p.exists():
             raise UserError(f"Không có tệp hoặc thư mục «{p}».")
     limit = max_kb * 1024 if max_kb else MAX_BYTES
-    return load_workspace(data, paths or [], jobs=jobs, keep_units=keep_units, max_bytes=limit)
+    return load_workspace(
+        data,
+        paths or [],
+        jobs=jobs,
+        keep_units=keep_units,
+        max_bytes=limit,
+        today=date.today(),  # the command's date bounds approval and correction dates
+        git_dates=git_dates,
+        locks=locks,
+    )
 
 
 def load_tolerant(data: Path) -> Workspace:
@@ -202,9 +213,9 @@ def load_tolerant(data: Path) -> Workspace:
     return ws
 
 
-def load_clean(data: Path) -> Workspace:
+def load_clean(data: Path, *, locks: bool = True) -> Workspace:
     """For commands that compute: refuse data with errors, showing them."""
-    ws = load(data)
+    ws = load(data, locks=locks)
     if ws.has_errors or ws.catalogue is None:
         print_problems(ws, "text", only_errors=True)
         raise UserError(

@@ -28,6 +28,7 @@ from thidua_cli.cli.app import (
 )
 
 if TYPE_CHECKING:
+    from thidua_cli.read.models import Approval
     from thidua_cli.workspace import Workspace
 
 DiffFormat = Literal["text", "md", "json"]
@@ -119,6 +120,19 @@ def history(
     emit(FORMATS, fmt, (unit, changes))
 
 
+def _in_force(entries: list[Approval], phase: int) -> Approval | None:
+    """The approval of `phase` now in force: the latest one no later entry withdraws."""
+    current = None
+    for a in entries:
+        if a.phase != phase:
+            continue
+        if not a.revoke:
+            current = a
+        elif current is not None and current.commit == a.commit:
+            current = None
+    return current
+
+
 @command
 def approve(
     phase: PhaseOpt,
@@ -135,6 +149,14 @@ def approve(
     signed: Annotated[
         str | None, typer.Option("--date", help="Ngày phê duyệt (mặc định: hôm nay).")
     ] = None,
+    revoke: Annotated[
+        bool,
+        typer.Option(
+            "--revoke",
+            help="Rút lại phê duyệt đang có hiệu lực của đợt (ghi thêm một bản ghi rút phê "
+            "duyệt; bản ghi cũ vẫn giữ nguyên).",
+        ),
+    ] = False,
     data: DataOpt = Path("data"),
 ) -> None:
     """Ghi nhận Hội đồng đã phê duyệt số liệu một đợt tại commit hiện tại; sau đó mọi thay đổi số liệu đợt đó phải có đính chính."""
@@ -144,39 +166,50 @@ def approve(
 
     if not by.strip() or not decision.strip():
         raise UserError("Cần ghi rõ --by (ai phê duyệt) và --decision (văn bản phê duyệt).")
-    ws = load_clean(data)
+    # The data must be valid, but not against an earlier approval: approving again (or
+    # withdrawing) is how the Council settles changes made since.
+    ws = load_clean(data, locks=False)
     assert ws.catalogue is not None
     try:
         phase_of(ws.catalogue, phase)
     except UnknownPhase:
         raise unknown_phase(ws, phase) from None
+    withdrawn = _in_force(ws.approvals, phase) if revoke else None
+    if revoke and withdrawn is None:
+        raise UserError(f"Đợt {phase} chưa có phê duyệt nào đang có hiệu lực để rút lại.")
     try:
         root = git.top(data)
         data_rel = _data_rel(root, data)
-        if git.dirty(root, data_rel, f":(exclude){data_rel}/reports"):
+        if not revoke and git.dirty(root, data_rel, f":(exclude){data_rel}/reports"):
             raise UserError(
                 "Dữ liệu có thay đổi chưa commit.",
                 code=1,
                 detail="Hãy commit số liệu trước, để phê duyệt gắn đúng với phiên bản đã xem xét.",
             )
-        commit = git.head(root)
+        commit = withdrawn.commit if withdrawn is not None else git.head(root)
     except git.GitProblem as exc:
         raise UserError(f"Không phê duyệt được: {exc}") from None
     today = date.today()  # the clock is read here, never in the core
     day = parse_date(signed) or today
     if day > today:
         raise UserError(f"Ngày phê duyệt {day:%d/%m/%Y} ở tương lai.")
-    for earlier in ws.approvals:
-        if earlier.phase == phase:
+    for earlier in ws.approvals if not revoke else []:
+        if earlier.phase == phase and not earlier.revoke:
             say(
                 f"Đợt {phase} đã được phê duyệt ngày {earlier.date:%d/%m/%Y} (commit "
                 f"{earlier.commit[:12]}); ghi thêm lần phê duyệt mới."
             )
     path = data / "approvals.yaml"
     try:
-        approvals.record(path, phase, commit, by, decision, day)
+        approvals.record(path, phase, commit, by, decision, day, revoke=revoke)
     except OSError as exc:
         raise UserError(f"Không ghi được {path}: {os_reason(exc)}.", code=1) from None
+    if revoke:
+        say(
+            f"Đã ghi việc rút phê duyệt đợt {phase} (commit {commit[:12]}) vào {path}. Hãy commit "
+            "tệp này; bản ghi phê duyệt cũ vẫn giữ trong tệp và lịch sử."
+        )
+        return
     say(
         f"Đã ghi phê duyệt đợt {phase} tại commit {commit[:12]} vào {path}. Hãy commit tệp này; "
         f"từ đó mọi thay đổi số liệu đợt {phase} cần có đính chính (correction)."

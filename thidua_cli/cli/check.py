@@ -57,7 +57,12 @@ def validate(
 ) -> None:
     """Kiểm tra danh mục chỉ tiêu và các tệp đơn vị; báo mọi lỗi kèm tệp, dòng, cột."""
     ws = load(
-        data, paths, jobs=jobs or min(os.cpu_count() or 1, 8), keep_units=False, max_kb=max_kb
+        data,
+        paths,
+        jobs=jobs or min(os.cpu_count() or 1, 8),
+        keep_units=False,
+        max_kb=max_kb,
+        git_dates=True,
     )
     print_problems(ws, fmt, errors=errors_only)
     if ws.has_errors or (strict and ws.problems):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
@@ -55,8 +56,10 @@ def score(
 
     if explain and unit is None:
         raise UserError("--explain cần --unit MÃ_ĐƠN_VỊ.")
-    if (fmt == "xlsx") != (out is not None):
-        raise UserError("--format xlsx cần --out TỆP.xlsx (và --out chỉ dùng với xlsx).")
+    if out is not None and fmt != "xlsx":
+        raise UserError("--out chỉ dùng với --format xlsx.")
+    if fmt == "xlsx" and out is None and (sys.stdout.isatty() or not hasattr(sys.stdout, "buffer")):
+        raise UserError("--format xlsx cần --out TỆP.xlsx (hoặc chuyển vào tệp bằng «>»).")
     _ws, o = outcome(data, phase, as_of)
     if bloc is not None and bloc not in {b.id for b in o.catalogue.blocs}:
         raise UserError(

@@ -7,6 +7,7 @@ A writer takes the value to print and a text stream. The CLI picks one by the na
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import IO, TypeVar
 
 T = TypeVar("T")
@@ -19,3 +20,14 @@ def writer(render: Callable[[T], str]) -> Callable[[T, IO[str]], None]:
         stream.write(render(value))
 
     return write
+
+
+def json_number(v: object) -> object:
+    """Numbers as JSON numbers (an int when whole), true/false as booleans."""
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, list | tuple):
+        return [json_number(x) for x in v]
+    if v is None or isinstance(v, bool | int | float | str):
+        return v
+    return str(v)

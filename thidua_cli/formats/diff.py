@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict
 from decimal import Decimal
 from typing import IO, Any
 
 from thidua_cli import numfmt
-from thidua_cli.audit.diff import Diff, RankChange
-from thidua_cli.formats import writer
+from thidua_cli.audit.diff import Diff, PlanChange, RankChange, TargetChange, ValueChange
+from thidua_cli.audit.figures import Figure
+from thidua_cli.formats import json_number, writer
 from thidua_cli.formats.terminal import console
 from thidua_cli.present.render import md_cell
+from thidua_cli.present.text import figure_text, raw_text, target_text
+from thidua_cli.read.models import TARGET_FIELDS
 
 JSON_VERSION = 1
 MD_ROWS = 150  # a comment a reviewer can read in a minute; the rest is counted
@@ -48,6 +50,34 @@ def _evidence(added: tuple[str, ...], removed: tuple[str, ...]) -> str:
     return "; ".join([*(f"+ {e}" for e in added), *(f"− {e}" for e in removed)])
 
 
+def plan_texts(c: PlanChange) -> tuple[str, str]:
+    """A plan change as the plan writes it: "≥ 10.900" for a target, "≥ 70" for a level."""
+    if c.field in TARGET_FIELDS and c.before is not None and c.after is not None:
+        return target_text(c.before), target_text(c.after)
+    if c.field == "ngưỡng điểm":
+        return tuple(  # type: ignore[return-value]
+            "—" if v is None else f"≥ {raw_text(v)}" for v in (c.old, c.new)
+        )
+    return raw_text(c.old), raw_text(c.new)
+
+
+def target_code(c: TargetChange) -> str:
+    return c.code if c.phase is None else f"{c.code} (mốc đợt {c.phase})"
+
+
+def _label_of(f: Figure | None) -> str:
+    return f.label if f is not None and f.label else "—"
+
+
+def value_texts(c: ValueChange) -> tuple[str, str, str]:
+    """(old, new, evaluation) cells of one changed figure."""
+    return (
+        figure_text(c.indicator, c.old),
+        figure_text(c.indicator, c.new),
+        _arrow(_label_of(c.old), _label_of(c.new)),
+    )
+
+
 def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) for every part of the diff, shared by md and text."""
     out: list[tuple[str, list[str], list[list[str]]]] = []
@@ -58,7 +88,7 @@ def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
             (
                 "Thay đổi kế hoạch, cách chấm điểm (cần quyết định của Hội đồng)",
                 ["Mục", "Trường", "Cũ", "Mới", "Quyết định"],
-                [[c.what, c.field, c.old, c.new, c.decision or "— (chưa ghi)"] for c in d.plan],
+                [[c.what, c.field, *plan_texts(c), c.decision or "— (chưa ghi)"] for c in d.plan],
             )
         )
     if d.values:
@@ -71,9 +101,7 @@ def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
                         c.unit_name,
                         str(c.phase),
                         c.code,
-                        c.old,
-                        c.new,
-                        _arrow(c.old_label, c.new_label),
+                        *value_texts(c),
                         "; ".join(
                             filter(
                                 None,
@@ -93,11 +121,32 @@ def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
             (
                 "Chỉ tiêu đơn vị đăng ký thay đổi",
                 ["Đơn vị", "Chỉ tiêu", "Cũ", "Mới"],
-                [[c.unit, c.code, c.old, c.new] for c in d.targets],
+                [[c.unit, target_code(c), raw_text(c.old), raw_text(c.new)] for c in d.targets],
             )
         )
     if d.evidence_files:
         out.append(("Tệp minh chứng thay đổi", ["Tệp"], [[f] for f in d.evidence_files]))
+    for phase in sorted({c.phase for c in d.ranks if c.approved and c.knock_on}):
+        knock = sorted(
+            (c for c in d.ranks if c.phase == phase and c.approved and c.knock_on), key=_movement
+        )
+        out.append(
+            (
+                f"Ảnh hưởng dây chuyền đến kết quả đã phê duyệt, đợt {phase} (đơn vị không sửa gì "
+                "nhưng điểm, hạng thay đổi theo đơn vị khác — Hội đồng cần xem xét)",
+                ["Khối", "Đơn vị", "Điểm", "Hạng", "Xếp loại"],
+                [
+                    [
+                        c.bloc,
+                        c.unit_name,
+                        _arrow(_score(c.old_score), _score(c.new_score)),
+                        _rank(c),
+                        _arrow(c.old_level or "—", c.new_level or "—"),
+                    ]
+                    for c in knock
+                ],
+            )
+        )
     for phase in sorted({c.phase for c in d.ranks}):
         changes = sorted((c for c in d.ranks if c.phase == phase), key=_movement)
         out.append(
@@ -154,17 +203,94 @@ def as_markdown(d: Diff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_json(d: Diff) -> str:
-    def clean(v: Any) -> Any:
-        if isinstance(v, Decimal):
-            return float(v)
-        if isinstance(v, dict):
-            return {k: clean(x) for k, x in v.items()}
-        if isinstance(v, list | tuple):
-            return [clean(x) for x in v]
-        return v
+def _figure(ind: Any, f: Figure | None) -> dict[str, Any] | None:
+    if f is None:
+        return None
+    return {
+        "value": json_number(f.value),
+        "numerator": json_number(f.numerator),
+        "denominator": json_number(f.denominator),
+        "actual": json_number(f.actual),
+        "estimate": f.estimate,
+        "evaluation": f.label or None,
+        "corrected": f.corrected,
+        "text": figure_text(ind, f),
+    }
 
-    doc = {"version": JSON_VERSION, **clean(asdict(d))}
+
+def as_json(d: Diff) -> str:
+    """Numbers as numbers, each with its formatted text in a separate field."""
+    plan = []
+    for c in d.plan:
+        old_text, new_text = plan_texts(c)
+        plan.append(
+            {
+                "what": c.what,
+                "field": c.field,
+                "old": json_number(c.old),
+                "new": json_number(c.new),
+                "old_text": old_text,
+                "new_text": new_text,
+                "decision": c.decision,
+            }
+        )
+    doc = {
+        "version": JSON_VERSION,
+        "base": d.base,
+        "head": d.head,
+        "base_errors": d.base_errors,
+        "head_errors": d.head_errors,
+        "units_added": d.units_added,
+        "units_removed": d.units_removed,
+        "broken": d.broken,
+        "approvals": d.approvals,
+        "evidence_files": d.evidence_files,
+        "values": [
+            {
+                "unit": c.unit,
+                "unit_name": c.unit_name,
+                "phase": c.phase,
+                "code": c.code,
+                "measure": c.indicator.unit,
+                "old": _figure(c.indicator, c.old),
+                "new": _figure(c.indicator, c.new),
+                "evidence_added": list(c.evidence_added),
+                "evidence_removed": list(c.evidence_removed),
+                "correction": c.correction,
+            }
+            for c in d.values
+        ],
+        "targets": [
+            {
+                "unit": c.unit,
+                "code": c.code,
+                "phase": c.phase,
+                "old": json_number(c.old),
+                "new": json_number(c.new),
+                "old_text": raw_text(c.old),
+                "new_text": raw_text(c.new),
+            }
+            for c in d.targets
+        ],
+        "plan": plan,
+        "ranks": [
+            {
+                "phase": c.phase,
+                "bloc": c.bloc,
+                "unit": c.unit,
+                "unit_name": c.unit_name,
+                "old_score": json_number(c.old_score),
+                "new_score": json_number(c.new_score),
+                "old_rank": c.old_rank,
+                "new_rank": c.new_rank,
+                "old_level": c.old_level,
+                "new_level": c.new_level,
+                "approved": c.approved,
+                "knock_on": c.knock_on,
+            }
+            for c in d.ranks
+        ],
+    }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 

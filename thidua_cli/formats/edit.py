@@ -7,12 +7,14 @@ from typing import Any
 
 from thidua_cli.audit.diff import ValueChange
 from thidua_cli.audit.edit import Prepared
+from thidua_cli.formats.diff import value_texts
 from thidua_cli.problems import Problem
 
 
 def change_line(c: ValueChange) -> str:
-    label = f" ({c.old_label} → {c.new_label})" if c.old_label != c.new_label else ""
-    line = f"{c.unit_name}, đợt {c.phase}, {c.code}: {c.old} → {c.new}{label}"
+    """ "Làng Kon Ktu, đợt 1, CT03: 113,9 (ước) → 120,5 (ước); Không đạt → Vượt"."""
+    old, new, evaluation = value_texts(c)
+    line = f"{c.unit_name}, đợt {c.phase}, {c.code}: {old} → {new}; {evaluation}"
     if c.evidence_added:
         line += "; minh chứng thêm: " + "; ".join(c.evidence_added)
     if c.correction:

@@ -4,16 +4,59 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import IO, Any
 
+from thidua_cli import numfmt
+from thidua_cli.audit.figures import Figure
 from thidua_cli.audit.history import Change
-from thidua_cli.formats import writer
+from thidua_cli.formats import json_number, writer
 from thidua_cli.formats.terminal import console
 
 
+def figure_text(f: Figure | None) -> str:
+    """A figure as the unit typed it: "1.197/1.238", "152,4", "Đạt"."""
+    if f is None:
+        return "—"
+    if f.numerator is not None or f.denominator is not None:
+        text = f"{numfmt.number(f.numerator)}/{numfmt.number(f.denominator)}"
+    elif isinstance(f.value, bool):
+        text = "Đạt" if f.value else "Không đạt"
+    else:
+        text = numfmt.number(f.value)
+    return text + (" (có đính chính)" if f.corrected else "")
+
+
+def _change_json(c: Change) -> dict[str, Any]:
+    def figure(f: Figure | None) -> dict[str, Any] | None:
+        if f is None:
+            return None
+        return {
+            "value": json_number(f.value),
+            "numerator": json_number(f.numerator),
+            "denominator": json_number(f.denominator),
+            "corrected": f.corrected,
+            "text": figure_text(f),
+        }
+
+    return {
+        "commit": c.commit,
+        "author": c.author,
+        "date": c.date,
+        "message": c.message,
+        "phase": c.phase,
+        "code": c.code,
+        "broken": c.broken,
+        "old": figure(c.old),
+        "new": figure(c.new),
+    }
+
+
 def as_json(unit: str, changes: list[Change]) -> str:
-    doc: dict[str, Any] = {"version": 1, "unit": unit, "changes": [asdict(c) for c in changes]}
+    doc: dict[str, Any] = {
+        "version": 2,
+        "unit": unit,
+        "changes": [_change_json(c) for c in changes],
+    }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
@@ -27,7 +70,12 @@ def print_history(unit: str, changes: list[Change], console: Any) -> None:
     for col in ("Ngày", "Người sửa", "Commit", "Đợt", "Chỉ tiêu", "Cũ → mới", "Nội dung commit"):
         t.add_column(col, overflow="fold")
     for c in changes:
-        move = c.new if not c.old else f"{c.old} → {c.new}"
+        if c.broken:
+            move = "tệp lỗi, không đọc được"
+        elif c.old is None:
+            move = figure_text(c.new)
+        else:
+            move = f"{figure_text(c.old)} → {figure_text(c.new)}"
         t.add_row(c.date, c.author, c.commit, str(c.phase or "—"), c.code, move, c.message)
     console.print(t)
 

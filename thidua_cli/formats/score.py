@@ -388,10 +388,24 @@ def _explain(u: tuple[Outcome, UnitScore], stream: IO[str]) -> None:
     print_explain(u[0], u[1], console(stream))
 
 
+def _xlsx(r: Ranking, stream: IO[str]) -> None:
+    """The workbook's bytes on the stream's binary side (`> ket-qua.xlsx`); `--out` is the
+    usual way, through the atomic file writer."""
+    from thidua_cli.formats.score_xlsx import build
+
+    stream.flush()
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        raise TypeError("xlsx needs a binary stream")
+    binary.write(build(*r))
+    binary.flush()
+
+
 FORMATS: dict[str, Callable[[Ranking, IO[str]], None]] = {
     "table": _table,
     "json": writer(lambda r: as_json(*r)),
     "csv": writer(lambda r: as_csv(*r)),
+    "xlsx": _xlsx,
 }
 # one unit, with --unit (and --explain)
 UNIT_FORMATS: dict[str, Callable[[tuple[Outcome, UnitScore], IO[str]], None]] = {

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from thidua_cli import numfmt
+from thidua_cli.audit.figures import Figure
 from thidua_cli.compute.commune import IndicatorOutcome
 from thidua_cli.compute.evaluate import Evaluation
 from thidua_cli.compute.outcome import Outcome
@@ -183,3 +184,32 @@ def remarks(us: UnitScore, over: set[str]) -> str:
 
 def over_quota(o: Outcome) -> set[str]:
     return {uid for q in o.quotas for uid in q.over}
+
+
+def figure_text(ind: Indicator, f: Figure | None) -> str:
+    """A figure as typed, with what it means: "1.197/1.238 (96,69%)", "152,4 (ước)"."""
+    if f is None or f.actual is None:
+        return "—"
+    if f.numerator is not None and f.denominator is not None:
+        text = (
+            f"{numfmt.number(f.numerator)}/{numfmt.number(f.denominator)} "
+            f"({value_text(ind, f.actual)})"
+        )
+    elif isinstance(f.actual, Decimal) and ind.kind not in ("percent", "ratio"):
+        text = numfmt.number(f.actual)
+    else:
+        text = value_text(ind, f.actual)
+    return text + (" (ước)" if f.estimate else "")
+
+
+def raw_text(v: object) -> str:
+    """A raw value from a data file, written the Vietnamese way."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "Đạt" if v else "Không"
+    if isinstance(v, Decimal):
+        return numfmt.number(v)
+    if isinstance(v, list | tuple):
+        return ", ".join(raw_text(x) for x in v)
+    return str(v)

@@ -134,3 +134,91 @@ def head(root: Path) -> str:
 
 def dirty(root: Path, *paths: str) -> bool:
     return bool(git(root, "status", "--porcelain", "--", *paths).strip())
+
+
+def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
+    """Is `ancestor` in the history of `descendant`? False when either does not exist."""
+    try:
+        subprocess.run(
+            ["git", "merge-base", "--is-ancestor", ancestor, descendant],
+            cwd=root,
+            capture_output=True,
+            timeout=60,
+            check=True,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+        return False
+    return True
+
+
+def versions(root: Path, path: str) -> list[tuple[Commit, bytes]]:
+    """Every committed version of `path` in the history of HEAD, oldest first: the commit that
+    wrote it and the content (deleted versions are left out)."""
+    try:
+        raw = git(
+            root, "log", "--format=%x1e%H%x1f%an%x1f%aI%x1f%s%x1f", "--reverse", "HEAD", "--", path
+        )
+    except GitProblem:
+        return []  # no commit yet, or the file was never committed
+    commits = []
+    for record in raw.decode("utf-8", "replace").split("\x1e"):
+        parts = record.split("\x1f")
+        if len(parts) == 5:
+            commits.append(Commit(parts[0], parts[1], parts[2], parts[3], path))
+    blobs = show_many(root, [(c.sha, path) for c in commits])
+    return [(c, b) for c, b in zip(commits, blobs, strict=True) if b is not None]
+
+
+def show_many(root: Path, wanted: list[tuple[str, str]]) -> list[bytes | None]:
+    """The content of many `rev:path` at once through one `git cat-file --batch` (None where
+    it does not exist): one process instead of one per file."""
+    if not wanted:
+        return []
+    request = "".join(f"{rev}:{path}\n" for rev, path in wanted).encode("utf-8")
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=root,
+            input=request,
+            capture_output=True,
+            timeout=300,
+            check=True,
+        )
+    except FileNotFoundError:
+        raise GitProblem("không tìm thấy lệnh git trên máy.") from None
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        raise GitProblem(f"git cat-file báo lỗi: {exc}") from None
+    out: list[bytes | None] = []
+    data, at = done.stdout, 0
+    for _ in wanted:
+        end = data.index(b"\n", at)
+        header = data[at:end].split()
+        at = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            out.append(data[at : at + size])
+            at += size + 1  # the blob, then a newline
+        else:
+            out.append(None)  # "<rev:path> missing", or not a file
+    return out
+
+
+def first_commits(root: Path, folder: str) -> dict[str, list[tuple[str, str]]]:
+    """For every file under `folder`: the commits that touched it, oldest first, as
+    (sha, ISO committer date). One `git log` for the whole folder."""
+    try:
+        raw = git(
+            root, "log", "--reverse", "--format=%x1e%H%x1f%cI", "--name-only", "HEAD", "--", folder
+        )
+    except GitProblem:
+        return {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for record in raw.decode("utf-8", "replace").split("\x1e"):
+        head, _, names = record.partition("\n")
+        parts = head.split("\x1f")
+        if len(parts) != 2:
+            continue
+        for name in names.splitlines():
+            if name.strip():
+                out.setdefault(name.strip(), []).append((parts[0], parts[1]))
+    return out

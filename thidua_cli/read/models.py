@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from thidua_cli.read.types import Bool, Code, Day, Int, Number, Slug, Text, bool_word
+from thidua_cli.read.types import Bool, Code, Day, Int, Number, Slug, Text, as_int, bool_word
 
 
 class Strict(BaseModel):
@@ -56,6 +56,8 @@ class Campaign(Strict):
     issuer: Issuer
     locality: Locality = Locality()
     sample: Bool = False
+    # a result first committed more than this many days after its `submitted` date is flagged
+    report_grace_days: Int = Field(default=7, ge=0)
 
 
 class Phase(Strict):
@@ -280,7 +282,9 @@ class Awards(Strict):
 
 
 class Catalogue(Strict):
-    version: Literal[1] = 1
+    # read as an integer first: the YAML reader gives exact Decimals, which older pydantic
+    # versions do not compare with the literal 1
+    version: Annotated[Literal[1], BeforeValidator(as_int)] = 1
     campaign: Campaign
     phases: list[Phase] = Field(min_length=1)
     calendars: list[Calendar] = Field(min_length=1)
@@ -291,6 +295,9 @@ class Catalogue(Strict):
     indicators: list[Indicator] = Field(min_length=1)
     scoring: Scoring
     awards: Awards | None = None
+    # the decision that allowed a change to the campaign, phases, calendars or blocs after an
+    # approval (indicators and scoring carry their own)
+    amended: Amendment | None = None
 
     def window(self, unit: Unit, phase: int) -> PhaseWindow | None:
         """The unit's window for a phase, from its bloc's calendar (schools: the school year);
@@ -429,19 +436,29 @@ class Unit(Strict):
     pact: Pact | None = None
     results: list[PhaseReport] = []
     exemplars: list[Exemplar] = []
+    # the decision that allowed a change to this unit's approved inputs other than a figure
+    # (a report added late, its submission date, the pact, the registration, an exemplar)
+    amended: Amendment | None = None
 
     def report(self, phase: int) -> PhaseReport | None:
         return next((r for r in self.results if r.phase == phase), None)
 
 
 class Approval(Strict):
-    """The Council approved a phase's data as it stood at `commit`."""
+    """The Council approved a phase's data as it stood at `commit`; or, with `revoke`, withdrew
+    the approval of that phase at that commit. Entries are only ever appended (the history of
+    the file in git is read, not only the file)."""
 
     phase: Int
     commit: Annotated[str, Field(pattern=r"^[0-9a-f]{7,40}$")]
     by: Text
     decision: Text
     date: Day
+    revoke: Bool = False
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.phase, self.commit)
 
 
 class Approvals(Strict):

@@ -113,7 +113,7 @@ def _boolean(v: Any) -> Any:
     )
 
 
-def _int(v: Any) -> Any:
+def as_int(v: Any) -> Any:
     if isinstance(v, bool):
         raise PydanticCustomError("expected-integer", "Ở đây cần một số nguyên")
     if isinstance(v, int):
@@ -155,7 +155,7 @@ Bool = Annotated[
     BeforeValidator(_boolean),
     WithJsonSchema({"anyOf": [{"type": "boolean"}, BOOL_WORD_SCHEMA]}),
 ]
-Int = Annotated[int, BeforeValidator(_int), WithJsonSchema({"type": "integer"})]
+Int = Annotated[int, BeforeValidator(as_int), WithJsonSchema({"type": "integer"})]
 Slug = Annotated[
     str,
     BeforeValidator(_text),

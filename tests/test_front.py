@@ -1,0 +1,165 @@
+"""The front door and the CLI's seams: the real entry point, format registries, parallel reading,
+table output of every listing command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import typing
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from thidua_cli.cli import audit, check, compute
+from thidua_cli.formats import diff as diff_formats
+from thidua_cli.formats import exemplars as exemplars_formats
+from thidua_cli.formats import history as history_formats
+from thidua_cli.formats import indicators as indicators_formats
+from thidua_cli.formats import problems as problem_formats
+from thidua_cli.formats import score as score_formats
+from thidua_cli.formats import status as status_formats
+from thidua_cli.workspace import check_document, load
+
+from .conftest import DATA, ROOT
+
+Run = Callable[..., tuple[int, str]]
+
+
+def _main(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The installed entry point, as a person runs it (not typer's test runner)."""
+    code = "import sys; from thidua_cli.cli import main; sys.argv[0] = 'thidua'; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"NO_COLOR": "1", "COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_main_says_a_wrong_option_in_vietnamese_with_exit_2() -> None:
+    done = _main("score", "--phse", "1")
+    assert done.returncode == 2
+    assert "Không có tùy chọn «--phse». Có phải ý bạn là «--phase»?" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    done = _main("scroe")
+    assert done.returncode == 2 and "Có phải ý bạn là «score»?" in done.stderr
+    done = _main("score", "--format", "pdf")
+    assert done.returncode == 2 and "không hợp lệ" in done.stderr
+
+
+def test_main_user_errors_are_one_red_line(tmp_path: Path) -> None:
+    done = _main("score", "--phase", "9", cwd=ROOT)
+    assert done.returncode == 2 and done.stderr.strip() == "Không có đợt 9. Các đợt: 1, 2."
+    done = _main("validate", cwd=tmp_path)
+    assert done.returncode == 2 and "Không tìm thấy data/indicators.yaml." in done.stderr
+
+
+def test_version() -> None:
+    done = _main("--version")
+    assert done.returncode == 0 and done.stdout.startswith("thidua 0.")
+
+
+@pytest.mark.parametrize(
+    ("literal", "formats"),
+    [
+        (check.CheckFormat, {"auto", *problem_formats.FORMATS}),
+        (compute.ScoreFormat, set(score_formats.FORMATS)),
+        (audit.DiffFormat, set(diff_formats.FORMATS)),
+    ],
+)
+def test_format_options_name_exactly_the_registered_formats(
+    literal: object, formats: set[str]
+) -> None:
+    assert set(typing.get_args(literal)) == formats
+
+
+def test_table_formats_are_registered_for_every_listing() -> None:
+    table = set(typing.get_args(check.TableFormat))
+    for module in (
+        indicators_formats,
+        status_formats,
+        exemplars_formats,
+        history_formats,
+    ):
+        assert set(module.FORMATS) == table, module.__name__
+
+
+def test_indicators_table(cli: Run) -> None:
+    code, out = cli("indicators")
+    assert code == 0
+    assert "Danh mục chỉ tiêu" in out
+    assert "CT03" in out and "Tổng sản lượng lương thực có hạt" in out and "10.900" in out
+    assert "≤ 7,48%" in out  # the poverty rate is a ceiling
+    assert "trong đó:" in out  # CT04.1 under CT04
+
+
+def test_exemplars_table(cli: Run) -> None:
+    code, out = cli("exemplars")
+    assert code == 0
+    assert "Sổ theo dõi điển hình tiên tiến" in out
+    assert "Lĩnh vực có điển hình được công nhận: 7/9" in out
+    assert "Lĩnh vực chưa có điển hình được công nhận:" in out
+
+
+def test_parallel_reading_gives_identical_output(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    data = generate(450, tmp_path)  # above PARALLEL_FROM, so two processes really run
+    broken = data / "units" / "zz-hong.yaml"
+    broken.write_text("id: zz-hong\nname: [\n", encoding="utf-8")
+    one = load(data, jobs=1)
+    two = load(data, jobs=2)
+    assert one.problems == two.problems and len(one.problems) > 0
+    assert [u.id for u in one.units] == [u.id for u in two.units]
+    assert one.units == two.units
+    assert problem_formats.as_json(
+        one.problems, (one.unit_files, one.files - one.unit_files)
+    ) == problem_formats.as_json(two.problems, (two.unit_files, two.files - two.unit_files))
+
+
+def test_check_document_checks_one_unit_in_context(scratch: Callable[..., Path]) -> None:
+    data = scratch(units=True)
+    ws = load(data)
+    doc = {
+        "id": "lang-kon-ktu",
+        "name": "Làng Kon Ktu",
+        "kind": "thon",
+        "bloc": "khoi-thon",
+        # plain values as the YAML reader gives them: dates and exact numbers
+        "results": [{"phase": 1, "submitted": date(2026, 6, 20), "values": {"CT99": Decimal(5)}}],
+    }
+    unit, problems = check_document(ws, doc, "data/units/ban-sao.yaml")
+    assert unit is not None
+    codes = {p.code for p in problems}
+    assert {"unknown-indicator", "duplicate-unit-id"} <= codes
+    _, problems = check_document(ws, {"id": "x"}, "data/units/x.yaml")
+    assert {p.code for p in problems} >= {"missing-key"}
+
+
+def test_front_door_reports_lock_problems_without_the_cli(
+    tmp_path: Path, scratch: Callable[..., Path]
+) -> None:
+    """workspace.load() applies the approval locks itself: any caller gets them."""
+    data = scratch(units=True)
+    (data / "approvals.yaml").write_text(
+        "approvals:\n  - {phase: 1, commit: 'abcdef1', by: Hội đồng, decision: BB 1, "
+        "date: 2026-07-10}\n",
+        encoding="utf-8",
+    )
+    ws = load(data)
+    assert [p.code for p in ws.problems if p.is_error] == ["approval-unverifiable"]
+
+
+def test_json_of_score_is_the_same_from_the_registry(cli: Run) -> None:
+    code, out = cli("score", "--phase", "1", "--format", "json")
+    assert code == 0 and json.loads(out)["phase"] == 1
+    assert DATA.is_dir()

@@ -1,0 +1,257 @@
+"""Approval locks that a pull request cannot switch off (each bypass once found is a case here),
+in real temporary git repositories."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .test_audit import KTU, NEW, OLD, edit, git
+from .test_audit import repo as repo
+
+Run = Callable[..., tuple[int, str]]
+APPROVALS = "data/approvals.yaml"
+
+
+@pytest.fixture
+def approved(repo: Path, cli: Run) -> Path:
+    """The sample data with phase 1 approved by the Council and the approval committed."""
+    code, out = cli(
+        "approve",
+        "--phase",
+        "1",
+        "--by",
+        "Hội đồng Thi đua - Khen thưởng xã",
+        "--decision",
+        "Biên bản số 05/BB-HĐTĐKT",
+        "--date",
+        "2026-07-10",
+        cwd=repo,
+    )
+    assert code == 0, out
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Hội đồng phê duyệt đợt 1")
+    assert cli("validate", "--format", "json", cwd=repo)[0] == 0
+    return repo
+
+
+def problems(cli: Run, repo: Path) -> tuple[int, list[dict[str, object]]]:
+    code, out = cli("validate", "--format", "json", cwd=repo)
+    return code, json.loads(out)["problems"]
+
+
+def codes(cli: Run, repo: Path) -> set[str]:
+    code, found = problems(cli, repo)
+    assert code == 1, found
+    return {str(p["code"]) for p in found if p["severity"] == "error"}
+
+
+def test_emptying_the_approvals_file_does_not_lift_the_lock(approved: Path, cli: Run) -> None:
+    (approved / APPROVALS).write_text("approvals: []\n", encoding="utf-8")
+    edit(approved, KTU, OLD, NEW)
+    assert {"approval-removed", "locked-phase-changed"} <= codes(cli, approved)
+
+
+def test_deleting_the_approvals_file_does_not_lift_the_lock(approved: Path, cli: Run) -> None:
+    (approved / APPROVALS).unlink()
+    edit(approved, KTU, OLD, NEW)
+    code, found = problems(cli, approved)
+    assert code == 1
+    removed = [p for p in found if p["code"] == "approval-removed"]
+    assert removed and "thidua approve --revoke" in str(removed[0]["hint"])
+    assert "locked-phase-changed" in {p["code"] for p in found}
+
+
+@pytest.mark.parametrize("phase", ["2", "9"])
+def test_changing_the_approved_phase_is_refused(approved: Path, cli: Run, phase: str) -> None:
+    edit(approved, APPROVALS, "phase: 1", f"phase: {phase}")
+    edit(approved, KTU, OLD, NEW)
+    found = codes(cli, approved)
+    assert {"approval-removed", "locked-phase-changed"} <= found
+    if phase == "9":
+        assert "approval-invalid" in found
+
+
+def test_repointing_the_approval_in_a_second_commit_is_refused(approved: Path, cli: Run) -> None:
+    edit(approved, KTU, OLD, NEW)
+    git(approved, "commit", "-q", "-am", "Sửa số")
+    edited = git(approved, "rev-parse", "HEAD").strip()
+    text = (approved / APPROVALS).read_text(encoding="utf-8")
+    text = re.sub(r'commit: "[0-9a-f]+"', f'commit: "{edited}"', text)
+    (approved / APPROVALS).write_text(text, encoding="utf-8")
+    git(approved, "commit", "-q", "-am", "Trỏ phê duyệt vào commit mới")
+    assert "approval-removed" in codes(cli, approved)
+
+
+def test_a_late_report_cannot_become_timely(approved: Path, cli: Run) -> None:
+    edit(
+        approved, "data/units/thon-tan-huong.yaml", "submitted: 2026-07-05", "submitted: 2026-06-29"
+    )
+    code, found = problems(cli, approved)
+    changed = [p for p in found if p["code"] == "locked-input-changed"]
+    assert code == 1 and changed and "ngày nộp báo cáo đợt 1" in str(changed[0]["message"])
+
+
+def test_removing_or_adding_a_registration_is_refused(approved: Path, cli: Run) -> None:
+    text = (approved / KTU).read_text(encoding="utf-8")
+    start = text.index("registration:")
+    end = text.index("pact:")
+    (approved / KTU).write_text(text[:start] + text[end:], encoding="utf-8")
+    assert "locked-input-changed" in codes(cli, approved)
+
+
+def test_removing_the_pact_moves_the_outcome_and_is_refused(approved: Path, cli: Run) -> None:
+    edit(approved, KTU, "pact:\n  signed: 2026-01-27\n  document: Giao ước thi đua năm 2026\n", "")
+    code, found = problems(cli, approved)
+    moved = [p for p in found if p["code"] == "approved-outcome-changed"]
+    assert code == 1 and moved
+    own = [p for p in moved if p["path"] == KTU]
+    assert own and "giao ước (pact)" in str(own[0]["message"])
+    # the units that moved only because of it are named once, not one error each
+    assert len(moved) == 2 and "đơn vị khác cũng thay đổi" in str(moved[0]["message"])
+
+
+def test_recognising_an_exemplar_afterwards_is_refused(approved: Path, cli: Run) -> None:
+    edit(
+        approved, "data/units/lang-dak-wok.yaml", "    status: cultivated", "    status: recognised"
+    )
+    code, found = problems(cli, approved)
+    messages = [str(p["message"]) for p in found if p["code"] == "approved-outcome-changed"]
+    assert code == 1 and any("điển hình tiên tiến (exemplars)" in m for m in messages)
+
+
+def test_moving_a_due_date_is_refused_without_a_decision(approved: Path, cli: Run) -> None:
+    old = "- {phase: 1, start: 2026-01-01, end: 2026-06-30, due: 2026-06-30}"
+    edit(approved, "data/indicators.yaml", old, old.replace("due: 2026-06-30", "due: 2026-07-31"))
+    assert "catalogue-changed-without-decision" in codes(cli, approved)
+    text = (approved / "data/indicators.yaml").read_text(encoding="utf-8")
+    text += "amended: {decision: Quyết định số 130/QĐ-UBND gia hạn báo cáo, date: 2026-07-20}\n"
+    (approved / "data/indicators.yaml").write_text(text, encoding="utf-8")
+    code, found = problems(cli, approved)
+    assert code == 0, found
+    # the decision is on record, and the units it moved are named as knock-on effects
+    assert "approved-outcome-knock-on" in {p["code"] for p in found}
+
+
+def test_a_new_unit_after_the_approval_is_refused(approved: Path, cli: Run) -> None:
+    text = (approved / KTU).read_text(encoding="utf-8")
+    text = text.replace("id: lang-kon-ktu", "id: lang-moi").replace(
+        "name: Làng Kon Ktu", "name: Làng Mới"
+    )
+    text = text[: text.index("results:")]
+    (approved / "data/units/lang-moi.yaml").write_text(text, encoding="utf-8")
+    assert "locked-input-changed" in codes(cli, approved)
+
+
+def test_a_correction_is_accepted_and_its_knock_on_effects_are_named(
+    approved: Path, cli: Run
+) -> None:
+    edit(
+        approved,
+        KTU,
+        OLD,
+        "      CT03: {value: 150, correction: {reason: Chi cục Thống kê điều chỉnh, "
+        "reference: Công văn 45/CCTK, date: 2026-08-15, value: 150}, evidence",
+    )
+    code, found = problems(cli, approved)
+    assert code == 0, [p for p in found if p["severity"] == "error"]
+    knock = [p for p in found if p["code"] == "approved-outcome-knock-on"]
+    assert knock and all("lang-kon-ktu" not in str(p["path"]) for p in knock)
+    code, out = cli("diff", "--format", "md", cwd=approved)
+    assert code == 0 and "ảnh hưởng dây chuyền" in out.lower()
+
+
+@pytest.mark.parametrize(("day", "why"), [("2099-01-01", "tương lai"), ("2026-07-01", "trước")])
+def test_correction_dates_are_checked(approved: Path, cli: Run, day: str, why: str) -> None:
+    edit(
+        approved,
+        KTU,
+        OLD,
+        "      CT03: {value: 150, correction: {reason: Điều chỉnh, reference: CV 45, "
+        f"date: {day}, value: 150}}, evidence",
+    )
+    code, found = problems(cli, approved)
+    bad = [p for p in found if p["code"] == "correction-date-invalid"]
+    assert code == 1 and bad and why in str(bad[0]["message"])
+
+
+def test_revoking_an_approval_is_an_entry_of_its_own(approved: Path, cli: Run) -> None:
+    code, out = cli(
+        "approve",
+        "--revoke",
+        "--phase",
+        "1",
+        "--by",
+        "Hội đồng",
+        "--decision",
+        "BB 07",
+        "--date",
+        "2026-08-01",
+        cwd=approved,
+    )
+    assert code == 0, out
+    text = (approved / APPROVALS).read_text(encoding="utf-8")
+    assert text.count("phase: 1") == 2 and "revoke: true" in text
+    git(approved, "commit", "-q", "-am", "Rút phê duyệt đợt 1")
+    edit(approved, KTU, OLD, NEW)
+    assert problems(cli, approved)[0] == 0  # no approval in force: figures may change
+
+
+def test_a_result_committed_long_after_its_date_is_flagged(repo: Path, cli: Run) -> None:
+    # real (non-sample) data: the unit typed 29/06, the figures reached the repository today
+    edit(repo, KTU, "sample: true\n", "")
+    git(repo, "commit", "-q", "-am", "Số liệu thật")
+    code, found = problems(cli, repo)
+    assert code == 0  # a warning, not an error
+    late = [p for p in found if p["code"] == "submitted-before-commit"]
+    assert late and late[0]["path"] == KTU and "lần đầu có trong kho" in str(late[0]["message"])
+
+
+def test_ci_runs_the_base_branch_tool_on_the_pull_request_data() -> None:
+    from .conftest import ROOT
+
+    workflow = (ROOT / ".github" / "workflows" / "thidua-data.yml").read_text(encoding="utf-8")
+    assert "origin/${BASE_REF}" in workflow and "thidua-base" in workflow
+    assert "pip install ../thidua-base" in workflow and "pip install .\n" not in workflow
+    assert "công cụ (thidua_cli/, pyproject.toml) và số liệu" in workflow
+
+
+def test_adding_a_registration_afterwards_is_refused(approved: Path, cli: Run) -> None:
+    edit(
+        approved,
+        "data/units/lang-plei-groi.yaml",
+        "pact:",
+        "registration:\n  date: 2026-01-20\n  targets: {CT03: 100}\npact:",
+    )
+    code, found = problems(cli, approved)
+    changed = [p for p in found if p["code"] == "locked-input-changed"]
+    assert code == 1 and changed and "mục đăng ký chỉ tiêu bị thêm" in str(changed[0]["message"])
+
+
+def test_diff_shows_the_figures_as_typed_for_checking_against_paper(
+    repo: Path,
+    cli: Run,
+) -> None:
+    edit(
+        repo,
+        KTU,
+        "CT14: {numerator: 708, denominator: 752",
+        "CT14: {numerator: 716, denominator: 752",
+    )
+    code, out = cli("diff", "--format", "md", cwd=repo)
+    assert code == 0
+    assert "708/752 (94,15%) (ước) | 716/752 (95,21%) (ước)" in out
+    code, out = cli("diff", cwd=repo)
+    assert "708/752" in out and "716/752" in out
+    doc = json.loads(cli("diff", "--format", "json", cwd=repo)[1])
+    ct14 = next(v for v in doc["values"] if v["code"] == "CT14")
+    assert (ct14["old"]["numerator"], ct14["new"]["numerator"], ct14["new"]["denominator"]) == (
+        708,
+        716,
+        752,
+    )
+    assert isinstance(ct14["new"]["actual"], float)
