@@ -356,3 +356,34 @@ def test_set_adds_a_report_for_a_new_phase(cli: Run, repo: Path) -> None:
         "+    values:",
         "+      CT03: {value: 230, evidence: Báo cáo số 40/BC-LKK}",
     ]
+
+
+def test_a_prefilled_form_imports_back_to_no_change(cli: Run, repo: Path) -> None:
+    form = _form(cli, repo, "lang-kon-ktu")
+    sheet = load_workbook(form)["Số liệu"]
+    assert sheet[f"H{_row(sheet, 'CT03')}"].value == 113.9
+    assert sheet[f"I{_row(sheet, 'CT14')}"].value == 708
+    code, out = cli("import", str(form), cwd=repo)
+    assert code == 0, out
+    assert "không có số liệu nào thay đổi" in out
+    assert _git_diff(repo) == []
+
+
+def test_import_with_a_correction_into_a_locked_phase(cli: Run, repo: Path) -> None:
+    _approve(cli, repo)
+    form = _form(cli, repo, "lang-kon-ktu")
+    _fill(form, {}, {("CT03", "H"): "125"})
+    code, out = cli(
+        "import",
+        str(form),
+        "--correction",
+        "Thống kê lại vụ Đông Xuân",
+        "--reference",
+        "Công văn số 45/CCTK",
+        cwd=repo,
+    )
+    assert code == 0, out
+    diff = _git_diff(repo)
+    assert len(diff) == 2 and "correction: {reason: Thống kê lại vụ Đông Xuân" in diff[1]
+    code, out = cli("validate", "--errors-only", cwd=repo)
+    assert code == 0, out

@@ -147,8 +147,31 @@ def _flow(items: dict[str, Any]) -> Any:
     return m
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal as figures: 95.40 in the file and 95.4 typed are the same number."""
+    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
+        return a is b
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except ArithmeticError:
+        return str(a) == str(b)
+
+
+def evidence_texts(evidence: Any) -> set[str]:
+    """Every text an evidence entry holds (a document number, a file, a link)."""
+    if isinstance(evidence, str):
+        return {evidence}
+    if isinstance(evidence, dict):
+        return {str(v) for v in evidence.values() if v is not None}
+    if isinstance(evidence, list):
+        return {t for e in evidence for t in evidence_texts(e)}
+    return set()
+
+
 def _apply(values: Any, f: Figure) -> None:
-    """Put one figure into the phase's `values`, keeping what else the entry holds."""
+    """Put one figure into the phase's `values`, keeping what else the entry holds; a part
+    that is already so (the same number, evidence already listed) is left untouched, so the
+    file changes only where the figure did."""
     from ruamel.yaml.comments import CommentedMap
 
     old = values.get(f.code)
@@ -160,9 +183,10 @@ def _apply(values: Any, f: Figure) -> None:
         if f.value is not None
         else {"numerator": f.numerator, "denominator": f.denominator}
     )
-    if f.evidence is not None:
+    known = evidence_texts(entry.get("evidence"))
+    if f.evidence is not None and f.evidence not in known:
         entry["evidence"] = f.evidence
-    elif f.evidence_file is not None:
+    elif f.evidence_file is not None and f.evidence_file not in known:
         entry["evidence"] = _flow({"file": f.evidence_file})
     if f.correction is not None:
         reason, reference = f.correction
@@ -172,14 +196,27 @@ def _apply(values: Any, f: Figure) -> None:
         for key in [k for k in old if k not in merged]:
             del old[key]
         for n, (key, v) in enumerate(merged.items()):
-            if key in old:
-                old[key] = v
-            else:
+            if key not in old:
                 old.insert(min(n, len(old)), key, v)
+            elif not _same(old[key], v):
+                old[key] = v
     elif old is not None and not isinstance(old, dict) and list(merged) == ["value"]:
-        values[f.code] = f.value  # the shorthand `CT03: 150` stays a shorthand
+        if not _same(old, f.value):
+            values[f.code] = f.value  # the shorthand `CT03: 150` stays a shorthand
     else:
         values[f.code] = _flow(merged)
+
+
+def differs(unit: Unit | None, phase: int, f: Figure) -> bool:
+    """Does the figure change what the unit reported for the phase? (An import applies a
+    correction only to the figures it changes.)"""
+    report = unit.report(phase) if unit is not None else None
+    r = report.values.get(f.code) if report is not None else None
+    if r is None:
+        return not f.blank
+    if f.value is not None:
+        return not _same(r.value, f.value)
+    return not (_same(r.numerator, f.numerator) and _same(r.denominator, f.denominator))
 
 
 def _report(doc: Any, edit: Edit) -> Any:

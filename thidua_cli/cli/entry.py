@@ -5,6 +5,7 @@ audit/edit.py: the same checks as `validate`, the approval locks, an atomic writ
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -237,13 +238,25 @@ def form(
 @named("import")
 def import_forms(
     files: Annotated[list[Path], typer.Argument(help="Các phiếu Excel (.xlsx) đã điền.")],
+    correction: Annotated[
+        str | None,
+        typer.Option(
+            "--correction", help="Lý do đính chính, cho các số thay đổi của đợt đã phê duyệt."
+        ),
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Văn bản cho phép đính chính.")
+    ] = None,
     dry_run: DryRunOpt = False,
     data: DataOpt = Path("data"),
 ) -> None:
     """Nhập số liệu từ phiếu Excel đã điền: kiểm tra như validate, in thay đổi, ghi tệp đơn vị."""
-    from thidua_cli.audit.edit import Edit, EditError, Figure, prepare
+    from thidua_cli.audit.edit import Edit, EditError, Figure, differs, prepare
     from thidua_cli.checks.unit import Context
     from thidua_cli.formats.edit import print_form_problems
+
+    if (correction is None) != (reference is None):
+        raise UserError("--correction và --reference đi cùng nhau (lý do và văn bản).")
     from thidua_cli.read import form as rf
 
     ws = _campaign(data)
@@ -278,6 +291,14 @@ def import_forms(
             Figure(c.code, c.value, c.numerator, c.denominator, c.evidence, where=c.where)
             for c in filled.figures
         ]
+        if correction is not None and reference is not None:
+            unit = units.get(filled.unit)
+            figures = [
+                replace(f, correction=(correction, reference))
+                if differs(unit, filled.phase, f)
+                else f
+                for f in figures
+            ]
         try:
             p = prepare(ws, Edit(filled.unit, filled.phase, figures, filled.submitted))
         except EditError as exc:

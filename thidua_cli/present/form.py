@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from thidua_cli import numfmt
-from thidua_cli.present.text import target_text, value_text
+from thidua_cli.present.text import plain, target_text, value_text
 from thidua_cli.present.workbook import printable, save
 from thidua_cli.read import form as layout
-from thidua_cli.read.models import Catalogue, Indicator, Unit
+from thidua_cli.read.models import Catalogue, Indicator, Result, Unit
 
 KIND_VI = {
     "bool": "Chọn Có/Không",
@@ -75,6 +75,23 @@ def _text(sheet: Any, ref: str, text: str) -> None:
     sheet[ref].data_type = "s"
 
 
+def _prefill(sheet: Any, row: int, r: FormRow, result: Result | None) -> None:
+    """What the unit already reported, so a form sent again shows it (and imports back to no
+    change); evidence only when there is exactly one, so importing it back changes nothing."""
+    if result is None:
+        return
+    if r.kind == "ratio":
+        sheet[f"{layout.NUMERATOR}{row}"] = plain(result.numerator)
+        sheet[f"{layout.DENOMINATOR}{row}"] = plain(result.denominator)
+    elif isinstance(result.value, bool):
+        sheet[f"{layout.VALUE}{row}"] = "Có" if result.value else "Không"
+    elif isinstance(result.value, Decimal):
+        sheet[f"{layout.VALUE}{row}"] = plain(result.value)
+    if len(result.evidence) == 1:
+        ev = result.evidence[0]
+        _text(sheet, f"{layout.EVIDENCE}{row}", ev.doc or ev.file or ev.url or "")
+
+
 def build(cat: Catalogue, unit: Unit, phase: int, form_rows: list[FormRow]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -102,7 +119,10 @@ def build(cat: Catalogue, unit: Unit, phase: int, form_rows: list[FormRow]) -> b
     window = cat.window(unit, phase)
     if window is not None:
         sheet["D4"] = f"hạn báo cáo {numfmt.day(window.due)}"
+    report = unit.report(phase)
     date_cell = sheet[layout.DATE_CELL]
+    if report is not None:
+        date_cell.value = report.submitted
     date_cell.number_format = "DD/MM/YYYY"
     date_cell.protection = Protection(locked=False)
     for col, title in layout.HEADERS:
@@ -138,6 +158,7 @@ def build(cat: Catalogue, unit: Unit, phase: int, form_rows: list[FormRow]) -> b
             else:
                 cell.fill = grey
         sheet[f"{layout.EVIDENCE}{row}"].protection = Protection(locked=False)
+        _prefill(sheet, row, r, report.values.get(ind.code) if report else None)
     for col, width in WIDTHS.items():
         sheet.column_dimensions[col].width = width
     sheet.freeze_panes = f"A{layout.FIRST_ROW}"
