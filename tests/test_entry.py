@@ -387,3 +387,11 @@ def test_import_with_a_correction_into_a_locked_phase(cli: Run, repo: Path) -> N
     assert len(diff) == 2 and "correction: {reason: Thống kê lại vụ Đông Xuân" in diff[1]
     code, out = cli("validate", "--errors-only", cwd=repo)
     assert code == 0, out
+
+
+def test_import_refuses_two_forms_for_one_unit(cli: Run, repo: Path) -> None:
+    form = _form(cli, repo, "lang-kon-ktu")
+    copy = repo / "lang-kon-ktu.xlsx"
+    shutil.copy(form, copy)
+    code, out = cli("import", str(form), str(copy), cwd=repo)
+    assert code == 1 and "Hai phiếu cho cùng một đơn vị" in out

@@ -166,7 +166,10 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
             if ind is not None:
                 registered.add(code)
                 if target is not None:
-                    yield from _value(ind, target, f, at, ctx)
+                    # a unit's own percentage target typed as a fraction (0.95 for 95%) is
+                    # caught against the campaign's; other targets may differ from it freely
+                    plan = ind.target if ind.kind == "percent" else None
+                    yield from _value(ind, target, f, at, ctx, plan)
                     yield from _zero_target(ind, target, f, at)
         for phase, targets in unit.registration.phase_targets.items():
             if phase not in ctx.phases:

@@ -105,81 +105,6 @@ def _number(option: str, text: str) -> Decimal:
         raise UserError(f"{option}: {exc}.") from None
 
 
-@named("set")
-def set_figure(
-    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ lang-kon-ktu.")],
-    code: Annotated[str, typer.Argument(help="Mã chỉ tiêu, ví dụ CT03.")],
-    phase: PhaseOpt = 1,
-    value: Annotated[
-        str | None, typer.Option("--value", help="Số thực hiện (10900, 96,5) hoặc có/không.")
-    ] = None,
-    numerator: Annotated[str | None, typer.Option("--numerator", help="Tử số.")] = None,
-    denominator: Annotated[str | None, typer.Option("--denominator", help="Mẫu số.")] = None,
-    evidence: Annotated[
-        str | None, typer.Option("--evidence", help="Minh chứng: số, tên văn bản.")
-    ] = None,
-    evidence_file: Annotated[
-        Path | None, typer.Option("--evidence-file", help="Tệp minh chứng trong kho.")
-    ] = None,
-    correction: Annotated[
-        str | None,
-        typer.Option("--correction", help="Lý do đính chính (đợt đã được phê duyệt)."),
-    ] = None,
-    reference: Annotated[
-        str | None, typer.Option("--reference", help="Văn bản cho phép đính chính.")
-    ] = None,
-    submitted: Annotated[
-        str | None,
-        typer.Option("--submitted", help="Ngày nộp báo cáo (khi đơn vị chưa có báo cáo đợt này)."),
-    ] = None,
-    dry_run: DryRunOpt = False,
-    data: DataOpt = Path("data"),
-) -> None:
-    """Ghi hoặc sửa một số liệu của một đơn vị, kiểm tra như validate, in thay đổi."""
-    from thidua_cli.audit.edit import Edit, EditError, Figure, prepare
-
-    if (value is None) == (numerator is None and denominator is None):
-        raise UserError("Ghi --value, hoặc cả --numerator và --denominator.")
-    if value is None and (numerator is None or denominator is None):
-        raise UserError("Cần cả --numerator và --denominator.")
-    if evidence is not None and evidence_file is not None:
-        raise UserError("Chỉ ghi một trong --evidence và --evidence-file.")
-    if (correction is None) != (reference is None):
-        raise UserError("--correction và --reference đi cùng nhau (lý do và văn bản).")
-    ws = _campaign(data)
-    assert ws.catalogue is not None
-    code = code.strip().upper()
-    ind = next((i for i in ws.catalogue.indicators if i.code == code), None)
-    if ind is None:
-        from thidua_cli.checks.unit import suggest_code
-
-        raise UserError(
-            f"Không có chỉ tiêu «{code}».",
-            detail=suggest_code(code, [i.code for i in ws.catalogue.indicators])
-            or "Xem: thidua indicators.",
-        )
-    if unit not in ws.paths:
-        raise not_found("đơn vị", unit, sorted(ws.paths))
-    file = None
-    if evidence_file is not None:
-        file = Path(os.path.relpath(evidence_file.resolve(), ws.root.resolve())).as_posix()
-    figure = Figure(
-        code,
-        value=_value(ind, value) if value is not None else None,
-        numerator=_number("--numerator", numerator) if numerator is not None else None,
-        denominator=_number("--denominator", denominator) if denominator is not None else None,
-        evidence=evidence,
-        evidence_file=file,
-        correction=(correction, reference) if correction and reference else None,
-        where=f"{unit} {code}",
-    )
-    try:
-        prepared = prepare(ws, Edit(unit, phase, [figure], parse_date(submitted)))
-    except EditError as exc:
-        raise UserError(str(exc), code=1, detail="Dùng --submitted NGÀY.") from None
-    _finish([prepared], dry_run, {})
-
-
 @named("form")
 def form(
     phase: PhaseOpt = 1,
@@ -303,6 +228,12 @@ def import_forms(
             p = prepare(ws, Edit(filled.unit, filled.phase, figures, filled.submitted))
         except EditError as exc:
             raise UserError(f"{path.name}: {exc}", code=1) from None
+        if p.rel in source:
+            raise UserError(
+                f"Hai phiếu cho cùng một đơn vị: {source[p.rel]} và {path.name}.",
+                code=1,
+                detail="Nhập từng phiếu một; không tệp nào bị thay đổi.",
+            )
         source[p.rel] = path.name
         prepared.append(p)
     if broken:
@@ -317,3 +248,78 @@ def import_forms(
             detail="Sửa các ô nêu trên rồi nhập lại; không tệp nào bị thay đổi.",
         )
     _finish(prepared, dry_run, source)
+
+
+@named("set")
+def set_figure(
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ lang-kon-ktu.")],
+    code: Annotated[str, typer.Argument(help="Mã chỉ tiêu, ví dụ CT03.")],
+    phase: PhaseOpt = 1,
+    value: Annotated[
+        str | None, typer.Option("--value", help="Số thực hiện (10900, 96,5) hoặc có/không.")
+    ] = None,
+    numerator: Annotated[str | None, typer.Option("--numerator", help="Tử số.")] = None,
+    denominator: Annotated[str | None, typer.Option("--denominator", help="Mẫu số.")] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="Minh chứng: số, tên văn bản.")
+    ] = None,
+    evidence_file: Annotated[
+        Path | None, typer.Option("--evidence-file", help="Tệp minh chứng trong kho.")
+    ] = None,
+    correction: Annotated[
+        str | None,
+        typer.Option("--correction", help="Lý do đính chính (đợt đã được phê duyệt)."),
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Văn bản cho phép đính chính.")
+    ] = None,
+    submitted: Annotated[
+        str | None,
+        typer.Option("--submitted", help="Ngày nộp báo cáo (khi đơn vị chưa có báo cáo đợt này)."),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Ghi hoặc sửa một số liệu của một đơn vị, kiểm tra như validate, in thay đổi."""
+    from thidua_cli.audit.edit import Edit, EditError, Figure, prepare
+
+    if (value is None) == (numerator is None and denominator is None):
+        raise UserError("Ghi --value, hoặc cả --numerator và --denominator.")
+    if value is None and (numerator is None or denominator is None):
+        raise UserError("Cần cả --numerator và --denominator.")
+    if evidence is not None and evidence_file is not None:
+        raise UserError("Chỉ ghi một trong --evidence và --evidence-file.")
+    if (correction is None) != (reference is None):
+        raise UserError("--correction và --reference đi cùng nhau (lý do và văn bản).")
+    ws = _campaign(data)
+    assert ws.catalogue is not None
+    code = code.strip().upper()
+    ind = next((i for i in ws.catalogue.indicators if i.code == code), None)
+    if ind is None:
+        from thidua_cli.checks.unit import suggest_code
+
+        raise UserError(
+            f"Không có chỉ tiêu «{code}».",
+            detail=suggest_code(code, [i.code for i in ws.catalogue.indicators])
+            or "Xem: thidua indicators.",
+        )
+    if unit not in ws.paths:
+        raise not_found("đơn vị", unit, sorted(ws.paths))
+    file = None
+    if evidence_file is not None:
+        file = Path(os.path.relpath(evidence_file.resolve(), ws.root.resolve())).as_posix()
+    figure = Figure(
+        code,
+        value=_value(ind, value) if value is not None else None,
+        numerator=_number("--numerator", numerator) if numerator is not None else None,
+        denominator=_number("--denominator", denominator) if denominator is not None else None,
+        evidence=evidence,
+        evidence_file=file,
+        correction=(correction, reference) if correction and reference else None,
+        where=f"{unit} {code}",
+    )
+    try:
+        prepared = prepare(ws, Edit(unit, phase, [figure], parse_date(submitted)))
+    except EditError as exc:
+        raise UserError(str(exc), code=1, detail="Dùng --submitted NGÀY.") from None
+    _finish([prepared], dry_run, {})
