@@ -395,3 +395,51 @@ def test_import_refuses_two_forms_for_one_unit(cli: Run, repo: Path) -> None:
     shutil.copy(form, copy)
     code, out = cli("import", str(form), str(copy), cwd=repo)
     assert code == 1 and "Hai phiếu cho cùng một đơn vị" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("kq.csv", b"a;b\n"), ("rong.xlsx", b""), ("chu.xlsx", b"hello"), ("zip.xlsx", None)],
+)
+def test_import_refuses_what_is_not_a_form(
+    cli: Run, repo: Path, name: str, content: bytes | None
+) -> None:
+    path = repo / name
+    if content is None:
+        import zipfile
+
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("word/document.xml", "<w/>")
+    else:
+        path.write_bytes(content)
+    code, out = cli("import", str(path), cwd=repo)
+    assert code == 1 and "form-unreadable" in out and f"{name}: không mở được tệp Excel" in out
+
+
+def test_set_with_an_evidence_file(cli: Run, repo: Path) -> None:
+    code, out = cli(
+        "set",
+        "lang-kon-ktu",
+        "CT06",
+        "--value",
+        "10200",
+        "--evidence-file",
+        "data/evidence/lang-kon-ktu/khong-co.md",
+        cwd=repo,
+    )
+    assert code == 1 and "evidence-not-found" in out and _git_diff(repo) == []
+    code, out = cli(
+        "set",
+        "lang-kon-ktu",
+        "CT06",
+        "--value",
+        "10200",
+        "--evidence-file",
+        "data/evidence/lang-kon-ktu/ct12-bien-dong-dan-so.md",
+        cwd=repo,
+    )
+    assert code == 0, out
+    assert _git_diff(repo)[1] == (
+        "+      CT06: {value: 10200, note: Minh chứng đang bổ sung, evidence: {file: "
+        "data/evidence/lang-kon-ktu/ct12-bien-dong-dan-so.md}}"
+    )

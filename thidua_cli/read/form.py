@@ -25,6 +25,7 @@ UNIT_CELL = "C3"
 PHASE_CELL = "C4"
 DATE_CELL = "C5"
 HEADER_ROW = 7
+MAX_BYTES = 20_000_000  # a filled form is some kilobytes; refuse what could only be a bomb
 FIRST_ROW = 8
 HEADERS = (
     ("A", "STT"),
@@ -114,19 +115,31 @@ def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | No
 
     out = Filled(rel)
     name = path.name
-    try:
-        wb = load_workbook(path, data_only=False)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+
+    def unreadable(why: str) -> Filled:
         out.problems.append(
             error(
                 rel,
                 (0, 0),
                 "form-unreadable",
-                f"{name}: không mở được tệp Excel ({exc.__class__.__name__}).",
-                "Lưu lại tệp dạng «Excel Workbook (*.xlsx)» rồi nhập lại.",
+                f"{name}: không mở được tệp Excel ({why}).",
+                "Mở tệp bằng Excel, lưu lại dạng «Excel Workbook (*.xlsx)» rồi nhập lại.",
             )
         )
         return out
+
+    if path.suffix.lower() != ".xlsx":
+        return unreadable(f"tệp {path.suffix or 'không có đuôi'}, phiếu phải là tệp .xlsx")
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return unreadable(f"tệp lớn hơn {MAX_BYTES // 1_000_000} MB")
+        wb = load_workbook(path, data_only=False)
+    except PermissionError:
+        return unreadable("không có quyền đọc tệp")
+    except (OSError, zipfile.BadZipFile):
+        return unreadable("tệp hỏng hoặc không phải bảng tính Excel")
+    except Exception:  # openpyxl raises many kinds on a damaged file: all are bad input
+        return unreadable("tệp hỏng hoặc không phải bảng tính Excel")
     foreign = [s for s in wb.sheetnames if s not in (DATA_SHEET, HELP_SHEET)]
     if DATA_SHEET not in wb.sheetnames or foreign:
         out.problems.append(
