@@ -46,6 +46,13 @@ def print_prepared(p: Prepared, console: Any, *, source: str = "") -> None:
         )
         if q.hint:
             console.print(f"      [cyan]→ {escape(q.hint)}[/]", highlight=False, soft_wrap=True)
+        if q.code in ("locked-phase-changed", "correction-mismatch"):
+            console.print(
+                "      [cyan]→ Với lệnh này: thêm --correction «lý do» --reference «văn bản» "
+                "(công cụ ghi đính chính cho các số thay đổi).[/]",
+                highlight=False,
+                soft_wrap=True,
+            )
 
 
 def print_form_problems(problems: list[Problem], console: Any) -> None:
