@@ -348,7 +348,9 @@ def report_template() -> Document:  # type: ignore[valid-type]
         indent=True,
     )
 
-    para(doc, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True).paragraph_format.keep_with_next = True
+    para(
+        doc, "{{ heads.indicators }}. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True
+    ).paragraph_format.keep_with_next = True
     para(doc, "{{ indicator_summary }}", indent=True)
     t = doc.add_table(rows=6, cols=7)
     t.style = doc.styles["Table Grid"]
@@ -367,7 +369,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
     data = t.rows[4]
     values = [
         "{{ r.stt }}",
-        "{% if r.sub %}Trong đó: {% endif %}{{ r.name }}",
+        "{% if r.sub %}Trong đó: {% endif %}{{ r.name }}{% if r.mark %} {{ r.mark }}{% endif %}",
         "{{ r.unit }}",
         "{{ r.plan }}",
         "{{ r.actual }}",
@@ -384,7 +386,13 @@ def report_template() -> Document:  # type: ignore[valid-type]
     widths(t, [12, 50, 17, 20, 23, 16, 27])
 
     para(doc, "{{ progress_note }}", italic=True, size=11)
-    para(doc, "II. KẾT QUẢ THI ĐUA CỦA CÁC KHỐI", bold=True).paragraph_format.keep_with_next = True
+    tag(doc, "{%p for n in footnotes %}")
+    para(doc, "{{ n }}", italic=True, size=11, after=0)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if show_scoring %}")
+    para(
+        doc, "{{ heads.blocs }}. KẾT QUẢ THI ĐUA CỦA CÁC KHỐI", bold=True
+    ).paragraph_format.keep_with_next = True
     tag(doc, "{%p for b in blocs %}")
     para(
         doc, "{{ loop.index }}. {{ b.name }} ({{ b.size }} đơn vị)", bold=True, italic=True
@@ -412,9 +420,11 @@ def report_template() -> Document:  # type: ignore[valid-type]
     para(doc, "- {{ q }}", indent=True)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
 
+    tag(doc, "{%p if show_exemplars %}")
     para(
-        doc, "III. XÂY DỰNG, NHÂN RỘNG ĐIỂN HÌNH TIÊN TIẾN", bold=True
+        doc, "{{ heads.exemplars }}. XÂY DỰNG, NHÂN RỘNG ĐIỂN HÌNH TIÊN TIẾN", bold=True
     ).paragraph_format.keep_with_next = True
     para(doc, "Số lĩnh vực có điển hình tiên tiến được công nhận: {{ fields_done }}.", indent=True)
     t = grid(
@@ -441,9 +451,10 @@ def report_template() -> Document:  # type: ignore[valid-type]
         "công nhận.{% endif %}",
         indent=True,
     )
+    tag(doc, "{%p endif %}")
 
     para(
-        doc, "IV. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", bold=True
+        doc, "{{ heads.reporting }}. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", bold=True
     ).paragraph_format.keep_with_next = True
     para(doc, "Số đơn vị đã báo cáo: {{ reported }}.", indent=True)
     tag(doc, "{%p if late %}")
@@ -472,7 +483,9 @@ def report_template() -> Document:  # type: ignore[valid-type]
     tag(doc, "{%p endif %}")
 
     tag(doc, "{%p if final %}")
-    para(doc, "V. ĐỀ NGHỊ KHEN THƯỞNG", bold=True).paragraph_format.keep_with_next = True
+    para(
+        doc, "{{ heads.awards }}. ĐỀ NGHỊ KHEN THƯỞNG", bold=True
+    ).paragraph_format.keep_with_next = True
     tag(doc, "{%p if awards %}")
     grid(
         doc,

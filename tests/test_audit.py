@@ -223,7 +223,7 @@ def test_schemas_are_current_and_accept_every_valid_file(tmp_path: Path) -> None
     )
     units = [
         *sorted((DATA / "units").glob("*.yaml")),
-        *sorted((ROOT / "tests" / "fixtures" / "hoa-binh" / "data" / "units").glob("*")),
+        *sorted((ROOT / "tests" / "fixtures").glob("*/data/units/*.yaml")),
         *sorted((ROOT / "tests" / "cases" / "valid").glob("*/*.yaml")),
     ]
     checker = str(BIN / "check-jsonschema")
@@ -231,7 +231,10 @@ def test_schemas_are_current_and_accept_every_valid_file(tmp_path: Path) -> None
         (schema.UNIT_SCHEMA, units),
         (
             schema.CATALOGUE_SCHEMA,
-            [DATA / "indicators.yaml", ROOT / "tests/fixtures/hoa-binh/data/indicators.yaml"],
+            [
+                DATA / "indicators.yaml",
+                *sorted((ROOT / "tests/fixtures").glob("*/data/indicators.yaml")),
+            ],
         ),
     ):
         done = subprocess.run(

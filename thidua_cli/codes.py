@@ -79,6 +79,8 @@ CODES: dict[str, Code] = {
     "value-mismatch": _e("tỷ lệ ghi không khớp tử/mẫu", "con số"),
     "expected-ratio": _e("thiếu tử số hoặc mẫu số", "con số"),
     "missing-value": _e("chưa có giá trị thực hiện", "con số"),
+    "parts-sum": _e("các thành phần không cộng đủ tổng (100% ± sai số)", "con số"),
+    "unknown-level": _e("mức xếp loại của chỉ tiêu không có trong «levels»", "con số"),
     # --- the catalogue and the roster -------------------------------------------------------
     "unknown-indicator": _e("mã chỉ tiêu không có trong danh mục", "danh mục"),
     "not-applicable": _e("chỉ tiêu không áp dụng cho loại đơn vị", "danh mục"),
@@ -87,6 +89,7 @@ CODES: dict[str, Code] = {
     "phase-target-unregistered": _e("mốc đợt cho chỉ tiêu chưa đăng ký cả năm", "danh mục"),
     "no-registration": _w("chưa đăng ký chỉ tiêu", "danh mục"),
     "registered-not-reported": _w("chỉ tiêu đã đăng ký nhưng không báo cáo", "danh mục"),
+    "duplicate-registration": _e("đăng ký hay giao ước hai lần cho một năm", "danh mục"),
     "unknown-bloc": _e("khối thi đua không có", "danh mục"),
     "unknown-kind": _e("loại đơn vị không có", "danh mục"),
     "unknown-field": _e("lĩnh vực không có", "danh mục"),
@@ -99,6 +102,9 @@ CODES: dict[str, Code] = {
     "invalid-window": _e("thời gian đợt không hợp lệ", "danh mục"),
     "calendar-incomplete": _e("lịch thiếu đợt", "danh mục"),
     "invalid-levels": _e("mức xếp loại không hợp lệ", "danh mục"),
+    "count-true-kind": _e("đếm đơn vị đạt (count-true) trên chỉ tiêu loại number", "danh mục"),
+    "bloc-without-scoring": _e("khối chưa có bảng chấm điểm", "danh mục"),
+    "missing-bloc": _e("đơn vị chưa ghi khối thi đua", "danh mục"),
     # --- phases, dates and evidence -----------------------------------------------------------
     "unknown-phase": _e("đợt không có", "đợt và minh chứng"),
     "duplicate-phase": _e("một đợt báo cáo hai lần", "đợt và minh chứng"),

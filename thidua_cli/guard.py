@@ -408,7 +408,8 @@ def _future_decisions(scene: Scene, today: date) -> list[Problem]:
     if cat is not None:
         cat_rel = _rel(scene, scene.data_dir / "indicators.yaml")
         found.append((cat_rel, cat.amended, ("amended", "date")))
-        found.append((cat_rel, cat.scoring.amended, ("scoring", "amended", "date")))
+        if cat.scoring is not None:
+            found.append((cat_rel, cat.scoring.amended, ("scoring", "amended", "date")))
         found += [
             (cat_rel, ind.amended, ("indicators", i, "amended", "date"))
             for i, ind in enumerate(cat.indicators)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +47,15 @@ class Workspace:
     @property
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)
+
+
+def repository_root(data_dir: Path) -> Path:
+    """Where evidence paths and shown paths start: the git repository that holds the data
+    folder, wherever the folder sits in it; the folder's parent outside git."""
+    try:
+        return git.top(data_dir)
+    except (git.GitProblem, OSError):
+        return data_dir.resolve().parent
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -194,6 +204,8 @@ def _check_files(
         unit = _model(Unit, f, out.problems)
         if unit is None:
             continue
+        if ctx is not None:
+            unit = checks.with_booleans(unit, ctx)
         if keep_units:
             out.units.append(unit)
         out.roster.append(roster.RosterEntry.of(unit, f))
@@ -261,7 +273,7 @@ def load(
     approval locks (for reading an approved revision itself); `today` (the command's date,
     never read from the clock here) bounds approval and correction dates; `git_dates` compares
     `submitted` dates with when results reached the repository."""
-    root = root or data_dir.resolve().parent
+    root = root or repository_root(data_dir)
     ws = Workspace(root=root, data_dir=data_dir)
     cat_path = data_dir / CATALOGUE
     cat_file = yamlload.load(cat_path, _rel(cat_path, root))
@@ -278,7 +290,8 @@ def load(
         ws.problems.extend(approvals_file.problems)
         approved = _model(Approvals, approvals_file, ws.problems)
         ws.approvals = approved.approvals if approved else []
-    ctx = checks.Context(ws.catalogue, root) if ws.catalogue is not None else None
+    data_rel = posixpath.dirname(_rel(cat_path, root)) or "."
+    ctx = checks.Context(ws.catalogue, root, data_rel) if ws.catalogue is not None else None
     # approval locks compare whole units; the git dates need their reports
     keep_units = keep_units or git_dates or (locks and guard.ever_approved(data_dir))
     unit_paths = discover(data_dir, paths)
@@ -341,7 +354,10 @@ def check_document(
     problems: list[Problem] = []
     unit = _model(Unit, f, problems)
     if unit is not None and ws.catalogue is not None:
-        ctx = checks.Context(ws.catalogue, ws.root)
+        ctx = checks.Context(
+            ws.catalogue, ws.root, posixpath.dirname(_rel(ws.data_dir / CATALOGUE, ws.root)) or "."
+        )
+        unit = checks.with_booleans(unit, ctx)
         problems.extend(checks.check_unit(unit, f, ctx))
         other = ws.paths.get(unit.id)
         if other is not None and other != rel:

@@ -15,7 +15,15 @@ from thidua_cli.checks.locks import changed_inputs
 from thidua_cli.codes import CODES
 from thidua_cli.compute.outcome import compute
 from thidua_cli.compute.scoring import unit_evaluations
-from thidua_cli.read.models import TARGET_FIELDS, Approval, Catalogue, Indicator, Result, Unit
+from thidua_cli.read.models import (
+    TARGET_FIELDS,
+    Approval,
+    Catalogue,
+    Indicator,
+    Registration,
+    Result,
+    Unit,
+)
 from thidua_cli.workspace import Workspace
 
 PLAN_FIELDS = (
@@ -192,6 +200,10 @@ def _plan(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
 def _scoring(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
     """Scoring changes named down to the criterion, level or quota that moved."""
     a, b = old.scoring, new.scoring
+    if a is None or b is None:
+        if a != b:
+            yield PlanChange("cách chấm điểm", "scoring", "(cũ)", "(mới)")
+        return
     decision = b.amended.decision if b.amended and b.amended != a.amended else ""
     before_levels = {lv.id: lv for lv in a.levels}
     for lv in b.levels:
@@ -229,18 +241,38 @@ def _scoring(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
 
 
 def _targets(old: Unit, new: Unit) -> Iterator[TargetChange]:
-    a = old.registration.targets if old.registration else {}
-    b = new.registration.targets if new.registration else {}
+    """Registered targets that changed: the campaign-wide registration, then each year's."""
+    a, b = _slots(old), _slots(new)
+    for key in sorted(set(a) | set(b), key=lambda k: (k != "", k)):
+        yield from _slot_targets(new.id, key, a.get(key), b.get(key))
+
+
+def _slots(u: Unit) -> dict[str, Registration]:
+    out = {"": u.registration} if u.registration else {}
+    for r in u.registrations:
+        label = f"năm {r.year}" if r.year is not None else ""
+        if r.phases:
+            label = (label + ", " if label else "") + "đợt " + ", ".join(map(str, r.phases))
+        out[label] = r
+    return out
+
+
+def _slot_targets(
+    unit_id: str, label: str, old: Registration | None, new: Registration | None
+) -> Iterator[TargetChange]:
+    where = f" ({label})" if label else ""
+    a = old.targets if old else {}
+    b = new.targets if new else {}
     for code in sorted(set(a) | set(b)):
         if a.get(code) != b.get(code):
-            yield TargetChange(new.id, code, None, a.get(code), b.get(code))
-    pa = old.registration.phase_targets if old.registration else {}
-    pb = new.registration.phase_targets if new.registration else {}
+            yield TargetChange(unit_id, code + where, None, a.get(code), b.get(code))
+    pa = old.phase_targets if old else {}
+    pb = new.phase_targets if new else {}
     for phase in sorted(set(pa) | set(pb)):
         x, y = pa.get(phase, {}), pb.get(phase, {})
         for code in sorted(set(x) | set(y)):
             if x.get(code) != y.get(code):
-                yield TargetChange(new.id, code, phase, x.get(code), y.get(code))
+                yield TargetChange(unit_id, code + where, phase, x.get(code), y.get(code))
 
 
 def _approvals(base: Workspace, head: Workspace) -> list[str]:

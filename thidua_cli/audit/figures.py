@@ -15,7 +15,9 @@ class Figure:
     value: Decimal | bool | None  # `value:` as typed
     numerator: Decimal | None  # `numerator:` / `denominator:` as typed
     denominator: Decimal | None
-    actual: Decimal | bool | None  # what is judged: the percentage of a ratio, else the value
+    actual: (
+        Decimal | bool | str | None
+    )  # what is judged: a ratio's percentage, a rating's level, else the value
     estimate: bool = False
     label: str = ""  # the evaluation (Vượt, Đạt, …) when known
     corrected: bool = False  # carries a correction record

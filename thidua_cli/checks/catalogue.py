@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
+from thidua_cli import numfmt
 from thidua_cli.problems import Problem, YamlPath, error
-from thidua_cli.read.models import Catalogue
+from thidua_cli.read.models import Catalogue, Indicator
 from thidua_cli.read.yamlload import Loaded
+
+Ref = Callable[[bool, YamlPath, str, object], None]
 
 
 def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
@@ -42,10 +48,10 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
             seen[key] = i
     kinds = {k.id for k in cat.unit_kinds}
     groups = {g.id for g in cat.groups}
-    levels = {lv.id for lv in cat.scoring.levels}
+    levels = {lv.id for lv in cat.scoring.levels} if cat.scoring else set()
     codes = {i.code for i in cat.indicators}
     phases = {p.number for p in cat.phases}
-    tables = {t.id for t in cat.scoring.tables}
+    tables = {t.id for t in cat.scoring.tables} if cat.scoring else set()
     calendars = {c.id for c in cat.calendars}
     for i, ind in enumerate(cat.indicators):
         at: YamlPath = ("indicators", i)
@@ -66,11 +72,37 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
                 )
         for p in ind.phase_targets:
             ref(p in phases, (*at, "phase_targets", p), "Đợt", p)
+        if ind.across is not None:
+            of = next((x for x in cat.indicators if x.code == ind.across.of), None)
+            ref(
+                of is not None and of.aggregation not in ("computed", "across", "none"),
+                (*at, "across", "of"),
+                "Chỉ tiêu báo cáo",
+                ind.across.of,
+            )
+        if ind.due is not None:
+            ref(ind.due in phases, (*at, "due"), "Đợt", ind.due)
+        if ind.due_year is not None:
+            ref(cat.due_phase(ind) is not None, (*at, "due_year"), "Đợt của năm", ind.due_year)
+        out.extend(_indicator_form(cat, ind, f, at))
     for i, bloc in enumerate(cat.blocs):
         for k in bloc.kinds:
             ref(k in kinds, ("blocs", i, "kinds"), "Loại đơn vị", k)
         ref(bloc.calendar in calendars, ("blocs", i, "calendar"), "Lịch", bloc.calendar)
-        ref(bloc.scoring in tables, ("blocs", i, "scoring"), "Bảng chấm điểm", bloc.scoring)
+        if bloc.scoring is not None:
+            ref(bloc.scoring in tables, ("blocs", i, "scoring"), "Bảng chấm điểm", bloc.scoring)
+        elif cat.scores:
+            out.append(
+                error(
+                    f.path,
+                    f.pos(("blocs", i)),
+                    "bloc-without-scoring",
+                    f"Khối «{bloc.id}» chưa ghi bảng chấm điểm («scoring»).",
+                    "Ghi scoring: <mã bảng> cho khối, hoặc campaign.sections.scoring: false "
+                    "nếu kế hoạch không chấm điểm.",
+                    ("blocs", i),
+                )
+            )
     for i, cal in enumerate(cat.calendars):
         for j, w in enumerate(cal.phases):
             at = ("calendars", i, "phases", j)
@@ -100,6 +132,33 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
                     ("calendars", i),
                 )
             )
+    if cat.scoring is not None:
+        out.extend(_scoring(cat, f, ref))
+    for i, rule in enumerate(cat.awards.rules if cat.awards else []):
+        if rule.level is not None:
+            ref(rule.level in levels, ("awards", "rules", i, "level"), "Mức xếp loại", rule.level)
+        for k in rule.kinds:
+            ref(k in kinds, ("awards", "rules", i, "kinds"), "Loại đơn vị", k)
+    if cat.campaign.start > cat.campaign.end:
+        out.append(
+            error(
+                f.path,
+                f.pos(("campaign", "start")),
+                "invalid-window",
+                "Ngày bắt đầu phong trào sau ngày kết thúc.",
+                "",
+                ("campaign", "start"),
+            )
+        )
+    return out
+
+
+def _scoring(cat: Catalogue, f: Loaded, ref: Ref) -> list[Problem]:
+    """The scoring section: levels high to low, references to levels and indicators."""
+    assert cat.scoring is not None
+    out: list[Problem] = []
+    levels = {lv.id for lv in cat.scoring.levels}
+    codes = {i.code for i in cat.indicators}
     mins = [lv.min for lv in cat.scoring.levels]
     if mins != sorted(mins, reverse=True) or mins[-1] != 0:
         out.append(
@@ -131,20 +190,51 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
                     "Chỉ tiêu",
                     code,
                 )
-    for i, rule in enumerate(cat.awards.rules if cat.awards else []):
-        if rule.level is not None:
-            ref(rule.level in levels, ("awards", "rules", i, "level"), "Mức xếp loại", rule.level)
-        for k in rule.kinds:
-            ref(k in kinds, ("awards", "rules", i, "kinds"), "Loại đơn vị", k)
-    if cat.campaign.start > cat.campaign.end:
+    return out
+
+
+def _indicator_form(cat: Catalogue, ind: Indicator, f: Loaded, at: YamlPath) -> list[Problem]:
+    """Forms that validate but compute the wrong thing: catch them before any score."""
+    out: list[Problem] = []
+    if ind.aggregation == "count-true" and ind.kind == "number":
         out.append(
             error(
                 f.path,
-                f.pos(("campaign", "start")),
-                "invalid-window",
-                "Ngày bắt đầu phong trào sau ngày kết thúc.",
-                "",
-                ("campaign", "start"),
+                f.pos((*at, "kind")),
+                "count-true-kind",
+                f"Chỉ tiêu {ind.code} đếm số đơn vị đạt (count-true) nhưng có loại «number».",
+                "Đếm số đơn vị («04 trường»): kind: count, target: 4. Tỷ lệ đơn vị đạt: "
+                "kind: ratio với target_numerator/target_denominator, hoặc kind: percent.",
+                (*at, "kind"),
             )
         )
+    if ind.parts_total is not None:
+        parts = [p for p in cat.indicators if p.parent == ind.code]
+        targets = [p.target for p in parts if p.target is not None]
+        if not parts:
+            out.append(
+                error(
+                    f.path,
+                    f.pos((*at, "parts_total")),
+                    "parts-sum",
+                    f"Chỉ tiêu {ind.code} ghi «parts_total» nhưng không có chỉ tiêu thành phần.",
+                    f"Thêm các chỉ tiêu có parent: {ind.code}.",
+                    (*at, "parts_total"),
+                )
+            )
+        elif len(targets) == len(parts):
+            total = sum(targets, Decimal(0))
+            if abs(total - ind.parts_total) > ind.parts_tolerance:
+                out.append(
+                    error(
+                        f.path,
+                        f.pos((*at, "parts_total")),
+                        "parts-sum",
+                        f"Kế hoạch các thành phần của {ind.code} cộng lại được "
+                        f"{numfmt.number(total)}, không phải {numfmt.number(ind.parts_total)}"
+                        f" (± {numfmt.number(ind.parts_tolerance)}).",
+                        "Kiểm tra lại kế hoạch từng thành phần.",
+                        (*at, "parts_total"),
+                    )
+                )
     return out

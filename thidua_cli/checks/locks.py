@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from thidua_cli.problems import Problem, error
+from thidua_cli.problems import Problem, YamlPath, error
 from thidua_cli.read.models import (
     TARGET_FIELDS,
     Amendment,
@@ -64,7 +64,7 @@ def check_locks(
         *_targets(approval, approved_catalogue, catalogue, where, catalogue_path),
         *_scoring(approval, approved_catalogue, catalogue, where, catalogue_path),
         *_campaign(approval, approved_catalogue, catalogue, where, catalogue_path),
-        *_registrations(approval, approved_units, units, where, paths),
+        *_registrations(approval, catalogue, approved_units, units, where, paths),
         *_unit_inputs(approval, approved_units, units, where, paths, whole),
     ]
 
@@ -98,7 +98,7 @@ def plan_decided(approval: Approval, catalogue: Catalogue | None) -> bool:
         return False
     return (
         _decided(catalogue.amended, approval)
-        or _decided(catalogue.scoring.amended, approval)
+        or (catalogue.scoring is not None and _decided(catalogue.scoring.amended, approval))
         or any(_decided(i.amended, approval) for i in catalogue.indicators)
     )
 
@@ -183,11 +183,13 @@ def _scoring(
     """The scoring rules decide who ranks where: after an approval they change only by decision."""
     if before is None or after is None:
         return
-    if before.scoring.model_copy(update={"amended": None}) == after.scoring.model_copy(
-        update={"amended": None}
-    ):
+
+    def rules(c: Catalogue) -> object:
+        return c.scoring.model_copy(update={"amended": None}) if c.scoring else None
+
+    if rules(before) == rules(after):
         return
-    if _decided(after.scoring.amended, approval):
+    if after.scoring is not None and _decided(after.scoring.amended, approval):
         return
     yield error(
         rel,
@@ -234,23 +236,31 @@ def _targets(
 
 def _registrations(
     approval: Approval,
+    catalogue: Catalogue | None,
     before: list[Unit],
     after: list[Unit],
     where: _Positions,
     paths: dict[str, str],
 ) -> Iterator[Problem]:
+    """The registration that holds for the approved phase (in a term plan: that year's)."""
+    phase = catalogue.phase(approval.phase) if catalogue is not None else None
     old = {u.id: u for u in before}
     for unit in after:
         previous = old.get(unit.id)
-        if previous is None or previous.registration is None or unit.registration is None:
+        a = previous.registration_for(phase) if previous is not None else None
+        b = unit.registration_for(phase)
+        if a is None or b is None:
             continue
-        a, b = previous.registration, unit.registration
         if (a.targets, a.phase_targets) == (b.targets, b.phase_targets):
             continue
         if _decided(b.amended, approval):
             continue
         rel = paths.get(unit.id, f"data/units/{unit.id}.yaml")
-        at = ("registration", "targets")
+        at: YamlPath = (
+            ("registration", "targets")
+            if b is unit.registration
+            else ("registrations", unit.registrations.index(b), "targets")
+        )
         yield error(
             rel,
             where.file(rel).pos(at, key=True),

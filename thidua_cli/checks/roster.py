@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 from thidua_cli.checks.unit import Context
@@ -73,7 +74,7 @@ def check_roster(
                     catalogue_file.pos(at),
                     "owner-missing",
                     f"Đơn vị phụ trách «{ind.owner}» của {ind.code} chưa có tệp.",
-                    f"Tạo tệp data/units/{ind.owner}.yaml.",
+                    f"Tạo tệp {posixpath.join(posixpath.dirname(catalogue_file.path), 'units', ind.owner)}.yaml.",
                     at,
                 )
             )

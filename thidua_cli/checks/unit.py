@@ -18,8 +18,9 @@ from pydantic_core import PydanticCustomError
 
 from thidua_cli import numfmt
 from thidua_cli.problems import Problem, YamlPath, error, warning
-from thidua_cli.read.models import Bloc, Catalogue, Indicator, Result, Unit
+from thidua_cli.read.models import Bloc, Catalogue, Indicator, Registration, Result, Unit
 from thidua_cli.read.schema_errors import HINTS
+from thidua_cli.read.types import bool_word, fraction
 from thidua_cli.read.types import number as _number
 from thidua_cli.read.yamlload import Loaded
 
@@ -38,6 +39,7 @@ class Context:
 
     catalogue: Catalogue
     root: Path
+    data: str = "data"  # the data folder as shown, relative to the root: hints name it
 
     @cached_property
     def indicators(self) -> dict[str, Indicator]:
@@ -78,6 +80,29 @@ class Context:
     def may_register(self, unit: Unit, ind: Indicator) -> bool:
         return unit.kind in ind.applies_to or ind.owner == unit.id
 
+    def score_ceiling(self, bloc: Bloc | None) -> Decimal | None:
+        """The most points a unit can have: its table's points plus every bonus (the scale is
+        the catalogue's: 100, 30 or 1000 points)."""
+        scoring = self.catalogue.scoring
+        if scoring is None:
+            return None
+        tables = [t for t in scoring.tables if bloc is None or t.id == bloc.scoring]
+        return max(
+            (
+                sum((c.points for c in t.criteria), Decimal(0))
+                + sum(
+                    (
+                        a.limit if a.limit is not None else a.points
+                        for a in t.adjustments
+                        if a.points > 0
+                    ),
+                    Decimal(0),
+                )
+                for t in tables or scoring.tables
+            ),
+            default=Decimal(0),
+        )
+
     def expects_bool(self, ind: Indicator) -> bool:
         return ind.kind == "boolean" or ind.aggregation == "count-true"
 
@@ -100,6 +125,64 @@ def suggest_code(word: str, options: list[str]) -> str:
 
 
 # --- one unit -------------------------------------------------------------------------------
+
+
+def with_booleans(unit: Unit, ctx: Context) -> Unit:
+    """The unit with "có", "Không đạt", "yes"… read as true/false wherever its indicator
+    expects a boolean (read/types.BOOL_WORDS), and left as text everywhere else: a rating
+    level or a name that happens to be such a word stays what it is. Most files have no
+    such word and are returned as they are."""
+
+    def wanted(code: str, v: Any) -> bool:
+        ind = ctx.indicators.get(code)
+        return isinstance(v, str) and ind is not None and ctx.expects_bool(ind)
+
+    def conv(code: str, v: Any) -> Any:
+        return bool_word(v) if wanted(code, v) else v
+
+    def targets(t: dict[str, Any]) -> dict[str, Any]:
+        return {c: conv(c, v) for c, v in t.items()}
+
+    def registration(r: Registration) -> Registration:
+        if not any(wanted(c, v) for c, v in r.targets.items()) and not any(
+            wanted(c, v) for t in r.phase_targets.values() for c, v in t.items()
+        ):
+            return r
+        return r.model_copy(
+            update={
+                "targets": targets(r.targets),
+                "phase_targets": {p: targets(t) for p, t in r.phase_targets.items()},
+            }
+        )
+
+    def result(code: str, r: Result) -> Result:
+        fix = r.correction
+        if fix is not None and wanted(code, fix.value):
+            fix = fix.model_copy(update={"value": conv(code, fix.value)})
+        if not wanted(code, r.value) and fix is r.correction:
+            return r
+        return r.model_copy(update={"value": conv(code, r.value), "correction": fix})
+
+    results = [
+        rep.model_copy(update={"values": {c: result(c, r) for c, r in rep.values.items()}})
+        if any(
+            wanted(c, r.value) or (r.correction and wanted(c, r.correction.value))
+            for c, r in rep.values.items()
+        )
+        else rep
+        for rep in unit.results
+    ]
+    update: dict[str, Any] = {}
+    if any(a is not b for a, b in zip(results, unit.results, strict=True)):
+        update["results"] = results
+    if unit.registration is not None:
+        reg = registration(unit.registration)
+        if reg is not unit.registration:
+            update["registration"] = reg
+    regs = [registration(r) for r in unit.registrations]
+    if any(a is not b for a, b in zip(regs, unit.registrations, strict=True)):
+        update["registrations"] = regs
+    return unit.model_copy(update=update) if update else unit
 
 
 def check_unit(unit: Unit, f: Loaded, ctx: Context) -> list[Problem]:
@@ -131,8 +214,17 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
             "Chọn một trong: " + ", ".join(sorted(kinds)) + ".",
             ("kind",),
         )
-    bloc = ctx.blocs.get(unit.bloc)
-    if bloc is None:
+    bloc = ctx.blocs.get(unit.bloc) if unit.bloc is not None else None
+    if unit.bloc is None:
+        if ctx.blocs:
+            yield error(
+                f.path,
+                (1, 1),
+                "missing-bloc",
+                "Đơn vị chưa ghi khối thi đua (thiếu trường «bloc»).",
+                "Chọn một trong: " + ", ".join(sorted(ctx.blocs)) + ".",
+            )
+    elif bloc is None:
         yield error(
             f.path,
             f.pos(("bloc",)),
@@ -150,8 +242,8 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
             "Khối này gồm: " + ", ".join(bloc.kinds) + ".",
             ("bloc",),
         )
-    registered: set[str] = set()
-    if unit.registration is None:
+    registered: dict[int, set[str]] = {}  # by phase: the codes its registration names
+    if not unit.all_registrations():
         yield warning(
             f.path,
             (1, 1),
@@ -159,35 +251,16 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
             "Đơn vị chưa đăng ký chỉ tiêu thi đua (thiếu mục «registration»).",
             f"Mỗi đơn vị đăng ký chỉ tiêu với {cat.campaign.locality.body} từ đầu năm.",
         )
-    else:
-        for code, target in unit.registration.targets.items():
-            at: YamlPath = ("registration", "targets", code)
-            ind = yield from _indicator(unit, code, f, at, ctx)
-            if ind is not None:
-                registered.add(code)
-                if target is not None:
-                    # a unit's own percentage target typed as a fraction (0.95 for 95%) is
-                    # caught against the campaign's; other targets may differ from it freely
-                    plan = ind.target if ind.kind == "percent" else None
-                    yield from _value(ind, target, f, at, ctx, plan)
-                    yield from _zero_target(ind, target, f, at)
-        for phase, targets in unit.registration.phase_targets.items():
-            if phase not in ctx.phases:
-                yield _unknown_phase(f, ("registration", "phase_targets", phase), phase, ctx)
-            for code, target in targets.items():
-                at = ("registration", "phase_targets", phase, code)
-                if code not in unit.registration.targets:
-                    yield error(
-                        f.path,
-                        f.pos(at, key=True),
-                        "phase-target-unregistered",
-                        f"Chỉ tiêu đợt «{code}» chưa có trong danh sách đăng ký cả năm.",
-                        "Thêm chỉ tiêu vào registration.targets trước.",
-                        at,
-                    )
-                elif (ind := ctx.indicators.get(code)) is not None:
-                    yield from _value(ind, target, f, at, ctx)
-                    yield from _zero_target(ind, target, f, at)
+    places: list[tuple[YamlPath, Registration]] = (
+        [(("registration",), unit.registration)] if unit.registration else []
+    ) + [(("registrations", i), r) for i, r in enumerate(unit.registrations)]
+    for where, reg in places:
+        yield from _registration(unit, reg, where, f, ctx)
+    yield from _yearly(unit, f, ctx)
+    for p in cat.phases:
+        holding = unit.registration_for(p)
+        if holding is not None:
+            registered[p.number] = {c for c in holding.targets if c in ctx.indicators}
     seen_phases: set[int] = set()
     for i, report in enumerate(unit.results):
         at = ("results", i)
@@ -237,13 +310,15 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
                     "Kiểm tra lại năm và đợt của báo cáo.",
                     (*at, "submitted"),
                 )
-        if report.self_score is not None and not 0 <= report.self_score <= 200:
+        top = ctx.score_ceiling(bloc)
+        if report.self_score is not None and top is not None and not 0 <= report.self_score <= top:
             yield error(
                 f.path,
                 f.pos((*at, "self_score")),
                 "out-of-range",
-                "Điểm tự chấm phải từ 0 đến 200.",
-                "",
+                f"Điểm tự chấm phải từ 0 đến {numfmt.number(top)} (thang điểm của khối, "
+                "kể cả điểm thưởng).",
+                "Kiểm tra lại tổng điểm tự chấm.",
                 (*at, "self_score"),
             )
         for code, result in report.values.items():
@@ -251,7 +326,7 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
             ind = yield from _indicator(unit, code, f, rat, ctx)
             if ind is None:
                 continue
-            if unit.registration is not None and code not in registered:
+            if report.phase in registered and code not in registered[report.phase]:
                 yield warning(
                     f.path,
                     f.pos(rat, key=True),
@@ -261,17 +336,27 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
                     rat,
                 )
             yield from _result(unit, ind, result, report.phase, f, rat, ctx)
+        yield from _parts(report.values, f, (*at, "values"), ctx)
     yield from _unreported(unit, registered, f, ctx)
     yield from _cumulative(unit, f, ctx)
     yield from _exemplars(unit, f, ctx)
 
 
-def _unreported(unit: Unit, registered: set[str], f: Loaded, ctx: Context) -> Iterator[Problem]:
+def _unreported(
+    unit: Unit, registered: dict[int, set[str]], f: Loaded, ctx: Context
+) -> Iterator[Problem]:
     """A registered indicator missing from a phase report silently scores nothing."""
     for i, report in enumerate(unit.results):
         if report.phase not in ctx.phases:
             continue
-        missing = sorted(c for c in registered if c not in report.values)
+        codes = registered.get(report.phase, set())
+        missing = sorted(
+            c
+            for c in codes
+            if c not in report.values
+            and ctx.indicators[c].aggregation != "computed"
+            and ctx.may_register(unit, ctx.indicators[c])  # else already an error
+        )
         if missing:
             at: YamlPath = ("results", i, "values")
             yield warning(
@@ -318,6 +403,102 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, Decimal) and v.is_finite()
 
 
+def _yearly(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
+    """A term plan's registrations and pacts: one per year (or per phase), for a year the plan
+    has; a second one for the same year would be silently ignored."""
+    years = {p.year for p in ctx.catalogue.phases if p.year is not None}
+    items: list[tuple[str, int, int | None, tuple[int, ...]]] = [
+        ("registrations", i, r.year, tuple(r.phases)) for i, r in enumerate(unit.registrations)
+    ] + [("pacts", i, p.year, ()) for i, p in enumerate(unit.pacts)]
+    seen: set[tuple[str, int | None, tuple[int, ...]]] = set()
+    for name, i, year, phases in items:
+        at: YamlPath = (name, i)
+        if year is not None and year not in years:
+            yield error(
+                f.path,
+                f.pos((*at, "year")),
+                "unknown-phase",
+                f"Năm {year} không có đợt nào trong kế hoạch.",
+                "Các năm có đợt: " + ", ".join(str(y) for y in sorted(years)) + "."
+                if years
+                else "Ghi «year» cho từng đợt trong danh mục (phases) trước.",
+                (*at, "year"),
+            )
+        if (name, year, phases) in seen:
+            yield error(
+                f.path,
+                f.pos(at),
+                "duplicate-registration",
+                f"Năm {year} đã có một mục trong «{name}»; mục này sẽ bị bỏ qua."
+                if year is not None
+                else f"Mục trong «{name}» bị lặp lại.",
+                "Gộp hai mục thành một; sửa số thì sửa tại chỗ, git giữ lịch sử.",
+                at,
+            )
+        seen.add((name, year, phases))
+
+
+def _registration(
+    unit: Unit, reg: Registration, where: YamlPath, f: Loaded, ctx: Context
+) -> Iterator[Problem]:
+    for code, target in reg.targets.items():
+        at: YamlPath = (*where, "targets", code)
+        ind = yield from _indicator(unit, code, f, at, ctx)
+        if ind is not None and target is not None:
+            # a unit's own percentage target typed as a fraction (0.95 for 95%) is caught
+            # against the campaign's; other targets may differ from it freely
+            plan = ind.target if ind.kind == "percent" else None
+            yield from _value(ind, target, f, at, ctx, plan, as_target=True)
+            yield from _zero_target(ind, target, f, at)
+    for phase in reg.phases:
+        if phase not in ctx.phases:
+            yield _unknown_phase(f, (*where, "phases"), phase, ctx)
+    for phase, targets in reg.phase_targets.items():
+        if phase not in ctx.phases:
+            yield _unknown_phase(f, (*where, "phase_targets", phase), phase, ctx)
+        for code, target in targets.items():
+            at = (*where, "phase_targets", phase, code)
+            if code not in reg.targets:
+                yield error(
+                    f.path,
+                    f.pos(at, key=True),
+                    "phase-target-unregistered",
+                    f"Chỉ tiêu đợt «{code}» chưa có trong danh sách đăng ký.",
+                    "Thêm chỉ tiêu vào targets của lần đăng ký này trước.",
+                    at,
+                )
+            elif (ind := ctx.indicators.get(code)) is not None:
+                yield from _value(ind, target, f, at, ctx, as_target=True)
+                yield from _zero_target(ind, target, f, at)
+
+
+def _parts(values: dict[str, Result], f: Loaded, at: YamlPath, ctx: Context) -> Iterator[Problem]:
+    """Shares of one whole (parts of a plan item with `parts_total`) add up to the whole."""
+    for head in ctx.catalogue.indicators:
+        if head.parts_total is None:
+            continue
+        parts = [i.code for i in ctx.catalogue.indicators if i.parent == head.code]
+        reported = [values[c].value for c in parts if c in values]
+        if not parts or len(reported) != len(parts):
+            continue  # judged once every part is reported
+        numbers = [v for v in reported if isinstance(v, Decimal) and not isinstance(v, bool)]
+        if len(numbers) != len(parts):
+            continue  # a wrong type is reported on the value itself
+        total = sum(numbers, Decimal(0))
+        if abs(total - head.parts_total) > head.parts_tolerance:
+            first: YamlPath = (*at, parts[0])
+            yield error(
+                f.path,
+                f.pos(first, key=True),
+                "parts-sum",
+                f"Các thành phần của {head.code} ({', '.join(parts)}) cộng lại được "
+                f"{numfmt.number(total)}, không phải {numfmt.number(head.parts_total)} "
+                f"(± {numfmt.number(head.parts_tolerance)}).",
+                "Kiểm tra lại từng thành phần: các tỷ lệ của một tổng thể phải cộng đủ.",
+                first,
+            )
+
+
 def _unknown_phase(f: Loaded, at: YamlPath, phase: int, ctx: Context) -> Problem:
     return error(
         f.path,
@@ -344,12 +525,17 @@ def _indicator(
             at,
         )
         return None
-    if ind.aggregation == "computed":
+    if ind.aggregation in ("computed", "across", "none"):
+        why = {
+            "computed": "từ kết quả xếp loại, điển hình",
+            "across": f"qua các đợt từ chỉ tiêu {ind.across.of if ind.across else ''}",
+            "none": "từ các chỉ tiêu thành phần",
+        }[ind.aggregation]
         yield error(
             f.path,
             f.pos(at, key=True),
             "computed-indicator",
-            f"Chỉ tiêu {code} được tính tự động từ kết quả xếp loại, đơn vị không báo cáo.",
+            f"Chỉ tiêu {code} được tính tự động {why}, đơn vị không báo cáo.",
             "Xóa dòng này.",
             at,
         )
@@ -369,9 +555,39 @@ def _indicator(
 
 
 def _value(
-    ind: Indicator, v: Any, f: Loaded, at: YamlPath, ctx: Context, target: Decimal | None = None
+    ind: Indicator,
+    v: Any,
+    f: Loaded,
+    at: YamlPath,
+    ctx: Context,
+    target: Decimal | None = None,
+    *,
+    as_target: bool = False,
 ) -> Iterator[Problem]:
-    """A single value (a target or `value:`): right type, in range, not a thousands slip."""
+    """A single value (a target or `value:`): right type, in range, not a thousands slip.
+    A unit's target for a share may be written as its parts: "4/7" (4 of 7 villages)."""
+    if ind.kind == "rating":
+        if v not in ind.levels:
+            yield error(
+                f.path,
+                f.pos(at),
+                "unknown-level",
+                f"Chỉ tiêu {ind.code} cần một mức xếp loại, không phải «{v}».",
+                "Chọn một trong: " + "; ".join(ind.levels) + ".",
+                at,
+            )
+        return
+    if as_target and isinstance(v, str) and ind.kind in ("percent", "ratio"):
+        if fraction(v) is None:
+            yield error(
+                f.path,
+                f.pos(at),
+                "expected-number",
+                f"Kế hoạch {ind.code} «{v}» không phải tỷ lệ hay phân số.",
+                'Viết tỷ lệ phần trăm (57.1) hoặc tử số/mẫu số trong ngoặc kép: "4/7".',
+                at,
+            )
+        return
     if ctx.expects_bool(ind):
         if not isinstance(v, bool):
             yield error(
@@ -535,8 +751,8 @@ def _range(ind: Indicator, v: Decimal, f: Loaded, at: YamlPath) -> Iterator[Prob
         )
 
 
-def _own_target(unit: Unit, ind: Indicator, phase: int) -> Decimal | None:
-    reg = unit.registration
+def _own_target(cat: Catalogue, unit: Unit, ind: Indicator, phase: int) -> Decimal | None:
+    reg = unit.registration_for(cat.phase(phase))
     if reg is None:
         return None
     for value in (reg.phase_targets.get(phase, {}).get(ind.code), reg.targets.get(ind.code)):
@@ -573,7 +789,9 @@ def _result(
             ("registration", "targets", ind.code),
             ("registration", "phase_targets", phase, ind.code),
         } & set(f.thousands)
-        target = None if slipped else _own_target(unit, ind, phase)  # already reported
+        target = (
+            None if slipped else _own_target(ctx.catalogue, unit, ind, phase)
+        )  # already reported
         yield from _value(ind, r.value, f, (*at, "value"), ctx, target)
     if has_ratio and r.numerator is not None and r.denominator is not None:
         if ctx.expects_bool(ind):
@@ -640,7 +858,7 @@ def _result(
             f.pos(at, key=True),
             "missing-evidence",
             f"Số liệu {ind.code} không có minh chứng.",
-            "Ghi số văn bản, tệp trong data/evidence/ hoặc đường dẫn vào «evidence».",
+            f"Ghi số văn bản, tệp trong {ctx.data}/evidence/ hoặc đường dẫn vào «evidence».",
             at,
         )
     for i, ev in enumerate(r.evidence):
@@ -654,7 +872,7 @@ def _result(
                 f.pos(eat),
                 "evidence-outside-repo",
                 f"Tệp minh chứng «{ev.file}» nằm ngoài kho dữ liệu.",
-                "Chép tệp vào data/evidence/ và ghi đường dẫn tương đối.",
+                f"Chép tệp vào {ctx.data}/evidence/ và ghi đường dẫn tính từ gốc kho.",
                 eat,
             )
         elif place == "missing":
@@ -663,7 +881,7 @@ def _result(
                 f.pos(eat),
                 "evidence-not-found",
                 f"Không tìm thấy tệp minh chứng «{ev.file}».",
-                "Đường dẫn tính từ thư mục gốc của kho, ví dụ data/evidence/thon-a/bb.pdf.",
+                f"Đường dẫn tính từ thư mục gốc của kho, ví dụ {ctx.data}/evidence/thon-a/bb.pdf.",
                 eat,
             )
 

@@ -137,7 +137,10 @@ def _in_force(entries: list[Approval], phase: int) -> Approval | None:
 def approve(
     phase: PhaseOpt,
     by: Annotated[
-        str, typer.Option("--by", help="Ai phê duyệt, ví dụ: Hội đồng Thi đua - Khen thưởng xã.")
+        str,
+        typer.Option(
+            "--by", help="Ai phê duyệt, ví dụ: Hội đồng Thi đua - Khen thưởng (theo danh mục)."
+        ),
     ],
     decision: Annotated[
         str,

@@ -61,6 +61,8 @@ def score(
     if fmt == "xlsx" and out is None and (sys.stdout.isatty() or not hasattr(sys.stdout, "buffer")):
         raise UserError("--format xlsx cần --out TỆP.xlsx (hoặc chuyển vào tệp bằng «>»).")
     _ws, o = outcome(data, phase, as_of)
+    if unit is not None and not o.catalogue.scores:
+        raise no_scoring()
     if bloc is not None and bloc not in {b.id for b in o.catalogue.blocs}:
         raise UserError(
             f"Không có khối «{bloc}».",
@@ -81,6 +83,14 @@ def score(
             say(f"Đã ghi {path}")
         return
     emit(FORMATS, fmt, (o, bloc))
+
+
+def no_scoring() -> UserError:
+    return UserError(
+        "Kế hoạch này không chấm điểm đơn vị nên không có điểm, xếp loại từng đơn vị.",
+        detail="Trong danh mục: campaign.sections.scoring: false. Xem kết quả chỉ tiêu: "
+        "thidua score (không kèm --unit).",
+    )
 
 
 @command
@@ -120,6 +130,9 @@ def exemplars(
 
     ws = load_tolerant(data)
     assert ws.catalogue is not None
+    if not ws.catalogue.campaign.sections.exemplars and fmt == "table":
+        say("Kế hoạch này không theo dõi điển hình tiên tiến (campaign.sections.exemplars: false).")
+        return
     emit(FORMATS, fmt, register(ws.catalogue, ws.units))
 
 
@@ -156,8 +169,10 @@ def report(
     day = parse_date(signed) or o.as_of
     templates = render.search_path(data)
     stamp = revision(data, templates[:-1])
-    folder = out or data / "reports" / str(o.catalogue.campaign.year) / f"dot-{phase}"
+    folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
     if unit is not None:
+        if not o.catalogue.scores:
+            raise no_scoring()
         us = o.unit(unit)
         if us is None:
             raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
@@ -173,7 +188,7 @@ def report(
     except render.TemplateProblem as exc:
         raise UserError(f"Mẫu báo cáo có lỗi: {exc}", code=1) from None
     written = write_files([(folder / f"{stem}{suffix}", body) for suffix, body in rendered])
-    if not any(s.report for s in o.units):
+    if not any(u.report(phase) for u in ws.units):
         say(
             f"Chú ý: chưa có đơn vị nào báo cáo đợt {phase}; báo cáo ghi rõ điều này trên trang "
             "đầu.",

@@ -43,6 +43,7 @@ def propose(o: Outcome, register: list[FieldRegister]) -> list[Proposal]:
                     s.level is not None
                     and s.level.id == rule.level
                     and (not rule.kinds or s.unit.kind in rule.kinds)
+                    and (rule.years == 1 or o.streak(s.unit.id, s.level.id) >= rule.years)
                 ):
                     out.append(Proposal(rule, s.unit, amount(rule), score=s))
         else:

@@ -12,6 +12,8 @@ from thidua_cli.compute.evaluate import (
     HUNDRED,
     Basis,
     Evaluation,
+    Value,
+    basis_for,
     campaign_target,
     evaluate,
     result_value,
@@ -34,65 +36,132 @@ def _kinds(ind: Indicator) -> set[str]:
     return set(ind.aggregate_over or ind.applies_to)
 
 
-def _commune_target(ind: Indicator, phase: int, last: bool) -> tuple[Decimal | bool | None, Basis]:
+def _commune_target(cat: Catalogue, ind: Indicator, phase: int) -> tuple[Value | None, Basis]:
     if phase in ind.phase_targets:
         return ind.phase_targets[phase], "phase"
-    return campaign_target(ind), ("progress" if ind.cumulative and not last else "annual")
+    return campaign_target(ind), basis_for(cat, ind, phase)
+
+
+def counts_units(ind: Indicator) -> bool:
+    """count-true on a count indicator is a number of units ("04 trường"), not a share."""
+    return ind.aggregation == "count-true" and ind.kind == "count"
 
 
 def aggregate(
     cat: Catalogue, units: Sequence[Unit], scores: Sequence[UnitScore], phase: int, as_of: date
 ) -> list[IndicatorOutcome]:
-    last = phase == max(p.number for p in cat.phases)
     out: list[IndicatorOutcome] = []
+    index = {i.code: i for i in cat.indicators}
     for ind in cat.indicators:
-        target, basis = _commune_target(ind, phase, last)
-        if ind.aggregation == "computed":
+        target, basis = _commune_target(cat, ind, phase)
+        if ind.aggregation == "none":  # a heading: its parts carry the targets
+            out.append(IndicatorOutcome(ind, evaluate(ind, None, None, basis), 0, 0))
+        elif ind.aggregation == "computed":
             out.append(_computed(cat, ind, scores, units, as_of, target, basis))
-            continue
-        pool = (
-            [u for u in units if u.id == ind.owner]
-            if ind.aggregation == "owner"
-            else [u for u in units if u.kind in _kinds(ind)]
-        )
-        values = []
-        estimate = False
-        for u in pool:
-            report = u.report(phase)
-            if report is None or report.submitted > as_of or ind.code not in report.values:
-                continue
-            result = report.values[ind.code]
-            values.append(result_value(result))
-            estimate |= bool(result.estimate if result.estimate is not None else report.estimate)
-        n = len(values)
-        actual: Decimal | bool | None = None
-        num = den = None
-        if ind.aggregation == "owner" and values:
-            actual, num, den = values[0]
-        elif ind.aggregation == "sum" and values:
-            actual = sum((v for v, _, _ in values if isinstance(v, Decimal)), ZERO)
-        elif ind.aggregation == "ratio":
-            parts = [(a, b) for _, a, b in values if a is not None and b is not None]
-            if parts:
-                num = sum((a for a, _ in parts), ZERO)
-                den = sum((b for _, b in parts), ZERO)
-                actual = num / den * HUNDRED if den else None
-        elif ind.aggregation == "count-true" and values:
-            num = Decimal(sum(1 for v, _, _ in values if v is True))
-            den = Decimal(len(pool))
-            actual = num / den * HUNDRED if den else None
-        ev = evaluate(
-            ind,
-            actual,
-            target,
-            basis,
-            estimate=estimate,
-            numerator=num,
-            denominator=den,
-            whole_units=ind.aggregation == "count-true",
-        )
-        out.append(IndicatorOutcome(ind, ev, n, len(pool)))
+        elif ind.aggregation == "across":
+            out.append(_across(cat, ind, index, units, phase, as_of, target, basis))
+        else:
+            out.append(_reported(cat, ind, units, phase, as_of, target, basis))
     return out
+
+
+def _reported(
+    cat: Catalogue,
+    ind: Indicator,
+    units: Sequence[Unit],
+    phase: int,
+    as_of: date,
+    target: Value | None,
+    basis: Basis,
+) -> IndicatorOutcome:
+    """The commune value of a reported indicator for one phase, from the units' reports."""
+    pool = (
+        [u for u in units if u.id == ind.owner]
+        if ind.aggregation == "owner"
+        else [u for u in units if u.kind in _kinds(ind)]
+    )
+    values: list[tuple[Value | None, Decimal | None, Decimal | None]] = []
+    estimate = False
+    for u in pool:
+        report = u.report(phase)
+        if report is None or report.submitted > as_of or ind.code not in report.values:
+            continue
+        result = report.values[ind.code]
+        values.append(result_value(result))
+        estimate |= bool(result.estimate if result.estimate is not None else report.estimate)
+    n = len(values)
+    actual: Value | None = None
+    num = den = None
+    if ind.aggregation == "owner" and values:
+        actual, num, den = values[0]
+    elif ind.aggregation == "sum" and values:
+        actual = sum((v for v, _, _ in values if isinstance(v, Decimal)), ZERO)
+    elif ind.aggregation == "ratio":
+        parts = [(a, b) for _, a, b in values if a is not None and b is not None]
+        if parts:
+            num = sum((a for a, _ in parts), ZERO)
+            den = ind.denominator or sum((b for _, b in parts), ZERO)
+            actual = num / den * HUNDRED if den else None
+    elif ind.aggregation == "count-true" and values:
+        num = Decimal(sum(1 for v, _, _ in values if v is True))
+        den = ind.denominator or Decimal(len(pool))
+        share = num / den * HUNDRED if den else None
+        actual = num if counts_units(ind) else share
+    ev = evaluate(
+        ind,
+        actual,
+        target,
+        basis,
+        estimate=estimate,
+        numerator=num,
+        denominator=den,
+        whole_units=ind.aggregation == "count-true" and not counts_units(ind),
+    )
+    return IndicatorOutcome(ind, ev, n, len(pool))
+
+
+def _across(
+    cat: Catalogue,
+    ind: Indicator,
+    index: dict[str, Indicator],
+    units: Sequence[Unit],
+    phase: int,
+    as_of: date,
+    target: Value | None,
+    basis: Basis,
+) -> IndicatorOutcome:
+    """An indicator over the phases so far (a term plan's years): the average of another
+    indicator's yearly values, its change on the previous phase, or the number of consecutive
+    phases, ending with this one, in which it was met."""
+    rule = ind.across
+    assert rule is not None
+    of = index[rule.of]
+    history: list[Evaluation] = []
+    for p in sorted(q.number for q in cat.phases if q.number <= phase):
+        t, b = _commune_target(cat, of, p)
+        history.append(_reported(cat, of, units, p, as_of, t, b).evaluation)
+    numbers = [e.actual for e in history if isinstance(e.actual, Decimal)]
+    actual: Decimal | None = None
+    if not history or history[-1].actual is None:
+        pass  # nothing reported for this phase yet: no figure "so far" either
+    elif rule.rule == "average" and numbers:
+        actual = sum(numbers, ZERO) / len(numbers)
+    elif rule.rule in ("change", "growth") and len(history) >= 2:
+        now, before = history[-1].actual, history[-2].actual
+        if isinstance(now, Decimal) and isinstance(before, Decimal):
+            if rule.rule == "change":
+                actual = now - before
+            elif before:
+                actual = (now / before - 1) * HUNDRED
+    elif rule.rule == "streak":
+        run = 0
+        for e in reversed(history):
+            if not e.label.met:
+                break
+            run += 1
+        actual = Decimal(run)
+    ev = evaluate(ind, actual, target, basis)
+    return IndicatorOutcome(ind, ev, len(numbers), len(history))
 
 
 def _computed(
@@ -101,13 +170,13 @@ def _computed(
     scores: Sequence[UnitScore],
     units: Sequence[Unit],
     as_of: date,
-    target: Decimal | bool | None,
+    target: Value | None,
     basis: Basis,
 ) -> IndicatorOutcome:
     rule = ind.compute
     assert rule is not None
     if rule.rule == "share-at-level":
-        order = [lv.id for lv in cat.scoring.levels]
+        order = [lv.id for lv in cat.scoring.levels] if cat.scoring else []
         pool = [s for s in scores if not rule.kinds or s.unit.kind in rule.kinds]
         bar = order.index(rule.level) if rule.level in order else 0
         num = Decimal(

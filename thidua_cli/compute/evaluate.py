@@ -12,7 +12,8 @@ from enum import StrEnum
 from typing import Literal
 
 from thidua_cli import numfmt
-from thidua_cli.read.models import Indicator, Result, Unit
+from thidua_cli.read.models import Catalogue, Indicator, Result, Unit
+from thidua_cli.read.types import fraction
 
 HUNDRED = Decimal(100)
 INFINITY = Decimal("Infinity")
@@ -31,11 +32,12 @@ class Label(StrEnum):
         return self in (Label.EXCEEDED, Label.MET)
 
 
-# phase: compared with a checkpoint target; annual: with the year's target;
-# progress: a cumulative quantity mid-year, shown as progress toward the year's target
+# phase: compared with a checkpoint target; annual: with the campaign's target;
+# progress: before the target is due (a cumulative quantity mid-year, a milestone due in a
+# later phase), shown as progress toward it: «Đang thực hiện» unless already met
 Basis = Literal["phase", "annual", "progress"]
 
-Value = Decimal | bool
+Value = Decimal | bool | str  # a number, yes/no, or a rating level
 
 
 @dataclass(frozen=True)
@@ -96,40 +98,63 @@ def evaluate(
 
     if actual is None:
         return done(Label.NO_DATA)
-    shown = actual
+    label, ratio = _judge(ind, actual, target, whole_units)
+    if basis == "progress" and label == Label.NOT_MET:
+        label = Label.IN_PROGRESS  # not due yet: nothing fails before it is due
+    return done(label, ratio)
+
+
+def _judge(
+    ind: Indicator, actual: Value, target: Value | None, whole_units: bool
+) -> tuple[Label, Decimal | None]:
+    if isinstance(actual, str) or isinstance(target, str):
+        return _rating(ind, actual, target)
     if isinstance(actual, bool) or isinstance(target, bool):
         if target is None:
-            return done(Label.NO_TARGET)
+            return Label.NO_TARGET, None
         ok = actual == target
-        return done(Label.MET if ok else Label.NOT_MET, Decimal(1) if ok else Decimal(0))
+        return (Label.MET, Decimal(1)) if ok else (Label.NOT_MET, Decimal(0))
     if ind.comparator == "range":
         low, high = ind.target_min, ind.target_max
         assert low is not None and high is not None
         if low <= actual <= high:
-            return done(Label.MET, Decimal(1))
+            return Label.MET, Decimal(1)
         ratio = actual / low if actual < low and low else (high / actual if actual else None)
-        return done(Label.NOT_MET, ratio)
+        return Label.NOT_MET, ratio
     if target is None:
-        return done(Label.NO_TARGET)
+        return Label.NO_TARGET, None
     ratio = _ratio(ind, actual, target)
     if whole_units:
         places = max(0, -target.normalize().as_tuple().exponent)  # type: ignore[operator]
         actual = numfmt.quantize(actual, places)
     if ind.comparator == "about":
         tolerance = ind.tolerance or Decimal(0)
-        return done(Label.MET if abs(actual - target) <= tolerance else Label.NOT_MET, ratio)
+        return (Label.MET if abs(actual - target) <= tolerance else Label.NOT_MET), ratio
     if ind.comparator == "=":
-        return done(Label.MET if actual == target else Label.NOT_MET, ratio)
+        return (Label.MET if actual == target else Label.NOT_MET), ratio
     better = actual < target if ind.lower_is_better else actual > target
-    label = Label.EXCEEDED if better else Label.MET if actual == target else Label.NOT_MET
-    if basis == "progress" and not label.met:
-        label = Label.IN_PROGRESS
-    return Evaluation(shown, target, basis, ratio, label, estimate, numerator, denominator)
+    if ind.comparator in (">", "<"):  # strict: the boundary itself does not meet the target
+        return (Label.MET if better else Label.NOT_MET), ratio
+    return (Label.EXCEEDED if better else Label.MET if actual == target else Label.NOT_MET), ratio
+
+
+def _rating(ind: Indicator, actual: Value, target: Value | None) -> tuple[Label, Decimal | None]:
+    """A rating (levels best first): the target level, or better with ">="."""
+    if not isinstance(actual, str) or not isinstance(target, str):
+        return Label.NO_TARGET, None
+    if actual not in ind.levels or target not in ind.levels:
+        return Label.NO_TARGET, None
+    a, t = ind.levels.index(actual), ind.levels.index(target)
+    if a == t:
+        return Label.MET, Decimal(1)
+    if a < t and ind.comparator == ">=":
+        return Label.EXCEEDED, Decimal(1)
+    return Label.NOT_MET, Decimal(0)
 
 
 def result_value(r: Result) -> tuple[Value | None, Decimal | None, Decimal | None]:
     """The unit's value: a percentage from numerator/denominator when given, else `value`."""
-    if isinstance(r.value, bool):
+    if isinstance(r.value, bool | str):
         return r.value, None, None
     if r.numerator is not None and r.denominator:
         return r.numerator / r.denominator * HUNDRED, r.numerator, r.denominator
@@ -141,27 +166,68 @@ def result_value(r: Result) -> tuple[Value | None, Decimal | None, Decimal | Non
 def campaign_target(ind: Indicator) -> Value | None:
     if ind.kind == "boolean":
         return ind.target_bool
+    if ind.kind == "rating":
+        return ind.target_level
     if ind.kind == "ratio" and ind.target_numerator is not None and ind.target_denominator:
         return ind.target_numerator / ind.target_denominator * HUNDRED
     return ind.target
 
 
+def basis_for(cat: Catalogue, ind: Indicator, phase: int) -> Basis:
+    """Before a milestone is due, or mid-way for a quantity that accrues, the campaign target
+    is progress; at and after it, the target."""
+    due = cat.due_phase(ind)
+    if due is not None:
+        return "progress" if phase < due else "annual"
+    last = phase == max(p.number for p in cat.phases)
+    return "progress" if ind.cumulative and not last else "annual"
+
+
 def unit_target(
-    unit: Unit, ind: Indicator, phase: int, last_phase: bool, counts_true: bool
+    cat: Catalogue,
+    unit: Unit,
+    ind: Indicator,
+    phase: int,
+    counts_true: bool,
+    *,
+    annual: bool = False,
 ) -> tuple[Value | None, Basis]:
     """The unit's own target for a phase: its checkpoint, its annual target, or the campaign's
-    (never the commune total of a summed quantity, which belongs to nobody alone)."""
-    reg = unit.registration
+    (never the commune total of a summed quantity, which belongs to nobody alone).
+    `annual`: the target itself, whatever the phase (has the unit met everything already?)."""
+    reg = unit.registration_for(cat.phase(phase))
+    if annual:
+        own = reg.targets.get(ind.code) if reg is not None else None
+        if own is not None:
+            return _own(own), "annual"
+        if counts_true:
+            return True, "annual"
+        return (None if ind.aggregation == "sum" else campaign_target(ind)), "annual"
     if reg is not None:
         checkpoint = reg.phase_targets.get(phase, {}).get(ind.code)
         if checkpoint is not None:
-            return checkpoint, "phase"
-    basis: Basis = "progress" if ind.cumulative and not last_phase else "annual"
+            return _own(checkpoint), "phase"
+    basis = basis_for(cat, ind, phase)
+    milestone = cat.due_phase(ind) is not None and ind.aggregation != "sum"
+    if milestone and basis == "progress" and phase in ind.phase_targets and not counts_true:
+        return ind.phase_targets[phase], "phase"
     own = reg.targets.get(ind.code) if reg is not None else None
     if own is not None:
-        return own, basis
+        return _own(own), basis
     if counts_true:
         return True, basis
     if ind.aggregation == "sum":
         return None, basis
     return campaign_target(ind), basis
+
+
+def _own(v: object) -> Value | None:
+    """A unit's registered target as a value: "4/7" (4 of 7 villages) is its percentage."""
+    if isinstance(v, Decimal | bool):
+        return v
+    if isinstance(v, str):
+        parts = fraction(v)
+        if parts is not None:
+            return parts[0] / parts[1] * HUNDRED
+        return v  # a rating level
+    return None

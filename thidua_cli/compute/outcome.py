@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from thidua_cli.compute.commune import IndicatorOutcome, aggregate
@@ -23,11 +23,27 @@ class Outcome:
     indicators: list[IndicatorOutcome]
     units: list[UnitScore]
     quotas: list[QuotaCheck]
+    # each unit's classification at the earlier final phases, latest first (a term plan's
+    # previous years), for awards that need "N năm liền"; empty when no rule asks for it
+    history: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+
+    def streak(self, unit_id: str, level_id: str) -> int:
+        """Final phases in a row, ending with this one, at which the unit was at `level_id`."""
+        now = self.unit(unit_id)
+        if now is None or now.level is None or now.level.id != level_id:
+            return 0
+        run = 1
+        for earlier in self.history.get(unit_id, ()):
+            if earlier != level_id:
+                break
+            run += 1
+        return run
 
     @property
     def provisional(self) -> bool:
-        """Classification before the last phase is a checkpoint, not the year's verdict."""
-        return self.phase.number != max(p.number for p in self.catalogue.phases)
+        """Classification at an interim phase is a checkpoint, not the verdict; a term plan's
+        yearly reviews may each be final (`phases[].final`)."""
+        return not self.catalogue.is_final(self.phase)
 
     @property
     def sample(self) -> bool:
@@ -58,10 +74,8 @@ def compute(
     late reports count (with their penalty) and the result depends on the data alone."""
     p = phase_of(cat, phase)
     if as_of is None:
-        submitted = [r.submitted for u in units if (r := u.report(phase)) is not None]
-        as_of = max([deadline(cat, phase), *submitted])
-    windows = {u.id: (w.due if (w := cat.window(u, phase)) else None) for u in units}
-    scores = score_units(cat, units, phase, as_of, windows)
+        as_of = _default_as_of(cat, units, phase)
+    scores = _scores(cat, units, phase, as_of)
     return Outcome(
         cat,
         p,
@@ -69,4 +83,36 @@ def compute(
         aggregate(cat, units, scores, phase, as_of),
         scores,
         check_quotas(cat, scores),
+        _history(cat, units, phase),
     )
+
+
+def _default_as_of(cat: Catalogue, units: Sequence[Unit], phase: int) -> date:
+    submitted = [r.submitted for u in units if (r := u.report(phase)) is not None]
+    return max([deadline(cat, phase), *submitted])
+
+
+def _scores(cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date) -> list[UnitScore]:
+    if not cat.scores:
+        return []
+    windows = {u.id: (w.due if (w := cat.window(u, phase)) else None) for u in units}
+    return score_units(cat, units, phase, as_of, windows)
+
+
+def _history(
+    cat: Catalogue, units: Sequence[Unit], phase: int
+) -> dict[str, tuple[str | None, ...]]:
+    """Classifications at the earlier final phases, each as of its own deadline."""
+    rules = cat.awards.rules if cat.awards else []
+    if not cat.scores or not any(r.years > 1 for r in rules):
+        return {}
+    earlier = sorted(
+        (q.number for q in cat.phases if q.number < phase and cat.is_final(q)), reverse=True
+    )
+    levels: dict[str, list[str | None]] = {u.id: [] for u in units}
+    for q in earlier:
+        at = {s.unit.id: s for s in _scores(cat, units, q, _default_as_of(cat, units, q))}
+        for u in units:
+            s = at.get(u.id)
+            levels[u.id].append(s.level.id if s is not None and s.level is not None else None)
+    return {uid: tuple(v) for uid, v in levels.items()}

@@ -72,6 +72,7 @@ class UnitScore:
     level: Level | None = None
     capped_by: list[str] = field(default_factory=list)  # disqualifiers that lowered the level
     rank: int = 0
+    registered: bool = True  # the unit registered for this phase (its year)
 
     @property
     def met(self) -> int:
@@ -118,17 +119,17 @@ def unit_evaluations(
     index: dict[str, Indicator] | None = None,
 ) -> dict[str, Evaluation]:
     """Every indicator the unit registered (or reported), evaluated against its own target."""
-    last = phase == max(p.number for p in cat.phases)
     index = index or {i.code: i for i in cat.indicators}
-    codes = set(unit.registration.targets) if unit.registration else set()
+    reg = unit.registration_for(cat.phase(phase))
+    codes = set(reg.targets) if reg else set()
     if report is not None:
         codes |= set(report.values)
     out: dict[str, Evaluation] = {}
     for code in sorted(codes):
         ind = index.get(code)
-        if ind is None or ind.aggregation == "computed":
+        if ind is None or ind.aggregation in ("computed", "across", "none"):
             continue
-        target, basis = unit_target(unit, ind, phase, last, ind.aggregation == "count-true")
+        target, basis = unit_target(cat, unit, ind, phase, ind.aggregation == "count-true")
         result = report.values.get(code) if report else None
         if report is None or result is None:
             out[code] = evaluate(ind, None, target, basis)
@@ -142,7 +143,9 @@ def unit_evaluations(
 
 
 def _events(
+    cat: Catalogue,
     unit: Unit,
+    phase: int,
     report: PhaseReport | None,
     due: date | None,
     as_of: date,
@@ -154,9 +157,11 @@ def _events(
         if e.status in ("recognised", "commended")
         and (e.recognised is None or e.recognised <= as_of)
     )
+    p = cat.phase(phase)
+    pact = unit.pact_for(p)
     events: dict[Event, int] = {
-        "no-registration": int(unit.registration is None),
-        "no-pact": int(unit.pact is None or unit.pact.signed > as_of),
+        "no-registration": int(unit.registration_for(p) is None),
+        "no-pact": int(pact is None or pact.signed > as_of),
         "no-report": int(report is None),
         "late-report": int(report is not None and due is not None and report.submitted > due),
         "missing-evidence": sum(1 for r in report.values.values() if not r.evidence)
@@ -164,7 +169,9 @@ def _events(
         else 0,
         "exemplar-recognised": recognised,
         "indicator-not-met": sum(
-            1 for e in evaluations.values() if e.label not in (Label.NO_TARGET,) and not e.label.met
+            1
+            for e in evaluations.values()
+            if e.label not in (Label.NO_TARGET, Label.IN_PROGRESS) and not e.label.met
         ),
     }
     return {k: v for k, v in events.items() if v}
@@ -188,11 +195,7 @@ def _criterion_evaluations(
     nothing at all: then nothing is left out, so not registering never pays), and a cumulative
     quantity still in progress mid-year with no checkpoint target (not judged until the year
     ends, or until it already meets the annual target)."""
-    skip = (
-        {Label.IN_PROGRESS}
-        if us.unit.registration is None
-        else {Label.IN_PROGRESS, Label.NO_TARGET}
-    )
+    skip = {Label.IN_PROGRESS} if not us.registered else {Label.IN_PROGRESS, Label.NO_TARGET}
     return [
         (index[code], us.evaluations[code])
         for code in c.indicators
@@ -274,6 +277,7 @@ def _score_adjustments(us: UnitScore, places: int) -> None:
 
 
 def _classify(us: UnitScore, cat: Catalogue) -> None:
+    assert cat.scoring is not None
     levels = cat.scoring.levels  # highest first (checked by validate)
     level_index = next(
         i for i, lv in enumerate(levels) if us.score >= lv.min or i == len(levels) - 1
@@ -298,17 +302,19 @@ def score_units(
     """Score, classify and rank every unit for `phase`, as the data stood on `as_of`.
     `windows` maps a unit id to its phase deadline."""
     index = {i.code: i for i in cat.indicators}
+    assert cat.scoring is not None  # callers score only a campaign that scores (cat.scores)
     places = cat.scoring.decimals
     blocs = {b.id: b for b in cat.blocs}
     tables = {t.id: t for t in cat.scoring.tables}
     scores: list[UnitScore] = []
     for unit in sorted(units, key=lambda u: u.id):
-        bloc = blocs[unit.bloc]
+        bloc = blocs[cat.bloc_of(unit)]
         report = unit.report(phase)
         if report is not None and report.submitted > as_of:
             report = None  # not yet submitted on the day we look from
         evaluations = unit_evaluations(cat, unit, phase, report, index)
         due = windows.get(unit.id)
+        assert unit.bloc is not None and bloc.scoring is not None  # checked by validate
         scores.append(
             UnitScore(
                 unit,
@@ -317,7 +323,8 @@ def score_units(
                 report,
                 due,
                 evaluations,
-                _events(unit, report, due, as_of, evaluations),
+                _events(cat, unit, phase, report, due, as_of, evaluations),
+                registered=unit.registration_for(cat.phase(phase)) is not None,
             )
         )
     for bloc_id in sorted({s.bloc.id for s in scores}):
@@ -355,6 +362,8 @@ def scaled_subtotal(us: UnitScore, places: int) -> Decimal:
 def check_quotas(cat: Catalogue, scores: Sequence[UnitScore]) -> list[QuotaCheck]:
     """Quota rules are reported, never applied: the Council decides who gives way."""
     out: list[QuotaCheck] = []
+    if cat.scoring is None:
+        return out
     for bloc in cat.blocs:
         members = sorted((s for s in scores if s.bloc.id == bloc.id), key=lambda s: s.rank)
         if not members:

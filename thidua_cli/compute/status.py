@@ -61,16 +61,17 @@ class Status:
 
 def _early(cat: Catalogue, unit: Unit, phase: int) -> bool:
     report = unit.report(phase)
-    if report is None or unit.registration is None:
+    reg = unit.registration_for(cat.phase(phase))
+    if report is None or reg is None:
         return False
     index = {i.code: i for i in cat.indicators}
     labels = []
-    for code in unit.registration.targets:
+    for code in reg.targets:
         ind = index.get(code)
         result = report.values.get(code)
-        if ind is None or ind.aggregation == "computed":
+        if ind is None or ind.aggregation in ("computed", "across", "none"):
             continue
-        target, _ = unit_target(unit, ind, 0, True, ind.aggregation == "count-true")
+        target, _ = unit_target(cat, unit, ind, phase, ind.aggregation == "count-true", annual=True)
         actual = result_value(result)[0] if result else None
         labels.append(evaluate(ind, actual, target, "annual").label)
     judged = [lb for lb in labels if lb is not Label.NO_TARGET]
@@ -80,9 +81,9 @@ def _early(cat: Catalogue, unit: Unit, phase: int) -> bool:
 def status(cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date) -> Status:
     p = phase_of(cat, phase)
     blocs = []
-    for bloc in cat.blocs:
+    for bloc in cat.unit_blocs:
         rows = []
-        for u in sorted((u for u in units if u.bloc == bloc.id), key=lambda u: u.id):
+        for u in sorted((u for u in units if cat.bloc_of(u) == bloc.id), key=lambda u: u.id):
             w = cat.window(u, phase)
             due = w.due if w else None
             report = u.report(phase)
@@ -95,8 +96,8 @@ def status(cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date) -> St
             rows.append(
                 UnitStatus(
                     u,
-                    u.registration is not None,
-                    u.pact is not None and u.pact.signed <= as_of,
+                    u.registration_for(p) is not None,
+                    (pact := u.pact_for(p)) is not None and pact.signed <= as_of,
                     due,
                     submitted,
                     state,

@@ -36,6 +36,13 @@ def indicator_dict(ind: Indicator) -> dict[str, Any]:
         "cumulative": ind.cumulative,
         "source": ind.source,
         "note": ind.note,
+        "target_level": ind.target_level,
+        "levels": ind.levels,
+        "due": ind.due,
+        "due_year": ind.due_year,
+        "denominator": plain(ind.denominator),
+        "across": ind.across.model_dump() if ind.across else None,
+        "parts_total": plain(ind.parts_total),
     }
 
 
@@ -66,7 +73,7 @@ def print_table(cat: Catalogue, console: Any) -> None:
             ind.code, name + (" [dim](*)[/]" if ind.note else ""), ind.unit, target_text(ind), how
         )
     console.print(table)
-    console.print("[dim](*) có ghi chú trong data/indicators.yaml[/]")
+    console.print("[dim](*) có ghi chú trong danh mục (indicators.yaml)[/]")
 
 
 def _table(cat: Catalogue, stream: IO[str]) -> None:

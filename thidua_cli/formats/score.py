@@ -18,7 +18,9 @@ from thidua_cli.present.text import (
     EVENT_VI,
     PROGRESS_NOTE,
     actual_text,
+    decimals,
     indicator_rows,
+    level_name,
     over_quota,
     percent_text,
     plain,
@@ -40,13 +42,13 @@ LABEL_STYLE = {
 
 def title(o: Outcome) -> str:
     text = f"{o.phase.name}: {o.phase.report_title} — số liệu đến ngày {numfmt.day(o.as_of)}"
-    if o.provisional:
+    if o.provisional and o.catalogue.scores:
         text += " (xếp loại tạm tính)"
     return text
 
 
-def _num(v: Decimal | bool | None) -> Any:
-    if isinstance(v, bool) or v is None:
+def _num(v: Decimal | bool | str | None) -> Any:
+    if isinstance(v, bool | str) or v is None:
         return v
     return plain(numfmt.quantize(v, 4)) if v.is_finite() else None
 
@@ -101,7 +103,7 @@ def as_json(o: Outcome, bloc: str | None = None) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
-def _unit_json(s: UnitScore, over: set[str]) -> dict[str, Any]:
+def _unit_json(s: UnitScore, over: dict[str, str]) -> dict[str, Any]:
     assert s.level is not None
     return {
         "met": s.met,
@@ -230,7 +232,7 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
                 r.plan,
                 r.actual,
                 r.percent,
-                f"[{style}]{r.label}[/]",
+                f"[{style}]{r.label}[/]" if style else r.label,
                 r.source,
             )
         console.print(t)
@@ -268,7 +270,7 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
     for q in o.quotas:
         if bloc is not None and q.bloc.id != bloc:
             continue
-        level = next(lv.name for lv in o.catalogue.scoring.levels if lv.id == q.quota.level)
+        level = level_name(o, q.quota.level)
         status = "[green]đạt[/]" if q.ok else "[bold red]VƯỢT[/]"
         line = (
             f"Tỷ lệ «{level}» — {q.bloc.name}: {q.count} đơn vị, tối đa "
@@ -283,7 +285,7 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
     """Every point of one unit's score, with the numbers and the rule: readable aloud."""
     from rich.table import Table
 
-    places = o.catalogue.scoring.decimals
+    places = decimals(o)
     members = sum(1 for x in o.units if x.bloc.id == s.bloc.id)
     assert s.level is not None
     if o.sample:
@@ -366,7 +368,7 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
             else " — đơn vị không tự chấm"
         )
     )
-    levels = o.catalogue.scoring.levels
+    levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
     rule = ", ".join(f"≥ {numfmt.number(lv.min)}: {lv.name}" for lv in levels[:-1])
     console.print(f"Xếp loại: [bold]{s.level.name}[/] (ngưỡng {rule})")
     for when in s.capped_by:

@@ -108,7 +108,7 @@ def print_status(s: Status, console: Any) -> None:
     early = [u for b in s.blocs for u in b.units if u.early]
     if early:
         console.print(
-            "[bold green]Về đích sớm[/] (đã đạt mọi chỉ tiêu đăng ký cả năm): "
+            "[bold green]Về đích sớm[/] (đã đạt mọi chỉ tiêu đăng ký): "
             + ", ".join(f"{u.unit.name}" for u in early)
         )
 

@@ -21,6 +21,8 @@ from thidua_cli.compute.status import Status
 from thidua_cli.present.text import (
     PROGRESS_NOTE,
     actual_text,
+    decimals,
+    footnotes,
     indicator_rows,
     over_quota,
     percent_text,
@@ -49,7 +51,8 @@ def _header(o: Outcome, signed: date, revision: str) -> dict[str, Any]:
         "campaign": o.catalogue.campaign.title,
         "phase_name": o.phase.name,
         "as_of": numfmt.long_day(o.as_of),
-        "provisional": o.provisional,
+        # "tạm tính" qualifies a classification: a plan that classifies nobody has none
+        "provisional": o.provisional and o.catalogue.scores,
         "level": o.catalogue.campaign.locality.level,
         "body": o.catalogue.campaign.locality.body,
         "council": o.catalogue.campaign.locality.council,
@@ -65,6 +68,8 @@ def _awards(o: Outcome, reg: list[FieldRegister]) -> tuple[list[dict[str, str]],
             assert s.level is not None
             recipient, unit = s.unit.name, s.bloc.name
             reason = f"{s.level.name} ({score_text(o, s.score)} điểm, hạng {s.rank})"
+            if p.rule.years > 1:
+                reason += f", {p.rule.years:02d} năm liền"
         else:
             assert p.exemplar is not None and p.field is not None
             recipient, unit = p.exemplar.person or p.exemplar.title, p.unit.name
@@ -93,11 +98,15 @@ def report_context(
         if not groups or groups[-1]["name"] != r.group:
             groups.append({"roman": ROMAN[len(groups)], "name": r.group, "rows": []})
         groups[-1]["rows"].append(asdict(r))
-    labels = Counter(io.evaluation.label for io in o.indicators if io.indicator.parent is None)
+    labels = Counter(
+        io.evaluation.label
+        for io in o.indicators
+        if io.indicator.parent is None and not io.indicator.heading
+    )
     main = sum(labels.values())
     summary = ", ".join(f"{labels[lb]} chỉ tiêu {str(lb).lower()}" for lb in Label if labels[lb])
     over = over_quota(o)
-    levels = o.catalogue.scoring.levels
+    levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
     blocs = []
     for b in o.catalogue.blocs:
         members = sorted((s for s in o.units if s.bloc.id == b.id), key=lambda s: s.rank)
@@ -199,7 +208,11 @@ def report_context(
         "reported": f"{sum(b.count('on-time', 'late') for b in st.blocs)}/"
         f"{sum(len(b.units) for b in st.blocs)}",
         "final": not o.provisional,
-        "no_reports": not any(s.report for s in o.units),
+        "no_reports": not any(b.count("on-time", "late") for b in st.blocs),
+        "show_scoring": o.catalogue.scores,
+        "show_exemplars": o.catalogue.campaign.sections.exemplars,
+        "heads": _heads(o),
+        "footnotes": footnotes(o),
         "awards": awards,
         "award_total": award_total,
         "award_basis": (o.catalogue.awards.basis or "") if o.catalogue.awards else "",
@@ -207,9 +220,26 @@ def report_context(
     }
 
 
+def _heads(o: Outcome) -> dict[str, str]:
+    """The report's section numbers: sections a plan does not have are left out, and the
+    ones after them move up (I, II, III… without a gap)."""
+    sections = o.catalogue.campaign.sections
+    present = [
+        ("blocs", o.catalogue.scores),
+        ("exemplars", sections.exemplars),
+        ("reporting", True),
+        ("awards", True),
+    ]
+    heads: dict[str, str] = {"indicators": ROMAN[0]}
+    for name, shown in present:
+        if shown:
+            heads[name] = ROMAN[len(heads)]
+    return heads
+
+
 def scorecard_context(o: Outcome, s: UnitScore, revision: str, signed: date) -> dict[str, Any]:
     """A one-page scorecard (phiếu chấm điểm) for one unit."""
-    places = o.catalogue.scoring.decimals
+    places = decimals(o)
     members = sum(1 for x in o.units if x.bloc.id == s.bloc.id)
     criteria = []
     for n, c in enumerate(s.criteria, 1):

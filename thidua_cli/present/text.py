@@ -8,12 +8,20 @@ from decimal import Decimal
 from thidua_cli import numfmt
 from thidua_cli.audit.figures import Figure
 from thidua_cli.compute.commune import IndicatorOutcome
-from thidua_cli.compute.evaluate import Evaluation
+from thidua_cli.compute.evaluate import Evaluation, Value, campaign_target
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
-from thidua_cli.read.models import Indicator
+from thidua_cli.read.models import Catalogue, Indicator
 
-COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "=": "=", "range": "", "about": "≈"}
+COMPARATOR_SIGN = {
+    ">=": "≥",
+    "<=": "≤",
+    ">": "trên",  # as a plan writes a strict target: «trên 4%», «dưới 1%»
+    "<": "dưới",
+    "=": "=",
+    "range": "",
+    "about": "≈",
+}
 
 
 def plain(v: Decimal | None) -> int | float | None:
@@ -23,20 +31,28 @@ def plain(v: Decimal | None) -> int | float | None:
     return int(v) if v == v.to_integral_value() else float(v)
 
 
-def value_text(ind: Indicator, v: Decimal | bool | None) -> str:
-    """One value the way a report writes it: "6,39%", "10.900", "Đạt"."""
+def value_text(ind: Indicator, v: Value | None) -> str:
+    """One value the way a report writes it: "6,39%", "10.900", "Đạt", "Hoàn thành tốt"."""
     if v is None:
         return "—"
+    if isinstance(v, str):
+        return v
     if isinstance(v, bool):
         return "Đạt" if v else "Không đạt"
     return numfmt.percent(v) if ind.kind in ("percent", "ratio") else numfmt.number(v)
 
 
-def target_text(ind: Indicator, target: Decimal | bool | None = None) -> str:
-    """The plan's target as people write it: "≥ 6,39%", "≤ 7,48%", "36/41 (87,8%)", "Đạt"."""
+def target_text(ind: Indicator, target: Value | None = None) -> str:
+    """The plan's target as people write it: "≥ 6,39%", "trên 4%", "36/41 (87,8%)", "Đạt",
+    "Hoàn thành tốt trở lên"."""
+    if ind.heading:
+        return ""
     if ind.kind == "boolean":
         want = ind.target_bool if target is None else target
         return "Đạt" if want else "Không"
+    if ind.kind == "rating":
+        level = target if isinstance(target, str) else ind.target_level or ""
+        return f"{level} trở lên" if ind.comparator == ">=" and level != ind.levels[0] else level
     if ind.kind == "ratio" and ind.target_numerator is not None and ind.target_denominator:
         share = ind.target_numerator / ind.target_denominator * 100
         return (
@@ -58,11 +74,13 @@ AGGREGATION_VI = {
     "owner": "đơn vị phụ trách báo cáo",
     "count-true": "đếm số đơn vị đạt",
     "computed": "tính từ xếp loại, điển hình",
+    "across": "tính qua các đợt",
+    "none": "nhóm các chỉ tiêu thành phần",
 }
 
 PROGRESS_NOTE = (
-    "«Đang thực hiện»: chỉ tiêu cộng dồn chưa có mốc của đợt; tỷ lệ % là tiến độ "
-    "so với kế hoạch cả năm. «(đợt)»: so với mốc kế hoạch của đợt."
+    "«Đang thực hiện»: chỉ tiêu chưa đến hạn hoàn thành ở đợt này; tỷ lệ % là tiến độ "
+    "so với kế hoạch khi đến hạn. «(đợt)»: so với mốc kế hoạch của đợt."
 )
 EVENT_VI = {
     "no-registration": "chưa đăng ký chỉ tiêu",
@@ -93,22 +111,40 @@ def actual_text(ind: Indicator, ev: Evaluation, *, mark_estimate: bool = True) -
 
 def plan_text(ind: Indicator, ev: Evaluation) -> str:
     if isinstance(ev.target, bool):
-        return "Đạt" if ev.target else "Không"
+        text = "Đạt" if ev.target else "Không"
+        return f"{text} (đợt)" if ev.basis == "phase" else text
+    if isinstance(ev.target, str):
+        return target_text(ind, ev.target)
     if ev.basis == "phase" and isinstance(ev.target, Decimal):
         return f"{value_text(ind, ev.target)} (đợt)"
-    return target_text(
-        ind, ev.target if isinstance(ev.target, Decimal) and ind.kind != "ratio" else None
-    )
+    if ind.kind == "ratio" and isinstance(ev.target, Decimal):
+        if ev.target != campaign_target(ind):  # a unit's own share ("195/200"): its percentage
+            return value_text(ind, ev.target)
+        return target_text(ind)
+    return target_text(ind, ev.target if isinstance(ev.target, Decimal) else None)
+
+
+def due_text(cat: Catalogue, ind: Indicator, ev: Evaluation) -> str:
+    """ " (đến năm 2025)" beside a milestone target that is not due yet."""
+    due = cat.due_phase(ind)
+    if due is None or ev.basis != "progress":
+        return ""
+    if ind.due_year is not None:
+        return f" (đến năm {ind.due_year})"
+    phase = cat.phase(due)
+    return f" (hạn: {phase.name})" if phase else ""
 
 
 def percent_text(ev: Evaluation) -> str:
+    if isinstance(ev.actual, str):
+        return "—"  # a rating has a level, not a percentage
     p = ev.percent
     return "—" if p is None else numfmt.percent(p, 1)
 
 
 @dataclass(frozen=True)
 class IndicatorRow:
-    stt: str
+    stt: str  # the row number, or the plan's own item number (campaign.numbering: plan)
     code: str
     name: str
     unit: str
@@ -119,38 +155,64 @@ class IndicatorRow:
     source: str  # "38/41 đơn vị" or the owner
     sub: bool  # a "trong đó" row
     group: str
+    item: str  # where it stands in the plan (the indicator's `source`)
+    mark: str  # the footnote mark of the indicator's note, "" when it has none
 
 
 def indicator_rows(o: Outcome) -> list[IndicatorRow]:
     groups = {g.id: g.name for g in o.catalogue.groups}
     rows: list[IndicatorRow] = []
     n = 0
-    order = {g.id: i for i, g in enumerate(o.catalogue.groups)}
-    for io in sorted(o.indicators, key=lambda io: order.get(io.indicator.group, len(order))):
+    by_plan = o.catalogue.campaign.numbering == "plan"
+    marks = {code: mark for mark, code, _ in _notes(o)}
+    for io in _ordered(o):
         ind, ev = io.indicator, io.evaluation
         if ind.parent is None:
             n += 1
-        label = str(ev.label)
+        label = "" if ind.heading else str(ev.label)
+        stt = ind.source if by_plan else ("" if ind.parent else str(n))
         rows.append(
             IndicatorRow(
-                stt="" if ind.parent else str(n),
+                stt=stt,
                 code=ind.code,
                 name=ind.name,
                 unit=ind.unit,
-                plan=plan_text(ind, ev),
-                actual=actual_text(ind, ev),
-                percent=percent_text(ev),
+                plan=plan_text(ind, ev) + due_text(o.catalogue, ind, ev),
+                actual="" if ind.heading else actual_text(ind, ev),
+                percent="" if ind.heading else percent_text(ev),
                 label=label,
                 source=_source(io),
                 sub=ind.parent is not None,
                 group=groups.get(ind.group, ind.group),
+                item=ind.source,
+                mark=marks.get(ind.code, ""),
             )
         )
     return rows
 
 
+def _ordered(o: Outcome) -> list[IndicatorOutcome]:
+    order = {g.id: i for i, g in enumerate(o.catalogue.groups)}
+    return sorted(o.indicators, key=lambda io: order.get(io.indicator.group, len(order)))
+
+
+def _notes(o: Outcome) -> list[tuple[str, str, str]]:
+    """(mark, code, note) for every indicator with a note, numbered in report order."""
+    noted = [io.indicator for io in _ordered(o) if io.indicator.note]
+    return [(f"({n})", ind.code, ind.note or "") for n, ind in enumerate(noted, 1)]
+
+
+def footnotes(o: Outcome) -> list[str]:
+    """The indicators' notes under the table: "(1) CT05: đơn vị tính trong kế hoạch ghi…"."""
+    return [f"{mark} {code}: {note}" for mark, code, note in _notes(o)]
+
+
 def _source(io: IndicatorOutcome) -> str:
     ind = io.indicator
+    if ind.aggregation == "none":
+        return ""
+    if ind.aggregation == "across" and ind.across is not None:
+        return f"tính qua các đợt từ {ind.across.of}"
     if ind.aggregation == "computed":
         return (
             "tính từ xếp loại"
@@ -163,10 +225,20 @@ def _source(io: IndicatorOutcome) -> str:
 
 
 def score_text(o: Outcome, v: Decimal | None) -> str:
-    return "—" if v is None else numfmt.number(v, o.catalogue.scoring.decimals)
+    return "—" if v is None else numfmt.number(v, decimals(o))
 
 
-def remarks(us: UnitScore, over: set[str]) -> str:
+def level_name(o: Outcome, level_id: str) -> str:
+    levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
+    return next((lv.name for lv in levels if lv.id == level_id), level_id)
+
+
+def decimals(o: Outcome) -> int:
+    scoring = o.catalogue.scoring
+    return scoring.decimals if scoring else 2
+
+
+def remarks(us: UnitScore, over: dict[str, str]) -> str:
     """Short notes for a ranking row: late, no report, no pact, disqualified, beyond quota."""
     notes = []
     if "no-report" in us.events:
@@ -178,12 +250,13 @@ def remarks(us: UnitScore, over: set[str]) -> str:
     if "no-pact" in us.events:
         notes.append("chưa ký giao ước")
     if us.unit.id in over:
-        notes.append("vượt tỷ lệ xuất sắc")
+        notes.append(f"vượt tỷ lệ «{over[us.unit.id]}»")  # the quota's level, as the plan names it
     return "; ".join(notes)
 
 
-def over_quota(o: Outcome) -> set[str]:
-    return {uid for q in o.quotas for uid in q.over}
+def over_quota(o: Outcome) -> dict[str, str]:
+    """Units beyond a quota, with the name of the quota's level."""
+    return {uid: level_name(o, q.quota.level) for q in o.quotas for uid in q.over}
 
 
 def figure_text(ind: Indicator, f: Figure | None) -> str:

@@ -6,11 +6,12 @@ catalogue and a unit together live in `checks.py`.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from thidua_cli.read.types import Bool, Code, Day, Int, Number, Slug, Text, as_int, bool_word
+from thidua_cli.read.types import Bool, Code, Day, Int, Number, Slug, Target, Text, as_int
 
 
 class Strict(BaseModel):
@@ -45,25 +46,67 @@ class Locality(Strict):
     council: Text = "Hội đồng Thi đua - Khen thưởng xã"
 
 
+class Period(Strict):
+    """The years a term plan (kế hoạch nhiệm kỳ) covers: 2021–2025."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    first: Int = Field(alias="from")
+    last: Int = Field(alias="to")
+
+
+class Sections(Strict):
+    """Which optional parts of the campaign the tool works with; today's full plan by default.
+    A plan with indicators only sets `scoring: false` (no scores, classes, ranks, blocs needed)
+    and `exemplars: false` (no exemplar register)."""
+
+    scoring: Bool = True
+    exemplars: Bool = True
+
+
 class Campaign(Strict):
     id: Slug
     title: Text
-    year: Int
+    year: Int | None = None  # a one-year campaign; a term plan gives `period` instead
+    period: Period | None = None
     plan: Text  # the plan document this campaign implements
     legal_bases: list[Text] = []
     start: Day
     end: Day
     issuer: Issuer
     locality: Locality = Locality()
+    sections: Sections = Sections()
+    # the report's STT column: "sequence" (1, 2, 3…) or "plan" (the item numbers of the plan,
+    # each indicator's `source`)
+    numbering: Literal["sequence", "plan"] = "sequence"
     sample: Bool = False
     # a result first committed more than this many days after its `submitted` date is flagged
     report_grace_days: Int = Field(default=7, ge=0)
+
+    @model_validator(mode="after")
+    def _years(self) -> Campaign:
+        if (self.year is None) == (self.period is None):
+            raise ValueError("ghi đúng một trong hai: «year» (một năm) hoặc «period» (nhiều năm)")
+        if self.period is not None and self.period.first > self.period.last:
+            raise ValueError("«period»: năm «from» phải trước hoặc bằng năm «to»")
+        return self
+
+    @property
+    def years(self) -> str:
+        """ "2026" or "2021-2025": the label used in folder names and titles."""
+        if self.period is not None:
+            return f"{self.period.first}-{self.period.last}"
+        return str(self.year)
 
 
 class Phase(Strict):
     number: Int = Field(ge=1)
     name: Text
     report_title: Text
+    year: Int | None = None  # the year it reviews, in a term plan: registration, pact per year
+    # final: classification and awards are the verdict (each yearly review of a term plan);
+    # interim: a checkpoint ("tạm tính"). Default: only the last phase is final.
+    final: Bool | None = None
 
 
 class PhaseWindow(Strict):
@@ -89,7 +132,7 @@ class Bloc(Strict):
     name: Text
     kinds: list[Slug] = Field(min_length=1)
     calendar: Slug
-    scoring: Slug
+    scoring: Slug | None = None  # required when the campaign scores units
 
 
 class Group(Strict):
@@ -103,9 +146,21 @@ class FieldOfWork(Strict):
     name: Text
 
 
-Kind = Literal["number", "percent", "count", "ratio", "boolean"]
-Comparator = Literal[">=", "<=", "=", "range", "about"]
-Aggregation = Literal["sum", "ratio", "owner", "count-true", "computed"]
+Kind = Literal["number", "percent", "count", "ratio", "boolean", "rating"]
+# ">" and "<" are strict, as a plan writes «trên 4%», «dưới 1%»: exactly 4% does not meet it
+Comparator = Literal[">=", "<=", ">", "<", "=", "range", "about"]
+# "none": a heading row that groups its parts (indicators with parent: this code);
+# "across": computed over the phases so far from another indicator (see Across)
+Aggregation = Literal["sum", "ratio", "owner", "count-true", "computed", "across", "none"]
+
+
+class Across(Strict):
+    """A term plan's indicator over its yearly phases: "bình quân/năm" (average), "so với năm
+    trước" (change: a difference; growth: a percentage), "N năm liền" (streak: consecutive
+    phases, ending with this one, in which `of` met its target)."""
+
+    of: Code
+    rule: Literal["average", "change", "growth", "streak"]
 
 
 class Computation(Strict):
@@ -136,6 +191,12 @@ TARGET_FIELDS = (
     "target_numerator",
     "target_denominator",
     "phase_targets",
+    "target_level",
+    "due",
+    "due_year",
+    "denominator",
+    "parts_total",
+    "parts_tolerance",
 )
 
 
@@ -154,8 +215,21 @@ class Indicator(Strict):
     tolerance: Number | None = None
     target_numerator: Number | None = None
     target_denominator: Number | None = None
-    phase_targets: dict[Int, Number] = {}
+    # interim targets by phase (a number, or true/false for a yes/no target)
+    phase_targets: dict[Int, Target] = {}
     cumulative: Bool = False  # a quantity that accrues over the year (tons harvested)
+    # a milestone: the target is due by this phase (or by the last phase of this year); before
+    # it the indicator is «Đang thực hiện» unless met, never «Không đạt»
+    due: Int | None = Field(default=None, ge=1)
+    due_year: Int | None = None
+    levels: list[Text] = []  # a rating's levels, best first: [Tốt, Khá, Trung bình, Yếu]
+    target_level: Text | None = None  # a rating's target; comparator ">=": that level or better
+    # a fixed denominator for the commune value (66 of the province's 112 communes), so a
+    # missing report cannot change the base
+    denominator: Number | None = Field(default=None, gt=0)
+    # the parts (indicators with parent: this code) must add up to `total` ± `tolerance`
+    parts_total: Number | None = None
+    parts_tolerance: Number = Decimal(0)
     minimum: Number | None = None  # allowed range of a reported value; defaults by kind
     maximum: Number | None = None
     parent: Code | None = None
@@ -164,6 +238,7 @@ class Indicator(Strict):
     applies_to: list[Slug] = []  # unit kinds that may register it; empty: owner only
     aggregate_over: list[Slug] = []  # kinds whose values make the commune value; empty: applies_to
     compute: Computation | None = None
+    across: Across | None = None
     note: Text | None = None
     amended: Amendment | None = None
 
@@ -176,9 +251,13 @@ class Indicator(Strict):
             "target_min": self.comparator == "range",
             "target_max": self.comparator == "range",
             "tolerance": self.comparator == "about",
-            "target": self.kind not in ("boolean", "ratio") and self.comparator != "range",
+            "target": self.kind not in ("boolean", "ratio", "rating")
+            and self.comparator != "range"
+            and not self.heading,
+            "target_level": self.kind == "rating",
             "owner": self.aggregation == "owner",
             "compute": self.aggregation == "computed",
+            "across": self.aggregation == "across",
         }
         for name, required in need.items():
             present = getattr(self, name) is not None
@@ -192,11 +271,36 @@ class Indicator(Strict):
                 )
         if self.kind == "boolean" and self.comparator != "=":
             raise ValueError(f"chỉ tiêu đúng/sai {self.code} phải dùng so sánh «=»")
+        if self.kind == "rating":
+            if self.comparator not in (">=", "="):
+                raise ValueError(f"chỉ tiêu xếp mức {self.code} dùng so sánh «>=» hoặc «=»")
+            if self.aggregation != "owner":
+                raise ValueError(
+                    f"chỉ tiêu xếp mức {self.code} do một đơn vị báo cáo (aggregation: owner)"
+                )
+            if self.target_level not in self.levels:
+                raise ValueError(
+                    f"chỉ tiêu xếp mức {self.code}: mức «{self.target_level}» không có trong "
+                    "«levels»"
+                )
+        elif self.levels:
+            raise ValueError(f"chỉ tiêu {self.code} không dùng trường «levels» (loại {self.kind})")
+        for p, t in self.phase_targets.items():
+            if isinstance(t, bool) != (self.kind == "boolean"):
+                want = "true/false" if self.kind == "boolean" else "một số"
+                raise ValueError(f"chỉ tiêu {self.code}: kế hoạch đợt {p} phải là {want}")
+        if self.due is not None and self.due_year is not None:
+            raise ValueError(f"chỉ tiêu {self.code}: ghi một trong «due» hoặc «due_year»")
         return self
 
     @property
+    def heading(self) -> bool:
+        """A plan item whose targets are all in its parts (no head target of its own)."""
+        return self.kind != "boolean" and self.aggregation == "none"
+
+    @property
     def lower_is_better(self) -> bool:
-        return self.comparator == "<="
+        return self.comparator in ("<=", "<")
 
 
 class Level(Strict):
@@ -272,6 +376,8 @@ class AwardRule(Strict):
     kinds: list[Slug] = []  # unit kinds; empty: all
     collective: Bool | None = None  # for "exemplar": collective (true) or individual (false)
     title: Text  # "Giấy khen của Chủ tịch UBND xã"
+    # for "level": classified at that level this many final phases in a row ("02 năm liền")
+    years: Int = Field(default=1, ge=1)
     coefficient: Number = Field(ge=0)  # reward as a multiple of the base salary
 
 
@@ -279,6 +385,9 @@ class Awards(Strict):
     base_salary: Number = Field(gt=0)  # mức lương cơ sở, in đồng
     basis: Text | None = None  # the legal basis of the coefficients
     rules: list[AwardRule] = []
+
+
+ALL_UNITS = "cac-don-vi"  # the one bloc of a plan without blocs
 
 
 class Catalogue(Strict):
@@ -289,15 +398,66 @@ class Catalogue(Strict):
     phases: list[Phase] = Field(min_length=1)
     calendars: list[Calendar] = Field(min_length=1)
     unit_kinds: list[UnitKind] = Field(min_length=1)
-    blocs: list[Bloc] = Field(min_length=1)
+    blocs: list[Bloc] = []  # blocs (khối) or clusters (cụm); required when units are scored
     groups: list[Group] = Field(min_length=1)
-    fields: list[FieldOfWork] = Field(min_length=1)
+    fields: list[FieldOfWork] = []  # fields of work for exemplars; required with exemplars
     indicators: list[Indicator] = Field(min_length=1)
-    scoring: Scoring
+    scoring: Scoring | None = None  # required when campaign.sections.scoring (the default)
     awards: Awards | None = None
     # the decision that allowed a change to the campaign, phases, calendars or blocs after an
     # approval (indicators and scoring carry their own)
     amended: Amendment | None = None
+
+    @model_validator(mode="after")
+    def _sections(self) -> Catalogue:
+        sections = self.campaign.sections
+        if sections.scoring and self.scoring is None:
+            raise ValueError(
+                "thiếu mục «scoring»; kế hoạch không chấm điểm thì ghi "
+                "campaign.sections.scoring: false"
+            )
+        if sections.scoring and not self.blocs:
+            raise ValueError("thiếu mục «blocs» (cần để xếp hạng trong khối)")
+        if sections.exemplars and not self.fields:
+            raise ValueError(
+                "thiếu mục «fields»; kế hoạch không theo dõi điển hình thì ghi "
+                "campaign.sections.exemplars: false"
+            )
+        return self
+
+    @property
+    def scores(self) -> bool:
+        """Does this campaign score, classify and rank units?"""
+        return self.campaign.sections.scoring and self.scoring is not None
+
+    def is_final(self, phase: Phase) -> bool:
+        """A final phase gives the verdict (classification, awards); others are checkpoints."""
+        if phase.final is not None:
+            return phase.final
+        return phase.number == max(p.number for p in self.phases)
+
+    def phase(self, number: int) -> Phase | None:
+        return next((p for p in self.phases if p.number == number), None)
+
+    def due_phase(self, ind: Indicator) -> int | None:
+        """The phase by which a milestone target is due: `due`, or the last phase of
+        `due_year`; None when the target is due at every phase."""
+        if ind.due is not None:
+            return ind.due
+        if ind.due_year is not None:
+            return max((p.number for p in self.phases if p.year == ind.due_year), default=None)
+        return None
+
+    @property
+    def unit_blocs(self) -> list[Bloc]:
+        """The blocs units are listed by; one bloc of every unit when the plan has none."""
+        if self.blocs:
+            return self.blocs
+        kinds = [k.id for k in self.unit_kinds]
+        return [Bloc(id=ALL_UNITS, name="Các đơn vị", kinds=kinds, calendar=self.calendars[0].id)]
+
+    def bloc_of(self, unit: Unit) -> str:
+        return unit.bloc if self.blocs and unit.bloc else ALL_UNITS
 
     def window(self, unit: Unit, phase: int) -> PhaseWindow | None:
         """The unit's window for a phase, from its bloc's calendar (schools: the school year);
@@ -319,16 +479,21 @@ class Head(Strict):
 
 
 class Registration(Strict):
+    # in a term plan a unit registers each year: the year (or phases) this registration covers;
+    # neither: the whole campaign
+    year: Int | None = None
+    phases: list[Int] = []
     date: Day
     document: Text | None = None
     # own targets by indicator code; null takes the campaign target. Typed per indicator in checks.
-    targets: dict[str, Annotated[Any, BeforeValidator(bool_word)]] = Field(min_length=1)
+    targets: dict[str, Any] = Field(min_length=1)
     # optional checkpoint targets for cumulative quantities: {1: {CT03: 150}}
-    phase_targets: dict[Int, dict[str, Annotated[Any, BeforeValidator(bool_word)]]] = {}
+    phase_targets: dict[Int, dict[str, Any]] = {}
     amended: Amendment | None = None
 
 
 class Pact(Strict):
+    year: Int | None = None  # the year it is signed for, in a term plan; none: the campaign
     signed: Day
     document: Text | None = None
 
@@ -362,7 +527,7 @@ class Correction(Strict):
     date: Day | None = None
     # the corrected figure, restated as the document states it: ties the correction to this
     # value, so a later edit is not covered by an old correction
-    value: Annotated[Any, BeforeValidator(bool_word)] = None
+    value: Any = None
     numerator: Number | None = None
     denominator: Number | None = None
 
@@ -375,7 +540,7 @@ class Correction(Strict):
 
 class Result(Strict):
     # value is a number or true/false depending on the indicator; typed in checks
-    value: Annotated[Any, BeforeValidator(bool_word)] = None
+    value: Any = None
     numerator: Number | None = None
     denominator: Number | None = None
     estimate: Bool | None = None  # ước thực hiện; defaults to the phase report's flag
@@ -429,11 +594,14 @@ class Unit(Strict):
     id: Slug
     name: Text
     kind: Slug
-    bloc: Slug
+    bloc: Slug | None = None  # required when the catalogue has blocs
     sample: Bool = False
     head: Head | None = None
     registration: Registration | None = None
     pact: Pact | None = None
+    # a term plan: one registration and one pact per year (or per phase)
+    registrations: list[Registration] = []
+    pacts: list[Pact] = []
     results: list[PhaseReport] = []
     exemplars: list[Exemplar] = []
     # the decision that allowed a change to this unit's approved inputs other than a figure
@@ -442,6 +610,28 @@ class Unit(Strict):
 
     def report(self, phase: int) -> PhaseReport | None:
         return next((r for r in self.results if r.phase == phase), None)
+
+    def all_registrations(self) -> list[Registration]:
+        return ([self.registration] if self.registration else []) + self.registrations
+
+    def registration_for(self, phase: Phase | None) -> Registration | None:
+        """The registration that holds for a phase: one naming the phase, then one for its
+        year, then the campaign-wide one."""
+        if phase is not None:
+            for r in self.registrations:
+                if phase.number in r.phases:
+                    return r
+            for r in self.registrations:
+                if not r.phases and r.year is not None and r.year == phase.year:
+                    return r
+        return self.registration
+
+    def pact_for(self, phase: Phase | None) -> Pact | None:
+        if phase is not None and phase.year is not None:
+            for p in self.pacts:
+                if p.year == phase.year:
+                    return p
+        return self.pact
 
 
 class Approval(Strict):

@@ -124,7 +124,9 @@ def as_int(v: Any) -> Any:
 
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
-CODE = r"^[A-Z]{2,4}\d{2,3}(\.\d{1,2})?$"
+# an indicator code: CT01, BS16, CT04.1, or a plan's own numbering written with a letter
+# first (so a YAML key stays text): M1, A2.3, NQ12.b
+CODE = r"^[A-Z][A-Za-z0-9]{0,7}(\.[0-9a-z]{1,3}){0,3}$"
 # The JSON Schema of each type says what a file may contain (for editors and other
 # validators); the validators above say how it is read.
 Number = Annotated[Decimal, BeforeValidator(number), WithJsonSchema({"type": "number"})]
@@ -168,3 +170,29 @@ Code = Annotated[
     Field(pattern=CODE),
     WithJsonSchema({"type": "string", "pattern": CODE}),
 ]
+
+
+def _target(v: Any) -> Any:
+    return v if isinstance(v, bool) else number(v)
+
+
+# a target that is a number or, for a yes/no indicator, true/false
+Target = Annotated[
+    Decimal | bool,
+    BeforeValidator(_target),
+    WithJsonSchema({"type": ["number", "boolean"]}),
+]
+
+
+def fraction(text: str) -> tuple[Decimal, Decimal] | None:
+    """ "4/7" -> (4, 7); None when the text is not a fraction with a positive denominator."""
+    num, sep, den = text.partition("/")
+    if not sep:
+        return None
+    try:
+        a, b = Decimal(num.strip()), Decimal(den.strip())
+    except ArithmeticError:
+        return None
+    if not (a.is_finite() and b.is_finite()) or b <= 0 or a < 0:
+        return None
+    return a, b
