@@ -69,12 +69,13 @@ def new_document() -> Document:  # type: ignore[valid-type]
     run = header.add_run("{% if sample %}   — DỮ LIỆU MẪU{% endif %}")
     run.font.size = Pt(11)
     run.bold = True
+    # the revision lives in the document properties; the page says it only on sample data
     for footer in (section.footer, section.first_page_footer):
         p = footer.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT
         run = p.add_run(
-            "Lập bằng thidua từ dữ liệu phiên bản {{ revision }}."
-            "{% if sample %} DỮ LIỆU MẪU — số liệu minh họa.{% endif %}"
+            "{% if sample %}DỮ LIỆU MẪU — số liệu minh họa; dữ liệu phiên bản {{ revision }}."
+            "{% endif %}"
         )
         run.font.size, run.italic = Pt(9), True
     return doc
@@ -192,6 +193,35 @@ def short_rule(cell, indent_mm: float) -> None:  # type: ignore[no-untyped-def]
     ppr.append(borders)
 
 
+def body_rule(doc: Document, indent_mm: float) -> None:  # type: ignore[valid-type]
+    """The short line under the trích yếu of a document, centred."""
+    p = doc.add_paragraph()
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = Mm(indent_mm)
+    p.paragraph_format.space_after = Pt(8)
+    p.paragraph_format.line_spacing = Pt(2)
+    ppr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(k), v)
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def narrative(doc: Document, key: str) -> None:  # type: ignore[valid-type]
+    """The secretary's text for one section: one Word paragraph per block, its runs bold or
+    italic as written (docxtpl RichText), a placeholder when the section is not written."""
+    tag(doc, f"{{%p for b in nv.{key}.blocks %}}")
+    p = doc.add_paragraph()
+    _format(p, "", indent=True)
+    p.add_run("{{r b.rich }}")
+    tag(doc, "{%p endfor %}")
+
+
+def heading(doc: Document, text: str, *, italic: bool = False) -> None:  # type: ignore[valid-type]
+    para(doc, text, bold=True, italic=italic).paragraph_format.keep_with_next = True
+
+
 def borderless(table: Table) -> None:
     tblpr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -200,6 +230,19 @@ def borderless(table: Table) -> None:
         el.set(qn("w:val"), "nil")
         borders.append(el)
     tblpr.append(borders)
+
+
+def narrow_margins(table: Table, mm: float = 1.0) -> None:
+    """Cell margins of `mm` left and right (Word's default is 1,9 mm), so short headers such as
+    "Hạng" and "STT" and the level names fit their columns without breaking."""
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(Mm(mm).twips)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
 
 
 def widths(table: Table, mm: list[float]) -> None:
@@ -246,8 +289,13 @@ def heading_block(doc: Document) -> None:  # type: ignore[valid-type]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths(t, [68, 97])
     left, right = t.rows[0].cells
-    cell_text(left, "{% if issuer_parent %}{{ issuer_parent }}{% endif %}", size=13, align="center")
-    cell_text(left, "{{ issuer_name }}", bold=True, size=13, align="center")
+    # paragraph tags ({%p %}) vanish when rendered, so the cell starts with the agency itself
+    cell_text(left, "{%p if issuer_parent %}", size=13, align="center")
+    cell_text(left, "{{ issuer_parent }}", size=13, align="center")
+    cell_text(left, "{%p endif %}", size=13, align="center")
+    cell_text(left, "{%p for line in issuer_lines %}", size=13, align="center")
+    cell_text(left, "{{ line }}", bold=True, size=13, align="center")
+    cell_text(left, "{%p endfor %}", size=13, align="center")
     short_rule(left, 22)
     cell_text(left, "{% if number %}{{ number }}{% endif %}", size=13, align="center")
     cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12.5, align="center")
@@ -300,6 +348,7 @@ def grid(
     row_props(t.rows[2])
     t.rows[3].cells[0].paragraphs[0].add_run(loop[1])
     widths(t, mm)
+    narrow_margins(t)
     return t
 
 
@@ -328,7 +377,8 @@ def report_template() -> Document:  # type: ignore[valid-type]
     doc = new_document()
     heading_block(doc)
     para(doc, "{{ title }}", bold=True, align="center", after=0)
-    para(doc, "{{ subtitle }}", bold=True, align="center", after=12)
+    para(doc, "{{ subtitle }}", bold=True, align="center", after=2)
+    body_rule(doc, 62)
     para(
         doc,
         "{% if provisional %}Số liệu tính đến {{ as_of }}; kết quả xếp loại là tạm tính "
@@ -338,19 +388,22 @@ def report_template() -> Document:  # type: ignore[valid-type]
         size=13,
         after=12,
     )
-    para(doc, "Căn cứ {{ plan }};", indent=True)
-    tag(doc, "{%p for b in bases %}")
-    para(doc, "Căn cứ {{ b }};", indent=True)
-    tag(doc, "{%p endfor %}")
     para(
         doc,
-        "{{ issuer_full_name }} báo cáo kết quả {{ subtitle[0]|lower }}{{ subtitle[1:] }} như sau:",
+        "{{ opening }}, {{ issuer_full_name }} báo cáo kết quả {{ subtitle[0]|lower }}"
+        "{{ subtitle[1:] }} như sau:",
         indent=True,
     )
+    tag(doc, "{%p if approval %}")
+    para(doc, "{{ approval }}", indent=True)
+    tag(doc, "{%p endif %}")
 
-    para(
-        doc, "{{ heads.indicators }}. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True
-    ).paragraph_format.keep_with_next = True
+    heading(doc, "{{ heads.situation }}. ĐẶC ĐIỂM TÌNH HÌNH")
+    narrative(doc, "dac_diem")
+    heading(doc, "{{ heads.results }}. KẾT QUẢ THỰC HIỆN")
+    heading(doc, "{{ subs.chi_dao }}. {{ nv.chi_dao.title }}", italic=True)
+    narrative(doc, "chi_dao")
+    heading(doc, "{{ subs.indicators }}. Kết quả thực hiện các chỉ tiêu", italic=True)
     para(doc, "{{ indicator_summary }}", indent=True)
     t = doc.add_table(rows=6, cols=7)
     t.style = doc.styles["Table Grid"]
@@ -370,7 +423,8 @@ def report_template() -> Document:  # type: ignore[valid-type]
     values = [
         "{{ r.stt }}",
         "{% if r.sub %}Trong đó: {% endif %}{{ r.name }}{% if r.mark %} {{ r.mark }}{% endif %}",
-        "{{ r.unit }}",
+        # a zero-width space after each "/" lets "triệu đồng/người/năm" wrap between words
+        "{{ r.unit|replace('/', '/\u200b') }}",
         "{{ r.plan }}",
         "{{ r.actual }}",
         "{{ r.percent }}",
@@ -379,23 +433,33 @@ def report_template() -> Document:  # type: ignore[valid-type]
     aligns = ["center", "left", "center", "right", "right", "right", "left"]
     for c, v, a in zip(data.cells, values, aligns, strict=True):
         cell_text(c, v, size=11, align=a)
+    cell_text(data.cells[4], "{%p if r.coverage %}", size=9, align="right")
+    cell_text(data.cells[4], "({{ r.coverage }})", italic=True, size=9, align="right")
+    cell_text(data.cells[4], "{%p endif %}", size=9, align="right")
     row_props(data)
     t.rows[5].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     end = t.add_row()
     end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    widths(t, [12, 50, 17, 20, 23, 16, 27])
+    widths(t, [11, 49, 21, 20, 24, 16, 24])
+    narrow_margins(t)
 
+    para(
+        doc, "{{ coverage_note }}", italic=True, size=11, after=0
+    ).paragraph_format.space_before = Pt(6)
+    tag(doc, "{%p if inverted_note %}")
+    para(doc, "{{ inverted_note }}", italic=True, size=11, after=0)
+    tag(doc, "{%p endif %}")
     para(doc, "{{ progress_note }}", italic=True, size=11)
     tag(doc, "{%p for n in footnotes %}")
     para(doc, "{{ n }}", italic=True, size=11, after=0)
     tag(doc, "{%p endfor %}")
+    heading(doc, "{{ subs.highlights }}. {{ nv.ket_qua_noi_bat.title }}", italic=True)
+    narrative(doc, "ket_qua_noi_bat")
     tag(doc, "{%p if show_scoring %}")
-    para(
-        doc, "{{ heads.blocs }}. KẾT QUẢ THI ĐUA CỦA CÁC KHỐI", bold=True
-    ).paragraph_format.keep_with_next = True
+    heading(doc, "{{ subs.blocs }}. Kết quả thi đua của các khối", italic=True)
     tag(doc, "{%p for b in blocs %}")
     para(
-        doc, "{{ loop.index }}. {{ b.name }} ({{ b.size }} đơn vị)", bold=True, italic=True
+        doc, "{{ subs.blocs }}.{{ loop.index }}. {{ b.name }} ({{ b.size }} đơn vị)", italic=True
     ).paragraph_format.keep_with_next = True
     grid(
         doc,
@@ -408,9 +472,10 @@ def report_template() -> Document:  # type: ignore[valid-type]
             "{{ r.level }}",
             "{{ r.remarks }}",
         ],
-        [16, 46, 16, 16, 44, 27],
+        [11, 46, 14, 14, 52, 28],
         loop=("{%tr for r in b.rows %}", "{%tr endfor %}"),
         aligns=["center", "left", "right", "right", "left", "left"],
+        size=10.5,
     )
     para(doc, "", after=0)
     tag(doc, "{%p for c in b.counts %}")
@@ -423,9 +488,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
     tag(doc, "{%p endif %}")
 
     tag(doc, "{%p if show_exemplars %}")
-    para(
-        doc, "{{ heads.exemplars }}. XÂY DỰNG, NHÂN RỘNG ĐIỂN HÌNH TIÊN TIẾN", bold=True
-    ).paragraph_format.keep_with_next = True
+    heading(doc, "{{ subs.exemplars }}. Xây dựng, nhân rộng điển hình tiên tiến", italic=True)
     para(doc, "Số lĩnh vực có điển hình tiên tiến được công nhận: {{ fields_done }}.", indent=True)
     t = grid(
         doc,
@@ -453,9 +516,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
     )
     tag(doc, "{%p endif %}")
 
-    para(
-        doc, "{{ heads.reporting }}. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", bold=True
-    ).paragraph_format.keep_with_next = True
+    heading(doc, "{{ subs.reporting }}. Tình hình báo cáo của các đơn vị", italic=True)
     para(doc, "Số đơn vị đã báo cáo: {{ reported }}.", indent=True)
     tag(doc, "{%p if late %}")
     para(doc, "Đơn vị báo cáo muộn:", indent=True).paragraph_format.keep_with_next = True
@@ -470,29 +531,28 @@ def report_template() -> Document:  # type: ignore[valid-type]
     para(doc, "", after=0)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if missing %}")
-    para(doc, "Đơn vị chưa báo cáo:", indent=True).paragraph_format.keep_with_next = True
-    grid(
+    para(
         doc,
-        ["Đơn vị", "Khối", "Hạn"],
-        ["{{ u.name }}", "{{ u.bloc }}", "{{ u.due }}"],
-        [70, 65, 30],
-        loop=("{%tr for u in missing %}", "{%tr endfor %}"),
-        aligns=["left", "left", "center"],
+        "Đơn vị chưa báo cáo ({{ missing_count }}): {% for line in missing %}{{ line }}"
+        "{{ '; ' if not loop.last else '.' }}{% endfor %}",
+        indent=True,
     )
-    para(doc, "", after=0)
     tag(doc, "{%p endif %}")
 
+    heading(doc, "{{ heads.assessment }}. ĐÁNH GIÁ CHUNG")
+    for n, key in enumerate(("uu_diem", "han_che", "nguyen_nhan", "bai_hoc"), 1):
+        heading(doc, f"{n}. {{{{ nv.{key}.title }}}}", italic=True)
+        narrative(doc, key)
+
     tag(doc, "{%p if final %}")
-    para(
-        doc, "{{ heads.awards }}. ĐỀ NGHỊ KHEN THƯỞNG", bold=True
-    ).paragraph_format.keep_with_next = True
+    heading(doc, "{{ heads.awards }}. ĐỀ NGHỊ KHEN THƯỞNG")
+    para(doc, "{{ year_end }}", indent=True)
     tag(doc, "{%p if awards %}")
     grid(
         doc,
         [
             "STT",
             "Tập thể, cá nhân",
-            "Đơn vị",
             "Thành tích",
             "Hình thức",
             "Hệ số",
@@ -501,27 +561,39 @@ def report_template() -> Document:  # type: ignore[valid-type]
         [
             "{{ a.stt }}",
             "{{ a.recipient }}",
-            "{{ a.unit }}",
             "{{ a.reason }}",
             "{{ a.title }}",
             "{{ a.coefficient }}",
             "{{ a.amount }}",
         ],
-        [10, 32, 26, 30, 33, 12, 22],
+        [11, 40, 46, 36, 12, 20],
         loop=("{%tr for a in awards %}", "{%tr endfor %}"),
-        aligns=["center", "left", "left", "left", "left", "right", "right"],
+        aligns=["center", "left", "left", "left", "right", "right"],
         size=10.5,
     )
     para(
         doc,
         "Tổng tiền thưởng: {{ award_total }} đồng (hệ số × mức lương cơ sở "
-        "{{ base_salary }} đồng{% if award_basis %}, theo {{ award_basis }}{% endif %}).",
+        "{{ base_salary }} đồng{% if base_salary_basis %} theo {{ base_salary_basis }}{% endif %}"
+        "{% if award_basis %}; hệ số theo {{ award_basis }}{% endif %}).",
         indent=True,
-    )
+    ).paragraph_format.space_before = Pt(6)
     tag(doc, "{%p else %}")
     para(doc, "Chưa có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng.", indent=True)
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if awards_withheld %}")
+    para(doc, "Chưa đề nghị khen thưởng:", indent=True, after=0)
+    tag(doc, "{%p for w in awards_withheld %}")
+    para(doc, "- {{ w }}", indent=True, after=0)
+    tag(doc, "{%p endfor %}")
+    para(doc, "", after=0)
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "{{ heads.direction }}. {{ nv.phuong_huong.title|upper }}")
+    narrative(doc, "phuong_huong")
+    heading(doc, "{{ heads.proposals }}. {{ nv.kien_nghi.title|upper }}")
+    narrative(doc, "kien_nghi")
 
     para(
         doc,
@@ -531,6 +603,26 @@ def report_template() -> Document:  # type: ignore[valid-type]
         after=12,
     )
     signature(doc)
+
+    tag(doc, "{%p if corrections %}")
+    para(doc, "", after=0).paragraph_format.page_break_before = True
+    para(doc, "PHỤ LỤC", bold=True, align="center", after=0)
+    para(doc, "SỐ LIỆU ĐÍNH CHÍNH SAU KHI HỘI ĐỒNG THÔNG QUA", bold=True, align="center", after=8)
+    grid(
+        doc,
+        ["Đơn vị", "Chỉ tiêu", "Số liệu đính chính", "Lý do", "Văn bản"],
+        [
+            "{{ c.unit }}",
+            "{{ c.indicator }}",
+            "{{ c.value }}",
+            "{{ c.reason }}",
+            "{{ c.reference }}",
+        ],
+        [32, 40, 22, 35, 36],
+        loop=("{%tr for c in corrections %}", "{%tr endfor %}"),
+        aligns=["left", "left", "right", "left", "left"],
+    )
+    tag(doc, "{%p endif %}")
     return doc
 
 
@@ -550,21 +642,39 @@ def scorecard_template() -> Document:  # type: ignore[valid-type]
     )
     grid(
         doc,
-        ["TT", "Tiêu chí (chỉ tiêu)", "Điểm chuẩn", "Kế hoạch", "Thực hiện", "Cách tính", "Điểm"],
+        [
+            "STT",
+            "Tiêu chí (chỉ tiêu)",
+            "Điểm chuẩn",
+            "Kế hoạch",
+            "Thực hiện",
+            "Cách tính",
+            "Tự chấm",
+            "Điểm thẩm định",
+        ],
         [
             "{{ c.stt }}",
-            "{{ c.name }} ({{ c.indicators }})",
+            "{{ c.name }} ({{ c.indicator_names }})",
             "{{ c.max }}",
             "{{ c.plan }}",
             "{{ c.actual }}",
             "{{ c.rule }}",
+            "{{ c.self or '—' }}",
             "{{ c.points }}",
         ],
-        [9, 35, 15, 20, 20, 53, 13],
+        [11, 36, 14, 18, 18, 39, 13, 16],
         loop=("{%tr for c in criteria %}", "{%tr endfor %}"),
-        aligns=["center", "left", "right", "right", "right", "left", "right"],
+        aligns=["center", "left", "right", "right", "right", "left", "right", "right"],
         size=10,
     )
+    para(
+        doc,
+        "{% if no_evidence %}Số liệu chưa có minh chứng: {{ no_evidence|join('; ') }}."
+        "{% else %}Mọi số liệu đều có minh chứng.{% endif %}",
+        align="left",
+        size=12,
+        after=0,
+    ).paragraph_format.space_before = Pt(6)
     para(
         doc,
         "Cộng điểm tiêu chí: {{ subtotal }}{% if scaled %} (quy đổi thang "

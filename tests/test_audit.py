@@ -156,6 +156,17 @@ def test_approved_phase_is_locked(repo: Path, cli: Run) -> None:
     )
     code, out = cli("validate", cwd=repo)
     assert code == 0, out
+    # the report says the Council approved the data, and lists the correction in an annex
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=repo)
+    assert code == 0, out
+    md = (repo / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    assert (
+        "Số liệu trong báo cáo đã được Hội đồng Thi đua - Khen thưởng xã thông qua tại "
+        "Biên bản số 05/BB-HĐTĐKT ngày 10/07/2026." in md
+    )
+    assert "PHỤ LỤC: SỐ LIỆU ĐÍNH CHÍNH SAU KHI HỘI ĐỒNG THÔNG QUA" in md
+    assert "| Làng Kon Ktu | Tổng sản lượng lương thực có hạt (CT03) | 150 |" in md
+    assert "Công văn số 45/CCTK" in md
     # an old correction does not cover a later edit of the same figure
     edit(repo, KTU, "CT03: {value: 150,", "CT03: {value: 200,")
     code, out = cli("validate", cwd=repo)

@@ -121,7 +121,7 @@ def test_score_table_and_json(cli: Run) -> None:
         assert key in doc["units"][0]
     villages = [u for u in doc["units"] if u["bloc"] == "khoi-thon"]
     assert sorted(u["rank"] for u in villages) == list(range(1, 42))
-    assert isinstance(doc["quota"], list) and doc["quota"]
+    assert isinstance(doc["quota"], list) and doc["coverage_threshold"] == 80
 
 
 def test_score_csv_and_bloc(cli: Run) -> None:

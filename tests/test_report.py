@@ -19,6 +19,7 @@ from thidua_cli import files
 from thidua_cli.compute import exemplars, status
 from thidua_cli.compute.outcome import compute
 from thidua_cli.present import render, report
+from thidua_cli.read import narrative
 from thidua_cli.workspace import load
 
 from .conftest import DATA, HOA_BINH
@@ -33,7 +34,11 @@ def _context(data: Path, phase: int) -> tuple[dict[str, object], date]:
     o = compute(ws.catalogue, ws.units, phase)
     st = status.status(ws.catalogue, ws.units, phase, o.as_of)
     reg = exemplars.register(ws.catalogue, ws.units)
-    return report.report_context(o, st, reg, "TEST", o.as_of), o.as_of
+    path = narrative.path_for(data, ws.catalogue.campaign.year, phase)
+    context = report.report_context(
+        o, st, reg, "TEST", o.as_of, narrative=narrative.load(path), narrative_path="dot.md"
+    )
+    return context, o.as_of
 
 
 def _document_xml(docx: bytes) -> str:
@@ -56,7 +61,7 @@ def test_markdown_content_is_vietnamese_formatted() -> None:
     assert "≥ 10.900" in text and "≥ 6,39%" in text and "≤ 7,48%" in text
     assert "*Ngọc Liên, ngày 05 tháng 7 năm 2026*" in text
     assert "DỮ LIỆU MẪU" in text and "phiên bản TEST" in text
-    assert "### V." not in text  # commendations only in the final report
+    assert "ĐỀ NGHỊ KHEN THƯỞNG" not in text  # commendations only in the final report
     rows = [line for line in text.splitlines() if re.match(r"\| \d+ \| .*\(C?[TB][DS]?\d", line)]
     assert len(rows) == 42 - 3 + 3  # every main indicator has its row
 
@@ -78,7 +83,8 @@ def test_docx_layout_follows_decree_30() -> None:
         assert f'w:{side}="{twips}"' in margins.group(0)  # 20/20/30/15 mm
     assert "<w:titlePg/>" in xml  # no page number on page 1
     for text in (
-        "UBND XÃ NGỌC LIÊN",
+        "ỦY BAN NHÂN DÂN",
+        "XÃ NGỌC LIÊN",
         "Số: …/BC-UBND",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
@@ -142,8 +148,23 @@ def test_final_report_proposes_commendations(tmp_path: Path, cli: Run) -> None:
     code, out = cli("report", "--phase", "3", "--format", "md", cwd=tmp_path)
     assert code == 0, out
     text = (tmp_path / "data" / "reports" / "2027" / "dot-3" / "bao-cao-dot-3.md").read_text()
-    assert "### V. ĐỀ NGHỊ KHEN THƯỞNG" in text
-    assert "| 1 | Xóm Đông | Khối xóm |" in text and "| 0,6 | 1.404.000 |" in text
+    assert "### IV. ĐỀ NGHỊ KHEN THƯỞNG" in text
+    # the only xuất sắc xóm is beyond the 50% ceiling (50% of 1 = 0): flagged, not proposed
+    assert "| 1 | Xóm Đông | Xuất sắc; " not in text
+    assert (
+        "- Xóm Đông: Giấy khen của Chủ tịch UBND xã — vượt tỷ lệ tối đa, chưa có quyết định" in text
+    )
+    # the Council records its decision: now proposed, the decision named
+    (tmp_path / "data" / "approvals.yaml").write_text(
+        "approvals: []\nquota_decisions:\n  - {phase: 3, unit: xom-dong, decision: "
+        "Biên bản họp Hội đồng số 07/BB-HĐTĐKT, date: 2027-12-15}\n",
+        encoding="utf-8",
+    )
+    code, out = cli("report", "--phase", "3", "--format", "md", cwd=tmp_path)
+    assert code == 0, out
+    text = (tmp_path / "data" / "reports" / "2027" / "dot-3" / "bao-cao-dot-3.md").read_text()
+    assert "| 1 | Xóm Đông | Xuất sắc; " in text and "| 0,6 | 1.404.000 |" in text
+    assert "Hội đồng quyết định tại Biên bản họp Hội đồng số 07/BB-HĐTĐKT" in text
     assert "Tổng tiền thưởng: 1.404.000 đồng" in text
 
 

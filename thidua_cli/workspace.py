@@ -23,7 +23,7 @@ from thidua_cli.checks import roster
 from thidua_cli.checks import unit as checks
 from thidua_cli.problems import Problem, error
 from thidua_cli.read import git, schema_errors, yamlload
-from thidua_cli.read.models import Approval, Approvals, Catalogue, Unit
+from thidua_cli.read.models import Approval, Approvals, Catalogue, QuotaDecision, Unit
 
 CATALOGUE = "indicators.yaml"
 UNITS = "units"
@@ -39,6 +39,7 @@ class Workspace:
     catalogue: Catalogue | None = None
     units: list[Unit] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)
+    quota_decisions: list[QuotaDecision] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)  # unit id -> repository-relative file
     files: int = 0
     unit_files: int = 0  # of `files`, how many are unit files (the rest: catalogue, approvals)
@@ -290,6 +291,7 @@ def load(
         ws.problems.extend(approvals_file.problems)
         approved = _model(Approvals, approvals_file, ws.problems)
         ws.approvals = approved.approvals if approved else []
+        ws.quota_decisions = approved.quota_decisions if approved else []
     data_rel = posixpath.dirname(_rel(cat_path, root)) or "."
     ctx = checks.Context(ws.catalogue, root, data_rel) if ws.catalogue is not None else None
     # approval locks compare whole units; the git dates need their reports

@@ -321,6 +321,7 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
                 "Kiểm tra lại tổng điểm tự chấm.",
                 (*at, "self_score"),
             )
+        yield from _self_scores(unit, report.self_scores, f, (*at, "self_scores"), ctx)
         for code, result in report.values.items():
             rat: YamlPath = (*at, "values", code)
             ind = yield from _indicator(unit, code, f, rat, ctx)
@@ -956,3 +957,39 @@ def thousands_problems(f: Loaded) -> list[Problem]:
             )
         )
     return out
+
+
+def _self_scores(
+    unit: Unit, scores: dict[str, Decimal], f: Loaded, at: YamlPath, ctx: Context
+) -> Iterator[Problem]:
+    """A unit's own points per criterion: a criterion of its bloc's table, within its points."""
+    if not scores:
+        return
+    cat = ctx.catalogue
+    if cat.scoring is None:
+        return
+    bloc = next((b for b in cat.blocs if b.id == unit.bloc), None)
+    table = next((t for t in cat.scoring.tables if bloc and t.id == bloc.scoring), None)
+    if table is None:
+        return
+    criteria = {c.id: c for c in table.criteria}
+    for cid, points in scores.items():
+        c = criteria.get(cid)
+        if c is None:
+            yield error(
+                f.path,
+                f.pos((*at, cid), key=True),
+                "unknown-reference",
+                f"Bảng chấm điểm “{table.name}” không có tiêu chí “{cid}”.",
+                "Các tiêu chí: " + ", ".join(criteria) + ".",
+                (*at, cid),
+            )
+        elif not 0 <= points <= c.points:
+            yield error(
+                f.path,
+                f.pos((*at, cid)),
+                "out-of-range",
+                f"Điểm tự chấm tiêu chí “{c.name}” phải từ 0 đến {c.points}.",
+                "",
+                (*at, cid),
+            )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from thidua_cli import numfmt
 from thidua_cli.cli.app import (
     AsOfOpt,
     DataOpt,
@@ -26,6 +28,11 @@ from thidua_cli.cli.app import (
     unknown_phase,
     write_files,
 )
+
+if TYPE_CHECKING:
+    from thidua_cli.compute.outcome import Outcome
+    from thidua_cli.read.models import Unit
+    from thidua_cli.read.narrative import Narrative
 
 ScoreFormat = Literal["table", "json", "csv", "xlsx"]
 ReportFormat = Literal["md", "docx", "all"]
@@ -154,19 +161,48 @@ def report(
     ] = None,
     as_of: AsOfOpt = None,
     signed: Annotated[
-        str | None, typer.Option("--date", help="Ngày ký văn bản (mặc định: ngày tính số liệu).")
+        str | None,
+        typer.Option(
+            "--date",
+            help="Ngày ký văn bản (mặc định: hạn báo cáo của đợt, hoặc ngày nộp số liệu cuối "
+            "cùng nếu muộn hơn).",
+        ),
     ] = None,
+    init_narrative: Annotated[
+        bool,
+        typer.Option(
+            "--init-narrative",
+            help="Tạo tệp nội dung báo cáo data/narrative/<năm>/dot-<đợt>.md với các mục và câu "
+            "gợi ý từ số liệu (không ghi đè tệp đã có).",
+        ),
+    ] = False,
     data: DataOpt = Path("data"),
 ) -> None:
     """Lập báo cáo sơ kết/tổng kết (Markdown và DOCX theo Nghị định 30/2020) hoặc phiếu chấm điểm."""
     from thidua_cli.audit.revision import revision
     from thidua_cli.compute import status as st
     from thidua_cli.compute.exemplars import register
+    from thidua_cli.compute.outcome import compute
+    from thidua_cli.present import narrative as nv
     from thidua_cli.present import render
     from thidua_cli.present import report as rp
+    from thidua_cli.read import narrative as nr
 
     ws, o = outcome(data, phase, as_of)
-    day = parse_date(signed) or o.as_of
+    narrative_file = nr.path_for(data, o.catalogue.campaign.years, phase)
+    if init_narrative:
+        if narrative_file.exists():
+            raise UserError(
+                f"Đã có {narrative_file}; thidua không ghi đè nội dung đã viết.",
+                code=1,
+                detail="Sửa trực tiếp tệp đó, hoặc xóa nó rồi chạy lại để tạo khung mới.",
+            )
+        status_now = st.status(o.catalogue, ws.units, phase, o.as_of)
+        text = nv.skeleton(o, status_now, register(o.catalogue, ws.units))
+        for path in write_files([(narrative_file, text)]):
+            say(f"Đã ghi {path}: sửa các câu gợi ý, viết các mục còn trống rồi chạy lại report.")
+        return
+    day = _signing_day(o, ws.units, phase, parse_date(signed))
     templates = render.search_path(data)
     stamp = revision(data, templates[:-1])
     folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
@@ -179,9 +215,37 @@ def report(
         context = rp.scorecard_context(o, us, stamp, day)
         stem, template = f"phieu-cham-diem-{unit}", "phieu-cham-diem"
     else:
+        try:
+            text_file = nr.load(narrative_file)
+        except nr.NarrativeProblem as exc:
+            raise UserError(f"Nội dung báo cáo: {exc}", code=1) from None
+        awards = o.catalogue.awards
+        earlier = (
+            [
+                compute(o.catalogue, ws.units, p.number)
+                for p in o.catalogue.phases
+                if p.number < phase
+            ]
+            if awards is not None and awards.year_end == "all-phases" and not o.provisional
+            else []
+        )
         status_now = st.status(o.catalogue, ws.units, phase, o.as_of)
-        context = rp.report_context(o, status_now, register(o.catalogue, ws.units), stamp, day)
+        shown = narrative_file.as_posix()
+        context = rp.report_context(
+            o,
+            status_now,
+            register(o.catalogue, ws.units),
+            stamp,
+            day,
+            narrative=text_file,
+            narrative_path=shown,
+            approvals=ws.approvals,
+            decisions=ws.quota_decisions,
+            earlier=earlier,
+        )
         stem, template = f"bao-cao-dot-{phase}", "bao-cao"
+        _narrative_warnings(text_file, shown, phase)
+        _coverage_warnings(o)
     kinds = ("md", "docx") if fmt == "all" else (fmt,)
     try:
         rendered = render.render_all(template, context, kinds, day, templates)
@@ -189,11 +253,67 @@ def report(
         raise UserError(f"Mẫu báo cáo có lỗi: {exc}", code=1) from None
     written = write_files([(folder / f"{stem}{suffix}", body) for suffix, body in rendered])
     if not any(u.report(phase) for u in ws.units):
-        say(
+        warn(
             f"Chú ý: chưa có đơn vị nào báo cáo đợt {phase}; báo cáo ghi rõ điều này trên trang "
-            "đầu.",
-            style="bold yellow",
-            stderr=True,
+            "đầu."
         )
     for path in written:
         say(f"Đã ghi {path}")
+
+
+def warn(text: str) -> None:
+    say(text, style="bold yellow", stderr=True)
+
+
+def _signing_day(o: Outcome, units: Sequence[Unit], phase: int, given: date | None) -> date:
+    """The date printed on the report. Default: the phase deadline when every report in hand
+    came in by then, else the last submission (with a warning). A date given before the last
+    submission is kept, with a warning: the report would be signed before its data existed."""
+    from thidua_cli.compute.outcome import deadline
+
+    due = deadline(o.catalogue, phase)
+    dates = [r.submitted for u in units if (r := u.report(phase)) and r.submitted <= o.as_of]
+    last = max(dates, default=None)
+    if given is not None:
+        if last is not None and given < last:
+            warn(
+                f"Chú ý: ngày ký {numfmt.day(given)} trước ngày nộp số liệu cuối cùng "
+                f"({numfmt.day(last)}); kiểm tra lại --date."
+            )
+        return given
+    if last is not None and last > due:
+        warn(
+            f"Chú ý: có số liệu nộp sau hạn {numfmt.day(due)} (muộn nhất {numfmt.day(last)}); "
+            f"ngày ký văn bản lấy ngày {numfmt.day(last)}. Dùng --date để ghi ngày khác."
+        )
+        return last
+    return due
+
+
+def _narrative_warnings(text: Narrative | None, shown: str, phase: int) -> None:
+    from thidua_cli.read.narrative import SECTIONS
+
+    if text is None:
+        warn(
+            f"Chú ý: chưa có tệp nội dung {shown}; các mục tình hình, đánh giá, phương hướng "
+            f"in thành chỗ trống. Tạo khung bằng: thidua report --phase {phase} --init-narrative"
+        )
+        return
+    missing = [title for sid, title in SECTIONS if sid not in text.sections]
+    if missing:
+        warn(f"Chú ý: {shown} chưa viết {len(missing)} mục: " + "; ".join(missing) + ".")
+    for title in text.unknown:
+        warn(f"Chú ý: {shown} có mục “## {title}” không thuộc mục nào của báo cáo; không được in.")
+    if text.removed:
+        warn(f"Chú ý: đã bỏ {text.removed} ký tự điều khiển hoặc ký tự ẩn trong {shown}.")
+
+
+def _coverage_warnings(o: Outcome) -> None:
+    partial = [io for io in o.indicators if io.partial]
+    if partial:
+        warn(
+            f"Chú ý: {len(partial)} chỉ tiêu toàn {o.catalogue.campaign.locality.level} chưa đủ "
+            "đơn vị báo cáo: "
+            + ", ".join(f"{io.indicator.code} ({io.reporters}/{io.expected})" for io in partial)
+            + "."
+        )

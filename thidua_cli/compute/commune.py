@@ -4,7 +4,7 @@ computed from the classification and the exemplar register, exactly as each indi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +12,7 @@ from thidua_cli.compute.evaluate import (
     HUNDRED,
     Basis,
     Evaluation,
+    Label,
     Value,
     basis_for,
     campaign_target,
@@ -31,9 +32,37 @@ class IndicatorOutcome:
     reporters: int  # units whose figures make up the value
     expected: int  # units expected to report it
 
+    @property
+    def partial(self) -> bool:
+        """Made from fewer units than expected (a sum or a ratio of some villages only)."""
+        return self.indicator.aggregation in PARTIAL_KINDS and self.reporters < self.expected
+
+
+# figures built from many units, whose value depends on how many reported
+PARTIAL_KINDS = ("sum", "ratio", "count-true")
+
+
+def covered(reporters: int, expected: int, threshold: Decimal) -> bool:
+    """Did enough units report for the commune figure to be judged (the catalogue's
+    `report.coverage`, a percentage of the units expected)?"""
+    return expected == 0 or Decimal(reporters) * HUNDRED >= threshold * expected
+
 
 def _kinds(ind: Indicator) -> set[str]:
     return set(ind.aggregate_over or ind.applies_to)
+
+
+def _expected(cat: Catalogue, unit: Unit, ind: Indicator, phase: int) -> bool:
+    """Is the unit expected to report this indicator: it registered it, reported it, or
+    registered nothing at all (then everything of its kind is expected of it)."""
+    report = unit.report(phase)
+    reg = unit.registration_for(cat.phase(phase))
+    return (
+        reg is None
+        or ind.code in reg.targets
+        or (ind.parent is not None and ind.parent in reg.targets and ind.aggregation != "sum")
+        or (report is not None and ind.code in report.values)
+    )
 
 
 def _commune_target(cat: Catalogue, ind: Indicator, phase: int) -> tuple[Value | None, Basis]:
@@ -78,7 +107,7 @@ def _reported(
     pool = (
         [u for u in units if u.id == ind.owner]
         if ind.aggregation == "owner"
-        else [u for u in units if u.kind in _kinds(ind)]
+        else [u for u in units if u.kind in _kinds(ind) and _expected(cat, u, ind, phase)]
     )
     values: list[tuple[Value | None, Decimal | None, Decimal | None]] = []
     estimate = False
@@ -117,7 +146,29 @@ def _reported(
         denominator=den,
         whole_units=ind.aggregation == "count-true" and not counts_units(ind),
     )
+    if ind.aggregation == "count-true" and num is not None and den:
+        # a unit that has not reported is unknown, neither counted nor counted against
+        best = num + (Decimal(len(pool)) - n)
+        best_actual = best if counts_units(ind) else best / den * HUNDRED
+        ev = _count_true_label(ind, ev, best_actual, target, basis)
+    elif (
+        ind.aggregation in PARTIAL_KINDS
+        and not covered(n, len(pool), cat.report.coverage)
+        and ev.label not in (Label.NO_DATA, Label.NO_TARGET)
+    ):
+        ev = replace(ev, label=Label.INSUFFICIENT)
     return IndicatorOutcome(ind, ev, n, len(pool))
+
+
+def _count_true_label(
+    ind: Indicator, ev: Evaluation, best: Decimal, target: Value | None, basis: Basis
+) -> Evaluation:
+    """ "Met" stands when it holds with every silent unit false, "not met" when it holds with
+    every silent unit true; otherwise the silent units decide, and the figure is not judged."""
+    judged = evaluate(ind, best, target, basis, whole_units=not counts_units(ind))
+    if ev.label.met or not judged.label.met:
+        return ev
+    return replace(ev, label=Label.INSUFFICIENT)
 
 
 def _across(

@@ -25,6 +25,7 @@ class Label(StrEnum):
     NOT_MET = "Không đạt"
     IN_PROGRESS = "Đang thực hiện"
     NO_DATA = "Chưa có số liệu"
+    INSUFFICIENT = "Chưa đủ số liệu"  # too few units reported to judge a commune figure
     NO_TARGET = "Chưa có kế hoạch"
 
     @property
@@ -125,8 +126,10 @@ def _judge(
         return Label.NO_TARGET, None
     ratio = _ratio(ind, actual, target)
     if whole_units:
-        places = max(0, -target.normalize().as_tuple().exponent)  # type: ignore[operator]
+        # a target from a ratio (36/41) has endless decimals: 10 places is the plan's precision
+        places = min(10, max(0, -target.normalize().as_tuple().exponent))  # type: ignore[operator]
         actual = numfmt.quantize(actual, places)
+        target = numfmt.quantize(target, places)  # both sides at the same precision
     if ind.comparator == "about":
         tolerance = ind.tolerance or Decimal(0)
         return (Label.MET if abs(actual - target) <= tolerance else Label.NOT_MET), ratio

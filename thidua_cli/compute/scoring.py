@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from thidua_cli import numfmt
 from thidua_cli.compute.evaluate import Evaluation, Label, evaluate, result_value, unit_target
@@ -94,13 +94,13 @@ class QuotaCheck:
     bloc: Bloc
     quota: Quota
     count: int  # units at the quota's level
-    base: int  # units at any of `of_levels`
-    limit: int  # the most allowed: floor(base * max_percent / 100)
-    over: tuple[str, ...]  # ids of the lowest-ranked units beyond the limit
+    base: int  # units at any of `of_levels` (every unit of the bloc when none is named)
+    limit: int  # a ceiling: the most allowed, floor(base × max%); a floor: the fewest, ceil(base × min%)
+    over: tuple[str, ...]  # a ceiling: ids of the lowest-ranked units beyond the limit
 
     @property
     def ok(self) -> bool:
-        return self.count <= self.limit
+        return self.count <= self.limit if self.quota.ceiling else self.count >= self.limit
 
 
 def _q(x: Decimal, places: int) -> Decimal:
@@ -360,7 +360,8 @@ def scaled_subtotal(us: UnitScore, places: int) -> Decimal:
 
 
 def check_quotas(cat: Catalogue, scores: Sequence[UnitScore]) -> list[QuotaCheck]:
-    """Quota rules are reported, never applied: the Council decides who gives way."""
+    """Quota rules are reported, never applied: the Council decides who gives way (a ceiling)
+    or notes the shortfall (a floor)."""
     out: list[QuotaCheck] = []
     if cat.scoring is None:
         return out
@@ -370,8 +371,18 @@ def check_quotas(cat: Catalogue, scores: Sequence[UnitScore]) -> list[QuotaCheck
             continue
         for q in cat.scoring.quotas:
             at_level = [s for s in members if s.level is not None and s.level.id == q.level]
-            base = sum(1 for s in members if s.level is not None and s.level.id in q.of_levels)
-            limit = int(base * q.max_percent / 100)
-            over = tuple(s.unit.id for s in at_level[limit:])
+            base = sum(
+                1
+                for s in members
+                if s.level is not None and (not q.of_levels or s.level.id in q.of_levels)
+            )
+            if q.max_percent is not None:
+                limit = int(base * q.max_percent / 100)
+                over = tuple(s.unit.id for s in at_level[limit:])
+            else:
+                assert q.min_percent is not None
+                need = Decimal(base) * q.min_percent / 100
+                limit = int(need.to_integral_value(rounding=ROUND_CEILING))
+                over = ()
             out.append(QuotaCheck(bloc, q, len(at_level), base, limit, over))
     return out

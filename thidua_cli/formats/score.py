@@ -20,11 +20,11 @@ from thidua_cli.present.text import (
     actual_text,
     decimals,
     indicator_rows,
-    level_name,
     over_quota,
     percent_text,
     plain,
     plan_text,
+    quota_text,
     remarks,
     score_text,
 )
@@ -36,6 +36,7 @@ LABEL_STYLE = {
     "Không đạt": "bold red",
     "Đang thực hiện": "yellow",
     "Chưa có số liệu": "dim",
+    "Chưa đủ số liệu": "yellow",
     "Chưa có kế hoạch": "dim",
 }
 
@@ -62,6 +63,7 @@ def as_json(o: Outcome, bloc: str | None = None) -> str:
         "as_of": o.as_of.isoformat(),
         "provisional": o.provisional,
         "sample": o.sample,
+        "coverage_threshold": _num(o.catalogue.report.coverage),
         "indicators": [
             {
                 "code": io.indicator.code,
@@ -89,7 +91,10 @@ def as_json(o: Outcome, bloc: str | None = None) -> str:
             {
                 "bloc": q.bloc.id,
                 "level": q.quota.level,
+                "kind": "ceiling" if q.quota.ceiling else "floor",
+                "name": q.quota.name,
                 "max_percent": _num(q.quota.max_percent),
+                "min_percent": _num(q.quota.min_percent),
                 "count": q.count,
                 "base": q.base,
                 "limit": q.limit,
@@ -198,6 +203,7 @@ def as_csv(o: Outcome, bloc: str | None = None) -> str:
 
 
 def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
+    from rich.markup import escape as rich_escape
     from rich.table import Table
 
     if o.sample:
@@ -270,15 +276,8 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
     for q in o.quotas:
         if bloc is not None and q.bloc.id != bloc:
             continue
-        level = level_name(o, q.quota.level)
-        status = "[green]đạt[/]" if q.ok else "[bold red]VƯỢT[/]"
-        line = (
-            f"Tỷ lệ «{level}» — {q.bloc.name}: {q.count} đơn vị, tối đa "
-            f"{numfmt.number(q.quota.max_percent)}% của {q.base} = {q.limit} → {status}"
-        )
-        if q.over:
-            line += " (Hội đồng xem xét: " + ", ".join(q.over) + ")"
-        console.print(line)
+        style = "green" if q.ok else "bold red"
+        console.print(f"{rich_escape(q.bloc.name)} — [{style}]{rich_escape(quota_text(o, q))}[/]")
 
 
 def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:

@@ -60,6 +60,76 @@ def md_cell(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def md_text(value: object) -> str:
+    """Text safe in a Markdown paragraph: specials escaped, and a line that would start a list
+    or a heading kept as text."""
+    return _no_block_start(md_cell(value))
+
+
+_LIST_START = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))(?=\s)")
+
+
+def _no_block_start(text: str) -> str:
+    """ "- x" and "12. x" at the start of a paragraph would become a list: escape the marker."""
+    return _LIST_START.sub(
+        lambda m: (
+            m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4))
+        ),
+        text,
+    )
+
+
+def _md_runs(runs: Sequence[dict[str, Any]]) -> str:
+    out = []
+    for r in runs:
+        text = md_cell(r["text"])
+        core = text.strip()
+        if not core:
+            out.append(text)
+            continue
+        mark = ("**" if r["bold"] else "") + ("*" if r["italic"] else "")
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        out.append(f"{lead}{mark}{core}{mark[::-1]}{trail}")
+    return "".join(out)
+
+
+def md_block(block: dict[str, Any]) -> str:
+    """One narrative block (see read/narrative.py) as one Markdown line, its text escaped and
+    only the formatting the narrative supports put back."""
+    body = _md_runs(block["runs"])
+    if block["kind"] == "bullet":
+        return f"- {body}"
+    if block["kind"] == "number":
+        return f"{block['number']} {body}"
+    if block["kind"] == "heading":
+        return f"***{md_cell(''.join(r['text'] for r in block['runs']).strip())}***"
+    return _no_block_start(body)
+
+
+def _docx_blocks(context: dict[str, Any]) -> dict[str, Any]:
+    """The narrative blocks as Word runs (docxtpl RichText: each run's text XML-escaped by
+    docxtpl, bold and italic as run properties), beside the neutral blocks."""
+    from docxtpl import RichText
+
+    if "nv" not in context:
+        return context
+    sections = {}
+    for key, section in context["nv"].items():
+        blocks = []
+        for b in section["blocks"]:
+            rich = RichText()
+            if b["kind"] == "bullet":
+                rich.add("- ")
+            elif b["kind"] == "number":
+                rich.add(f"{b['number']} ")
+            heading = b["kind"] == "heading"
+            for r in b["runs"]:
+                rich.add(r["text"], bold=r["bold"] or heading, italic=r["italic"] or heading)
+            blocks.append({**b, "rich": rich})
+        sections[key] = {**section, "blocks": blocks}
+    return {**context, "nv": sections}
+
+
 def render_markdown(
     template: str, context: dict[str, Any], templates: Sequence[Path] = (BUILTIN,)
 ) -> str:
@@ -75,6 +145,8 @@ def render_markdown(
         autoescape=False,
     )
     env.filters["md"] = md_cell
+    env.filters["md_text"] = md_text
+    env.filters["md_block"] = md_block
     try:
         return env.get_template(template).render(context)
     except jinja2.TemplateNotFound as exc:
@@ -97,7 +169,7 @@ def render_docx(
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         doc = DocxTemplate(str(path))
-        doc.render(context, jinja_env=env, autoescape=True)
+        doc.render(_docx_blocks(context), jinja_env=env, autoescape=True)
     except jinja2.TemplateError as exc:
         raise TemplateProblem(
             f"{path}: {exc.message} (kiểm tra các thẻ {{{{ }}}} và {{% %}} trong tệp Word)."
@@ -114,6 +186,7 @@ def render_docx(
     # what made the document, for whoever opens its properties; not on the page, so a new
     # version of the tool does not change what the document says
     props.comments = f"thidua {__version__}; dữ liệu {context.get('revision', '')}"
+    props.subject = f"Dữ liệu phiên bản {context.get('revision', '')}"
     props.title = f"{context.get('title', '')} {context.get('subtitle', '')}".strip()
     raw = io.BytesIO()
     doc.save(raw)

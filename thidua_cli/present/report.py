@@ -7,6 +7,7 @@ so the templates hold wording and layout only.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -18,7 +19,9 @@ from thidua_cli.compute.exemplars import STATUS_VI, FieldRegister
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore, scaled_subtotal
 from thidua_cli.compute.status import Status
+from thidua_cli.present.narrative import sections as narrative_sections
 from thidua_cli.present.text import (
+    INVERTED_NOTE,
     PROGRESS_NOTE,
     actual_text,
     decimals,
@@ -27,11 +30,15 @@ from thidua_cli.present.text import (
     over_quota,
     percent_text,
     plan_text,
+    quota_text,
     remarks,
     score_text,
 )
+from thidua_cli.read.models import Approval, QuotaDecision
+from thidua_cli.read.narrative import Narrative
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+MID_YEAR_NOT_MET = "Chưa đạt"
 
 
 def _header(o: Outcome, signed: date, revision: str) -> dict[str, Any]:
@@ -39,6 +46,7 @@ def _header(o: Outcome, signed: date, revision: str) -> dict[str, Any]:
     return {
         "issuer_parent": issuer.parent or "",
         "issuer_name": issuer.name,
+        "issuer_lines": list(issuer.header) or [issuer.name],
         "issuer_full_name": issuer.full_name or issuer.name,
         "number": f"Số: {issuer.report_number}",
         "place_date": f"{issuer.place}, {numfmt.long_day(signed)}",
@@ -59,52 +67,166 @@ def _header(o: Outcome, signed: date, revision: str) -> dict[str, Any]:
     }
 
 
-def _awards(o: Outcome, reg: list[FieldRegister]) -> tuple[list[dict[str, str]], str]:
-    proposals = award_rules.propose(o, reg)
-    rows = []
-    for n, p in enumerate(proposals, 1):
-        if p.score is not None:
-            s = p.score
-            assert s.level is not None
-            recipient, unit = s.unit.name, s.bloc.name
-            reason = f"{s.level.name} ({score_text(o, s.score)} điểm, hạng {s.rank})"
-            if p.rule.years > 1:
-                reason += f", {p.rule.years:02d} năm liền"
-        else:
-            assert p.exemplar is not None and p.field is not None
-            recipient, unit = p.exemplar.person or p.exemplar.title, p.unit.name
-            reason = f"Điển hình tiên tiến lĩnh vực {p.field.name}"
-        rows.append(
-            {
-                "stt": str(n),
-                "recipient": recipient,
-                "unit": unit,
-                "reason": reason,
-                "title": p.rule.title,
-                "coefficient": numfmt.number(p.rule.coefficient),
-                "amount": numfmt.number(p.amount),
-            }
+WITHHELD_VI = {
+    "over-quota": "vượt tỷ lệ tối đa, chưa có quyết định của Hội đồng",
+    "bonus-given": "đã được cộng điểm thưởng cho đơn vị (một thành tích chỉ khen một lần)",
+}
+YEAR_END_VI = {
+    "final-phase": "Xếp loại cuối năm theo kết quả chấm điểm đợt cuối.",
+    "all-phases": "Xếp loại cuối năm theo điểm bình quân của các đợt trong năm.",
+}
+
+
+def _award_row(o: Outcome, n: int, p: award_rules.Proposal) -> dict[str, str]:
+    if p.score is not None:
+        s = p.score
+        assert p.level is not None
+        recipient = s.unit.name
+        reason = (
+            f"{p.level.name}; {score_text(o, p.year_score)} điểm, "
+            f"hạng {s.rank} {s.bloc.name[0].lower()}{s.bloc.name[1:]}"
         )
-    return rows, numfmt.number(award_rules.total(proposals)) if rows else "0"
+        if p.rule.years > 1:
+            reason += f"; {p.rule.years:02d} năm liền"
+    else:
+        assert p.exemplar is not None and p.field is not None
+        who = p.exemplar.person or p.exemplar.title
+        recipient = f"{who} ({p.unit.name})"
+        reason = f"Điển hình tiên tiến lĩnh vực {p.field.name}"
+    if p.decision is not None:
+        reason += f"; vượt tỷ lệ tối đa, Hội đồng quyết định tại {p.decision.decision}"
+    return {
+        "stt": str(n),
+        "recipient": recipient,
+        "reason": reason,
+        "title": p.rule.title,
+        "coefficient": numfmt.number(p.rule.coefficient),
+        "amount": numfmt.number(p.amount),
+    }
+
+
+def _awards(
+    o: Outcome,
+    reg: list[FieldRegister],
+    decisions: Sequence[QuotaDecision],
+    earlier: Sequence[Outcome],
+) -> dict[str, Any]:
+    result = award_rules.propose(o, reg, decisions, earlier)
+    rows = [_award_row(o, n, p) for n, p in enumerate(result.proposals, 1)]
+    withheld = []
+    for w in result.withheld:
+        p = w.proposal
+        who = (
+            p.unit.name
+            if p.exemplar is None
+            else f"{p.exemplar.person or p.exemplar.title} ({p.unit.name})"
+        )
+        withheld.append(f"{who}: {p.rule.title} — {WITHHELD_VI[w.reason]}.")
+    awards = o.catalogue.awards
+    salary = result.salary
+    return {
+        "awards": rows,
+        "awards_withheld": withheld,
+        "award_total": numfmt.number(award_rules.total(result.proposals)) if rows else "0",
+        "award_basis": (awards.basis or "") if awards else "",
+        "base_salary": numfmt.number(salary.value) if salary else "",
+        "base_salary_basis": (salary.basis or "") if salary else "",
+        "year_end": YEAR_END_VI[awards.year_end] if awards else "",
+    }
+
+
+def _plan_sentence(o: Outcome) -> str:
+    """ "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2026 của UBND xã … về …"."""
+    campaign = o.catalogue.campaign
+    ref = o.catalogue.report.plan
+    subject = campaign.plan
+    prefix = "Kế hoạch "
+    if subject.startswith(prefix):
+        subject = subject[len(prefix) :]
+    number = ref.number or "…/KH-UBND"
+    day = numfmt.day(ref.date) if ref.date else "…"
+    issuer = ref.issuer or campaign.locality.body
+    return f"Thực hiện Kế hoạch số {number} ngày {day} của {issuer} về {subject}"
+
+
+def _corrections(o: Outcome) -> list[dict[str, str]]:
+    """Figures corrected after the Council approved the phase (đính chính), for the annex."""
+    names = {i.code: i.name for i in o.catalogue.indicators}
+    rows = []
+    for s in sorted(o.units, key=lambda s: s.unit.name):
+        if s.report is None:
+            continue
+        for code, r in sorted(s.report.values.items()):
+            c = r.correction
+            if c is None:
+                continue
+            value = (
+                f"{numfmt.number(r.numerator)}/{numfmt.number(r.denominator)}"
+                if r.numerator is not None and r.denominator is not None
+                else ("Đạt" if r.value else "Không")
+                if isinstance(r.value, bool)
+                else numfmt.number(r.value)
+                if r.value is not None
+                else "—"
+            )
+            rows.append(
+                {
+                    "unit": s.unit.name,
+                    "indicator": f"{names.get(code, code)} ({code})",
+                    "value": value,
+                    "reason": c.reason,
+                    "reference": c.reference + (f" ngày {numfmt.day(c.date)}" if c.date else ""),
+                }
+            )
+    return rows
+
+
+def _missing_text(st: Status) -> list[str]:
+    """Units that have not reported, one line per bloc: "Khối … (3): A, B, C"."""
+    lines = []
+    for b in st.blocs:
+        names = [u.unit.name for u in b.units if u.state in ("missing", "not-due")]
+        if names:
+            lines.append(f"{b.bloc.name} ({len(names)}): {', '.join(names)}")
+    return lines
 
 
 def report_context(
-    o: Outcome, st: Status, reg: list[FieldRegister], revision: str, signed: date
+    o: Outcome,
+    st: Status,
+    reg: list[FieldRegister],
+    revision: str,
+    signed: date,
+    *,
+    narrative: Narrative | None = None,
+    narrative_path: str = "",
+    approvals: Sequence[Approval] = (),
+    decisions: Sequence[QuotaDecision] = (),
+    earlier: Sequence[Outcome] = (),
 ) -> dict[str, Any]:
     """The full phase report (sơ kết or tổng kết)."""
     rows = indicator_rows(o)
     groups: list[dict[str, Any]] = []
     for r in rows:
+        row = asdict(r)
+        if o.provisional and r.label == str(Label.NOT_MET):
+            row["label"] = MID_YEAR_NOT_MET  # a mid-year report says "chưa đạt"
         if not groups or groups[-1]["name"] != r.group:
             groups.append({"roman": ROMAN[len(groups)], "name": r.group, "rows": []})
-        groups[-1]["rows"].append(asdict(r))
+        groups[-1]["rows"].append(row)
     labels = Counter(
         io.evaluation.label
         for io in o.indicators
         if io.indicator.parent is None and not io.indicator.heading
     )
     main = sum(labels.values())
-    summary = ", ".join(f"{labels[lb]} chỉ tiêu {str(lb).lower()}" for lb in Label if labels[lb])
+
+    def said(lb: Label) -> str:
+        return (
+            MID_YEAR_NOT_MET.lower() if o.provisional and lb is Label.NOT_MET else str(lb).lower()
+        )
+
+    summary = ", ".join(f"{labels[lb]} chỉ tiêu {said(lb)}" for lb in Label if labels[lb])
     over = over_quota(o)
     levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
     blocs = []
@@ -113,23 +235,6 @@ def report_context(
         if not members:
             continue
         counts = Counter(s.level.id for s in members if s.level is not None)
-        quota_lines = []
-        for q in o.quotas:
-            if q.bloc.id != b.id:
-                continue
-            name = next(lv.name for lv in levels if lv.id == q.quota.level)
-            line = (
-                f"Tỷ lệ «{name}»: {q.count} đơn vị; giới hạn "
-                f"{numfmt.number(q.quota.max_percent)}% của {q.base} đơn vị = {q.limit}: "
-                + (
-                    "đạt."
-                    if q.ok
-                    else "vượt giới hạn, Hội đồng xem xét các đơn vị: "
-                    + ", ".join(s.unit.name for s in members if s.unit.id in q.over)
-                    + "."
-                )
-            )
-            quota_lines.append(line)
         blocs.append(
             {
                 "name": b.name,
@@ -146,7 +251,7 @@ def report_context(
                     for s in members
                 ],
                 "counts": [{"level": lv.name, "count": str(counts.get(lv.id, 0))} for lv in levels],
-                "quota": quota_lines,
+                "quota": [quota_text(o, q) for q in o.quotas if q.bloc.id == b.id],
             }
         )
     fields = [
@@ -182,73 +287,103 @@ def report_context(
         for u in b.units
         if u.state == "late"
     ]
-    missing = [
-        {"name": u.unit.name, "bloc": b.bloc.name, "due": numfmt.day(u.due) if u.due else ""}
-        for b in st.blocs
-        for u in b.units
-        if u.state in ("missing", "not-due")
-    ]
-    awards, award_total = _awards(o, reg)
-    base_salary = o.catalogue.awards.base_salary if o.catalogue.awards else None
+    missing = _missing_text(st)
+    approval = max(
+        (a for a in approvals if a.phase == o.phase.number), key=lambda a: a.date, default=None
+    )
+    nv, _ = narrative_sections(narrative, narrative_path)
+    threshold = o.catalogue.report.coverage
+    final = not o.provisional
+    # section numbers: the awards section exists only in the final report
+    numbers = iter(ROMAN)
+    heads = {
+        "situation": next(numbers),
+        "results": next(numbers),
+        "assessment": next(numbers),
+        "awards": next(numbers) if final else "",
+        "direction": next(numbers),
+        "proposals": next(numbers),
+    }
     return {
         **_header(o, signed, revision),
         "title": "BÁO CÁO",
         "subtitle": o.phase.report_title,
-        "plan": o.catalogue.campaign.plan,
-        "bases": o.catalogue.campaign.legal_bases,
+        "opening": _plan_sentence(o),
+        "approval": (
+            f"Số liệu trong báo cáo đã được {o.catalogue.campaign.locality.council} thông qua "
+            f"tại {approval.decision} ngày {numfmt.day(approval.date)}."
+            if approval
+            else ""
+        ),
+        "corrections": _corrections(o) if approval else [],
+        "heads": heads,
+        "nv": nv,
         "indicator_groups": groups,
         "indicator_summary": f"Trong {main} chỉ tiêu: {summary}.",
         "progress_note": PROGRESS_NOTE,
+        "inverted_note": INVERTED_NOTE if any(r.inverted for r in rows) else "",
+        "coverage_note": (
+            "Với số liệu cộng từ nhiều đơn vị, cột “Thực hiện” ghi số đơn vị đã báo cáo trên số "
+            f"đơn vị phải báo cáo; dưới {numfmt.number(threshold)}% số đơn vị thì đánh giá "
+            f"“{Label.INSUFFICIENT}”."
+        ),
         "blocs": blocs,
         "fields": fields,
         "fields_missing": [r.field.name for r in reg if not r.has_recognised],
         "fields_done": f"{sum(1 for r in reg if r.has_recognised)}/{len(reg)}",
         "late": late,
         "missing": missing,
+        "missing_count": str(
+            sum(1 for b in st.blocs for u in b.units if u.state in ("missing", "not-due"))
+        ),
         "reported": f"{sum(b.count('on-time', 'late') for b in st.blocs)}/"
         f"{sum(len(b.units) for b in st.blocs)}",
-        "final": not o.provisional,
+        "final": final,
         "no_reports": not any(b.count("on-time", "late") for b in st.blocs),
         "show_scoring": o.catalogue.scores,
         "show_exemplars": o.catalogue.campaign.sections.exemplars,
-        "heads": _heads(o),
+        "subs": _subs(o),
         "footnotes": footnotes(o),
-        "awards": awards,
-        "award_total": award_total,
-        "award_basis": (o.catalogue.awards.basis or "") if o.catalogue.awards else "",
-        "base_salary": numfmt.number(base_salary) if base_salary is not None else "",
+        **_awards(o, reg, decisions, earlier),
     }
 
 
-def _heads(o: Outcome) -> dict[str, str]:
-    """The report's section numbers: sections a plan does not have are left out, and the
-    ones after them move up (I, II, III… without a gap)."""
-    sections = o.catalogue.campaign.sections
+def _subs(o: Outcome) -> dict[str, str]:
+    """The numbers of part II's sub-sections: a plan without scoring or exemplars leaves their
+    sub-sections out, and the ones after them move up (1, 2, 3… without a gap)."""
     present = [
+        ("chi_dao", True),
+        ("indicators", True),
+        ("highlights", True),
         ("blocs", o.catalogue.scores),
-        ("exemplars", sections.exemplars),
+        ("exemplars", o.catalogue.campaign.sections.exemplars),
         ("reporting", True),
-        ("awards", True),
     ]
-    heads: dict[str, str] = {"indicators": ROMAN[0]}
+    subs: dict[str, str] = {}
     for name, shown in present:
         if shown:
-            heads[name] = ROMAN[len(heads)]
-    return heads
+            subs[name] = str(len(subs) + 1)
+    return subs
 
 
 def scorecard_context(o: Outcome, s: UnitScore, revision: str, signed: date) -> dict[str, Any]:
     """A one-page scorecard (phiếu chấm điểm) for one unit."""
     places = decimals(o)
     members = sum(1 for x in o.units if x.bloc.id == s.bloc.id)
+    own = s.report.self_scores if s.report else {}
+    names = {i.code: i.name for i in o.catalogue.indicators}
     criteria = []
     for n, c in enumerate(s.criteria, 1):
+        mine = own.get(c.criterion.id)
         criteria.append(
             {
                 "stt": str(n),
                 "name": c.criterion.name,
                 "max": numfmt.number(c.criterion.points),
                 "indicators": ", ".join(ind.code for ind, _ in c.evaluations) or "—",
+                "indicator_names": "; ".join(f"{ind.name} ({ind.code})" for ind, _ in c.evaluations)
+                or "—",
+                "self": numfmt.number(mine, places) if mine is not None else "",
                 "plan": "; ".join(plan_text(ind, ev) for ind, ev in c.evaluations) or "—",
                 "actual": "; ".join(
                     actual_text(ind, ev, mark_estimate=False) for ind, ev in c.evaluations
@@ -290,6 +425,14 @@ def scorecard_context(o: Outcome, s: UnitScore, revision: str, signed: date) -> 
         "self_score": numfmt.number(s.self_score, places)
         if s.self_score is not None
         else "không tự chấm",
+        "has_self": bool(own),
+        "no_evidence": [
+            f"{names.get(code, code)} ({code})"
+            for code, r in sorted(s.report.values.items())
+            if not r.evidence
+        ]
+        if s.report
+        else [],
         "level": s.level.name,
         "rank": f"{s.rank}/{members}",
     }

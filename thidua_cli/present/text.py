@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from thidua_cli import numfmt
 from thidua_cli.audit.figures import Figure
-from thidua_cli.compute.commune import IndicatorOutcome
-from thidua_cli.compute.evaluate import Evaluation, Value, campaign_target
+from thidua_cli.compute.commune import PARTIAL_KINDS, IndicatorOutcome
+from thidua_cli.compute.evaluate import Evaluation, Label, Value, campaign_target
 from thidua_cli.compute.outcome import Outcome
-from thidua_cli.compute.scoring import UnitScore
+from thidua_cli.compute.scoring import QuotaCheck, UnitScore
 from thidua_cli.read.models import Catalogue, Indicator
 
 COMPARATOR_SIGN = {
@@ -79,8 +79,12 @@ AGGREGATION_VI = {
 }
 
 PROGRESS_NOTE = (
-    "«Đang thực hiện»: chỉ tiêu chưa đến hạn hoàn thành ở đợt này; tỷ lệ % là tiến độ "
-    "so với kế hoạch khi đến hạn. «(đợt)»: so với mốc kế hoạch của đợt."
+    "“Đang thực hiện”: chỉ tiêu chưa đến hạn hoàn thành ở đợt này; tỷ lệ % là tiến độ "
+    "so với kế hoạch khi đến hạn. “(đợt)”: so với mốc kế hoạch của đợt."
+)
+INVERTED_NOTE = (
+    "Chỉ tiêu ghi “≤” (càng thấp càng tốt): tỷ lệ % = kế hoạch/thực hiện × 100, "
+    "trên 100% là tốt hơn kế hoạch."
 )
 EVENT_VI = {
     "no-registration": "chưa đăng ký chỉ tiêu",
@@ -135,11 +139,23 @@ def due_text(cat: Catalogue, ind: Indicator, ev: Evaluation) -> str:
     return f" (hạn: {phase.name})" if phase else ""
 
 
-def percent_text(ev: Evaluation) -> str:
+def percent_text(ev: Evaluation, label: Label | None = None) -> str:
+    """ "% so với kế hoạch" to one decimal, or more when one decimal would contradict the
+    label ("100%" beside "Không đạt" for 98,07 against 98,1 shows "99,97%")."""
     if isinstance(ev.actual, str):
         return "—"  # a rating has a level, not a percentage
     p = ev.percent
-    return "—" if p is None else numfmt.percent(p, 1)
+    if p is None:
+        return "—"
+    label = label or ev.label
+    for places in range(1, 5):
+        q = numfmt.quantize(p, places)
+        if label is Label.NOT_MET and q >= 100 and p < 100:
+            continue
+        if label is Label.EXCEEDED and q <= 100 and p > 100:
+            continue
+        break
+    return numfmt.percent(p, places)
 
 
 @dataclass(frozen=True)
@@ -157,6 +173,8 @@ class IndicatorRow:
     group: str
     item: str  # where it stands in the plan (the indicator's `source`)
     mark: str  # the footnote mark of the indicator's note, "" when it has none
+    coverage: str = ""  # "38/41 đơn vị" for a figure made from many units, else ""
+    inverted: bool = False  # a "≤" indicator: the % is target/actual
 
 
 def indicator_rows(o: Outcome) -> list[IndicatorRow]:
@@ -186,6 +204,10 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
                 group=groups.get(ind.group, ind.group),
                 item=ind.source,
                 mark=marks.get(ind.code, ""),
+                coverage=f"{io.reporters}/{io.expected} đơn vị"
+                if ind.aggregation in PARTIAL_KINDS
+                else "",
+                inverted=ind.lower_is_better,
             )
         )
     return rows
@@ -197,13 +219,14 @@ def _ordered(o: Outcome) -> list[IndicatorOutcome]:
 
 
 def _notes(o: Outcome) -> list[tuple[str, str, str]]:
-    """(mark, code, note) for every indicator with a note, numbered in report order."""
-    noted = [io.indicator for io in _ordered(o) if io.indicator.note]
-    return [(f"({n})", ind.code, ind.note or "") for n, ind in enumerate(noted, 1)]
+    """(mark, code, footnote) for every indicator with a footnote, numbered in report order.
+    (An indicator's `note` is for whoever keeps the catalogue and is never printed.)"""
+    noted = [io.indicator for io in _ordered(o) if io.indicator.footnote]
+    return [(f"({n})", ind.code, ind.footnote or "") for n, ind in enumerate(noted, 1)]
 
 
 def footnotes(o: Outcome) -> list[str]:
-    """The indicators' notes under the table: "(1) CT05: đơn vị tính trong kế hoạch ghi…"."""
+    """The indicators' footnotes under the table: "(1) CT05: đơn vị tính trong kế hoạch ghi…"."""
     return [f"{mark} {code}: {note}" for mark, code, note in _notes(o)]
 
 
@@ -250,13 +273,39 @@ def remarks(us: UnitScore, over: dict[str, str]) -> str:
     if "no-pact" in us.events:
         notes.append("chưa ký giao ước")
     if us.unit.id in over:
-        notes.append(f"vượt tỷ lệ «{over[us.unit.id]}»")  # the quota's level, as the plan names it
+        notes.append(f"vượt tỷ lệ tối đa “{over[us.unit.id]}”")  # the quota's level
     return "; ".join(notes)
 
 
 def over_quota(o: Outcome) -> dict[str, str]:
-    """Units beyond a quota, with the name of the quota's level."""
-    return {uid: level_name(o, q.quota.level) for q in o.quotas for uid in q.over}
+    """Units beyond a ceiling quota, with the name of the quota's level."""
+    return {
+        uid: level_name(o, q.quota.level) for q in o.quotas if q.quota.ceiling for uid in q.over
+    }
+
+
+def quota_text(o: Outcome, q: QuotaCheck) -> str:
+    """One quota rule checked in one bloc, in words; a ceiling names the units beyond it."""
+    level = level_name(o, q.quota.level)
+    if q.quota.ceiling:
+        bound = f"tối đa {numfmt.number(q.quota.max_percent)}%"
+        name = q.quota.name or "Tỷ lệ tối đa"
+    else:
+        bound = f"tối thiểu {numfmt.number(q.quota.min_percent)}%"
+        name = q.quota.name or "Tỷ lệ tối thiểu"
+    text = f"{name} “{level}”: {q.count} đơn vị; {bound} của {q.base} đơn vị = {q.limit}: "
+    if q.ok:
+        return text + "đạt."
+    if not q.quota.ceiling:
+        return text + "chưa đạt."
+    names = {s.unit.id: s.unit.name for s in o.units}
+    return (
+        text
+        + "vượt; chưa đề nghị khen thưởng các đơn vị sau khi chưa có quyết định của "
+        + f"{o.catalogue.campaign.locality.council}: "
+        + ", ".join(names.get(u, u) for u in q.over)
+        + "."
+    )
 
 
 def figure_text(ind: Indicator, f: Figure | None) -> str:

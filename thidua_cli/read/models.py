@@ -6,10 +6,18 @@ catalogue and a unit together live in `checks.py`.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from thidua_cli.read.types import Bool, Code, Day, Int, Number, Slug, Target, Text, as_int
 
@@ -29,7 +37,10 @@ class Signer(Strict):
 
 class Issuer(Strict):
     parent: Text | None = None  # the line above the agency name, if any
-    name: Text  # as in the document header: "UBND XÃ NGỌC LIÊN"
+    name: Text  # the agency in one line: "UBND XÃ NGỌC LIÊN"
+    # the agency as the document header writes it, one line each (Nghị định 30/2020):
+    # ["ỦY BAN NHÂN DÂN", "XÃ NGỌC LIÊN"]; empty: `name` on one line
+    header: list[Text] = []
     full_name: Text | None = None  # in running text: "Ủy ban nhân dân xã Ngọc Liên"
     place: Text  # used in "Ngọc Liên, ngày … tháng … năm …"
     report_number: Text = "…/BC-UBND"
@@ -239,7 +250,8 @@ class Indicator(Strict):
     aggregate_over: list[Slug] = []  # kinds whose values make the commune value; empty: applies_to
     compute: Computation | None = None
     across: Across | None = None
-    note: Text | None = None
+    note: Text | None = None  # for whoever keeps the catalogue; never printed in a report
+    footnote: Text | None = None  # printed under the report's table as (1), (2)…
     amended: Amendment | None = None
 
     @model_validator(mode="after")
@@ -353,10 +365,28 @@ class Disqualifier(Strict):
 
 
 class Quota(Strict):
+    """A share rule within each bloc, checked and reported, never applied silently.
+
+    A ceiling ("at most 20% of those rated tốt or better may be xuất sắc": the law's rule for
+    individual officials, a commune's own choice for collectives) names `max_percent`; a floor
+    ("at least 20% of collectives xuất sắc", a plan's target) names `min_percent`."""
+
+    name: Text | None = None  # how the report names the rule
     level: Slug
-    max_percent: Number = Field(ge=0, le=100)
-    of_levels: list[Slug] = Field(min_length=1)
+    max_percent: Number | None = Field(default=None, ge=0, le=100)
+    min_percent: Number | None = Field(default=None, ge=0, le=100)
+    of_levels: list[Slug] = []  # the base: units at any of these levels; empty: every unit
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Quota:
+        if (self.max_percent is None) == (self.min_percent is None):
+            raise ValueError("mỗi quy tắc tỷ lệ ghi đúng một trong: max_percent, min_percent")
+        return self
+
+    @property
+    def ceiling(self) -> bool:
+        return self.max_percent is not None
 
 
 class Scoring(Strict):
@@ -381,10 +411,66 @@ class AwardRule(Strict):
     coefficient: Number = Field(ge=0)  # reward as a multiple of the base salary
 
 
+class Dated(Strict):
+    """A figure set by a decree from a given day (mức lương cơ sở, a coefficient table)."""
+
+    value: Number = Field(gt=0)
+    since: Day
+    basis: Text | None = None  # the decree that sets it
+
+
+def _salaries(v: Any) -> Any:
+    # a plain number is accepted: one base salary with no date, valid since forever
+    return [{"value": v, "since": date(1900, 1, 1)}] if isinstance(v, int | str | Decimal) else v
+
+
 class Awards(Strict):
-    base_salary: Number = Field(gt=0)  # mức lương cơ sở, in đồng
+    # mức lương cơ sở in đồng, each with the day it applies from; the award date picks one
+    base_salary: Annotated[
+        list[Dated],
+        BeforeValidator(_salaries),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "number", "exclusiveMinimum": 0},
+                    {"type": "array", "minItems": 1, "items": {"type": "object"}},
+                ]
+            }
+        ),
+    ] = Field(min_length=1)
     basis: Text | None = None  # the legal basis of the coefficients
+    since: Day | None = None  # the day that basis applies from (NĐ 152/2025: 2025-07-01)
     rules: list[AwardRule] = []
+    # one achievement earns one reward: an exemplar that already gave its unit bonus points
+    # (adjustment "exemplar-recognised") is not proposed again unless this is true
+    double_reward: Bool = False
+    # year-end classification: the final phase alone, or the mean score of all phases
+    year_end: Literal["final-phase", "all-phases"] = "final-phase"
+
+    def salary_on(self, day: date) -> Dated:
+        """The base salary in force on `day` (the latest that started on or before it)."""
+        valid = [s for s in self.base_salary if s.since <= day]
+        return (
+            max(valid, key=lambda s: s.since)
+            if valid
+            else min(self.base_salary, key=lambda s: s.since)
+        )
+
+
+class PlanReference(Strict):
+    """The plan a report answers to: "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2026 của …"."""
+
+    number: Text | None = None  # "15/KH-UBND"; unknown: the report prints "…/KH-UBND"
+    date: Day | None = None
+    issuer: Text | None = None  # "UBND xã Ngọc Liên"; default: the campaign's body
+
+
+class ReportSettings(Strict):
+    """How the reports judge and word the commune figures."""
+
+    # below this share of the expected units reporting, a commune figure is "Chưa đủ số liệu"
+    coverage: Number = Field(default=Decimal(80), ge=0, le=100)
+    plan: PlanReference = PlanReference()
 
 
 ALL_UNITS = "cac-don-vi"  # the one bloc of a plan without blocs
@@ -458,6 +544,8 @@ class Catalogue(Strict):
 
     def bloc_of(self, unit: Unit) -> str:
         return unit.bloc if self.blocs and unit.bloc else ALL_UNITS
+
+    report: ReportSettings = ReportSettings()
 
     def window(self, unit: Unit, phase: int) -> PhaseWindow | None:
         """The unit's window for a phase, from its bloc's calendar (schools: the school year);
@@ -560,6 +648,8 @@ class PhaseReport(Strict):
     estimate: Bool = False
     document: Text | None = None
     self_score: Number | None = None
+    # the unit's own points per criterion of its scoring table, by criterion id (optional)
+    self_scores: dict[Slug, Number] = {}
     values: dict[str, Result] = {}
     note: Text | None = None
 
@@ -651,5 +741,16 @@ class Approval(Strict):
         return (self.phase, self.commit)
 
 
+class QuotaDecision(Strict):
+    """The Council's decision to keep a unit's level although it is beyond a ceiling quota."""
+
+    phase: Int
+    unit: Slug
+    decision: Text  # "Biên bản họp Hội đồng TĐ-KT ngày 20/12/2026"
+    date: Day
+    note: Text | None = None
+
+
 class Approvals(Strict):
     approvals: list[Approval] = []
+    quota_decisions: list[QuotaDecision] = []

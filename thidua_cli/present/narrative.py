@@ -1,0 +1,194 @@
+"""The narrative sections of a report: merged from the secretary's file, a visible placeholder
+for each section not written yet, and the skeleton (`report --init-narrative`) with sentences
+drawn from the data for the secretary to edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from thidua_cli import numfmt
+from thidua_cli.compute.evaluate import Label
+from thidua_cli.compute.exemplars import FieldRegister
+from thidua_cli.compute.outcome import Outcome
+from thidua_cli.compute.status import Status
+from thidua_cli.present.text import actual_text, percent_text, plan_text
+from thidua_cli.read.narrative import SECTIONS, Block, Narrative, Run
+
+TITLES = dict(SECTIONS)
+
+
+def _block(b: Block) -> dict[str, Any]:
+    return {
+        "kind": b.kind,
+        "number": b.number,
+        "runs": [{"text": r.text, "bold": r.bold, "italic": r.italic} for r in b.runs],
+    }
+
+
+def sections(narrative: Narrative | None, shown_path: str) -> tuple[dict[str, Any], list[str]]:
+    """Every standard section as blocks for the templates, and the titles of those missing.
+    A missing section is one visible placeholder paragraph, so nobody signs a report with a
+    hole in it by mistake."""
+    out: dict[str, Any] = {}
+    missing: list[str] = []
+    for sid, title in SECTIONS:
+        blocks = narrative.sections.get(sid, []) if narrative else []
+        absent = not blocks
+        if absent:
+            missing.append(title)
+            text = f"[Chưa viết phần “{title}”: viết vào tệp {shown_path}, mục “## {title}”.]"
+            blocks = [Block("para", (Run(text, bold=True, italic=True),))]
+        out[sid.replace("-", "_")] = {
+            "title": title,
+            "missing": absent,
+            "blocks": [_block(b) for b in blocks],
+        }
+    return out, missing
+
+
+def escape(text: str) -> str:
+    """Data text inside the narrative file: markers and backslashes kept literal."""
+    return text.replace("\\", "\\\\").replace("*", "\\*")
+
+
+def _indicator_lines(o: Outcome) -> tuple[list[str], list[str], list[str]]:
+    exceeded, not_met, unknown = [], [], []
+    for io in o.indicators:
+        ind, ev = io.indicator, io.evaluation
+        if ind.parent is not None:
+            continue
+        name = f"{escape(ind.name)} ({ind.code})"
+        shown = f"thực hiện {escape(actual_text(ind, ev))}, kế hoạch {escape(plan_text(ind, ev))}"
+        if ev.label is Label.EXCEEDED:
+            exceeded.append(f"- {name}: {shown}, đạt {percent_text(ev, ev.label)} kế hoạch.")
+        elif ev.label is Label.NOT_MET:
+            gap = ev.gap
+            by = ""
+            if gap is not None:
+                word = "cao hơn" if ind.lower_is_better else "còn thiếu"
+                unit = "điểm phần trăm" if ind.kind in ("percent", "ratio") else escape(ind.unit)
+                by = f"; {word} {numfmt.number(numfmt.quantize(abs(gap), 2))} {unit}"
+            not_met.append(f"- {name}: {shown}{by}.")
+        elif ev.label is Label.INSUFFICIENT:
+            unknown.append(
+                f"- {name}: mới có {io.reporters}/{io.expected} đơn vị báo cáo, chưa đủ số liệu "
+                "để đánh giá."
+            )
+    return exceeded, not_met, unknown
+
+
+def skeleton(o: Outcome, st: Status, reg: list[FieldRegister]) -> str:
+    """The narrative file to start from: each section's heading, a comment saying what goes
+    there, and sentences from the data (to check and rewrite, never to sign unread)."""
+    level = o.catalogue.campaign.locality.level
+    units = [s.unit for s in o.units]
+    n = len(units)
+    registered = sum(1 for u in units if u.registration is not None)
+    pacts = sum(1 for u in units if u.pact is not None and u.pact.signed <= o.as_of)
+    exceeded, not_met, unknown = _indicator_lines(o)
+    main = [io for io in o.indicators if io.indicator.parent is None]
+    counts = {lb: sum(1 for io in main if io.evaluation.label is lb) for lb in Label}
+    summary = ", ".join(
+        f"{c} chỉ tiêu {'chưa đạt' if o.provisional and lb is Label.NOT_MET else str(lb).lower()}"
+        for lb, c in counts.items()
+        if c
+    )
+    late = [
+        f"{escape(u.unit.name)} ({(u.submitted - u.due).days} ngày)"
+        for b in st.blocs
+        for u in b.units
+        if u.state == "late" and u.submitted and u.due
+    ]
+    missing = [escape(u.unit.name) for b in st.blocs for u in b.units if u.state == "missing"]
+    recognised = [
+        f"- {escape(e.exemplar.title)} ({escape(e.unit.name)}), lĩnh vực {escape(r.field.name)}"
+        + (f", công nhận ngày {numfmt.day(e.exemplar.recognised)}" if e.exemplar.recognised else "")
+        + "."
+        for r in reg
+        for e in r.entries
+        if e.exemplar.status in ("recognised", "commended")
+        and (e.exemplar.recognised is None or e.exemplar.recognised <= o.as_of)
+    ]
+    top = o.catalogue.scoring.levels[0] if o.catalogue.scoring else None
+    best = sum(1 for s in o.units if top and s.level is not None and s.level.id == top.id)
+    lines = [
+        f"# Nội dung báo cáo: {o.phase.report_title}",
+        "",
+        "<!-- Tệp này do «thidua report --init-narrative» tạo; thidua không bao giờ ghi đè.",
+        "     Mỗi mục «## …» được ghép vào báo cáo Markdown và Word. Dòng trống tách đoạn;",
+        "     «- » đầu dòng là gạch đầu dòng; **chữ đậm**, *chữ nghiêng*. Các câu gợi ý dưới",
+        "     đây lấy từ số liệu: kiểm tra, sửa lại cho đúng lời văn trước khi ký.",
+        "     Nội dung trong dấu chú thích như thế này không được in. -->",
+        "",
+        f"## {TITLES['dac-diem']}",
+        "",
+        "### Thuận lợi",
+        "",
+        "<!-- Sự lãnh đạo, chỉ đạo; điều kiện kinh tế - xã hội thuận lợi trong kỳ. -->",
+        "",
+        "### Khó khăn",
+        "",
+        "<!-- Thời tiết, dịch bệnh, giá cả, địa bàn rộng, nguồn lực hạn chế… -->",
+        "",
+        f"## {TITLES['chi-dao']}",
+        "",
+        f"Đến {numfmt.long_day(o.as_of)}, {registered}/{n} đơn vị đã đăng ký chỉ tiêu thi đua, "
+        f"{pacts}/{n} đơn vị đã ký giao ước thi đua.",
+        "",
+        "<!-- Kế hoạch, văn bản phát động; hình thức tuyên truyền; hội nghị ký giao ước. -->",
+        "",
+        f"## {TITLES['ket-qua-noi-bat']}",
+        "",
+        f"Trong {len(main)} chỉ tiêu toàn {escape(level)}: {summary}.",
+        "",
+        *exceeded,
+        "",
+        f"## {TITLES['uu-diem']}",
+        "",
+        (f"Có {best} đơn vị đạt mức “{escape(top.name)}”" if top else "Các đơn vị đã báo cáo")
+        + (f"; {len(recognised)} điển hình tiên tiến được công nhận:" if recognised else "."),
+        "",
+        *recognised,
+        "",
+        f"## {TITLES['han-che']}",
+        "",
+        *(["Các chỉ tiêu chưa đạt kế hoạch:", "", *not_met, ""] if not_met else []),
+        *(["Các chỉ tiêu chưa đủ số liệu để đánh giá:", "", *unknown, ""] if unknown else []),
+        *([f"- {len(late)} đơn vị nộp báo cáo muộn: {', '.join(late)}."] if late else []),
+        *([f"- {len(missing)} đơn vị chưa báo cáo: {', '.join(missing)}."] if missing else []),
+        "",
+        f"## {TITLES['nguyen-nhan']}",
+        "",
+        "<!-- Nguyên nhân khách quan, chủ quan của từng hạn chế nêu trên. -->",
+        "",
+        f"## {TITLES['bai-hoc']}",
+        "",
+        "<!-- Những cách làm hay cần giữ và nhân rộng. -->",
+        "",
+        f"## {TITLES['phuong-huong']}",
+        "",
+        "<!-- Nhiệm vụ trọng tâm của kỳ tới. -->",
+        "",
+        *(
+            [
+                "Tập trung chỉ đạo hoàn thành các chỉ tiêu chưa đạt: "
+                + "; ".join(
+                    escape(io.indicator.name)
+                    for io in main
+                    if io.evaluation.label in (Label.NOT_MET, Label.IN_PROGRESS)
+                )
+                + "."
+            ]
+            if any(io.evaluation.label in (Label.NOT_MET, Label.IN_PROGRESS) for io in main)
+            else []
+        ),
+        "",
+        f"## {TITLES['kien-nghi']}",
+        "",
+        "<!-- Đề xuất, kiến nghị với cấp trên (nếu có). -->",
+        "",
+    ]
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.rstrip("\n") + "\n"
