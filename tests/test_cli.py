@@ -54,6 +54,7 @@ def test_validate_json_shape(cli: Run) -> None:
         "late-report",
         "missing-evidence",
         "no-registration",
+        "registered-not-reported",
     }
 
 
@@ -127,7 +128,8 @@ def test_score_table_and_json(cli: Run) -> None:
 def test_score_csv_and_bloc(cli: Run) -> None:
     code, out = cli("score", "--format", "csv")
     lines = out.splitlines()
-    assert code == 0 and lines[0].startswith("\ufeffbloc;rank;id;name;score;met")
+    assert code == 0 and lines[0].startswith("\ufeffKhối thi đua;Hạng;Đơn vị;Điểm;Số chỉ tiêu đạt")
+    assert ";Làng Kon Ktu;" in out and ";lang-kon-ktu;" not in out
     assert ";102,00;" in out or ",00;" in out  # Vietnamese decimals for Excel
     assert len(lines) == 1 + len(list((DATA / "units").glob("*.yaml")))
     code, out = cli("score", "--bloc", "khoi-truong-hoc")

@@ -118,7 +118,7 @@ def test_github_format_escapes_data_and_properties() -> None:
 
 
 def test_json_format_is_versioned_and_sorted() -> None:
-    doc = json.loads(output.as_json([PROBLEM], files=2))
+    doc = json.loads(output.as_json([PROBLEM], files=(1, 1)))
     assert doc["version"] == 1
     assert (doc["files"], doc["errors"], doc["warnings"]) == (2, 1, 0)
     assert doc["problems"][0]["yaml_path"] == "results[0].values.CT03"

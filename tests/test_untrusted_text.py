@@ -146,12 +146,13 @@ def test_csv_neutralises_formula_prefixes(
     edit(tmp_path, "data/units/lang-plei-weh.yaml", "name: Làng Plei Weh", "name: '-2+3 Làng'")
     code, out = cli("score", "--phase", "1", "--format", "csv", cwd=tmp_path)
     assert code == 0 and data.exists()
-    rows = {r[2]: r for r in csv.reader(io.StringIO(out.lstrip("\ufeff")), delimiter=";")}
-    assert rows["lang-kon-ktu"][3] == "'" + hyperlink
-    assert rows["lang-dak-tang"][3].startswith("'@SUM")
-    assert rows["lang-plei-weh"][3].startswith("'-2+3")
-    assert all(not c.startswith(("=", "+", "@")) for r in rows.values() for c in r)
-    assert rows["lang-kon-ktu"][4][0].isdigit()  # numbers stay numbers
+    # the CSV names units by name (for Excel), column 3 after bloc and rank
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff")), delimiter=";"))
+    names = {r[2]: r for r in rows[1:]}
+    assert "'" + hyperlink in names
+    assert any(n.startswith("'@SUM") for n in names) and any(n.startswith("'-2+3") for n in names)
+    assert all(not c.startswith(("=", "+", "@")) for r in rows for c in r)
+    assert names["'" + hyperlink][3][0].isdigit()  # numbers stay numbers
 
 
 HOSTILE_MD = "<img src=x onerror=alert(1)>\n# Chèn ![a](https://x.example/a.png) [l](javascript:x) |ô| *đậm* `mã` $m$ &lt;"

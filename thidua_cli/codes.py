@@ -72,8 +72,12 @@ CODES: dict[str, Code] = {
     "decimal-comma": _e("dấu phẩy thập phân", "con số"),
     "non-ascii-digit": _e("chữ số không phải 0–9 (Ả Rập, toàn khổ…)", "con số"),
     "number-out-of-bounds": _e("số quá lớn, hệ 16 hoặc có gạch dưới", "con số"),
-    "suspicious-magnitude": _w("số lệch kế hoạch hàng trăm, hàng nghìn lần", "con số"),
+    "suspicious-magnitude": _w(
+        "số lệch kế hoạch nhiều lần (thừa, thiếu chữ số; mất dấu hàng nghìn)", "con số"
+    ),
     "zero-target": _w("kế hoạch bằng 0", "con số"),
+    "percent-as-fraction": _e("tỷ lệ viết dạng thập phân (0,96 thay cho 96)", "con số"),
+    "cumulative-decreased": _w("số cộng dồn thấp hơn đợt trước", "con số"),
     "percent-out-of-range": _e("tỷ lệ ngoài 0–100", "con số"),
     "out-of-range": _e("giá trị ngoài khoảng cho phép", "con số"),
     "negative-value": _e("số âm", "con số"),
@@ -92,6 +96,7 @@ CODES: dict[str, Code] = {
     "not-registered": _w("báo cáo chỉ tiêu chưa đăng ký", "danh mục"),
     "phase-target-unregistered": _e("mốc đợt cho chỉ tiêu chưa đăng ký cả năm", "danh mục"),
     "no-registration": _w("chưa đăng ký chỉ tiêu", "danh mục"),
+    "registered-not-reported": _w("chỉ tiêu đã đăng ký nhưng không báo cáo", "danh mục"),
     "duplicate-registration": _e("đăng ký hay giao ước hai lần cho một năm", "danh mục"),
     "unknown-bloc": _e("khối thi đua không có", "danh mục"),
     "unknown-kind": _e("loại đơn vị không có", "danh mục"),
@@ -123,6 +128,13 @@ CODES: dict[str, Code] = {
     "evidence-outside-repo": _e("tệp minh chứng ngoài kho", "đợt và minh chứng"),
     "evidence-in-git-folder": _e("minh chứng trỏ vào thư mục .git", "đợt và minh chứng"),
     "evidence-url-scheme": _e("đường dẫn minh chứng không phải http(s)", "đợt và minh chứng"),
+    # --- Excel forms (thidua import) ----------------------------------------------------------
+    "form-unreadable": _e("không mở được tệp Excel", "phiếu Excel"),
+    "form-foreign-sheet": _e("không phải phiếu của thidua, hoặc có trang lạ", "phiếu Excel"),
+    "form-moved": _e("phiếu bị sửa bố cục: ô gộp, cột hay dòng bị di chuyển", "phiếu Excel"),
+    "form-wrong-unit": _e("phiếu của đơn vị khác", "phiếu Excel"),
+    "form-formula": _e("ô chứa công thức", "phiếu Excel"),
+    "form-bad-cell": _e("ô không đọc được (chữ ở chỗ cần số, ngày sai…)", "phiếu Excel"),
     # --- approval locks ------------------------------------------------------------------------
     "locked-phase-changed": _e("sửa số liệu đợt đã phê duyệt mà không đính chính", "phê duyệt"),
     "correction-mismatch": _e("đính chính không ghi đúng số hiện có", "phê duyệt"),

@@ -42,6 +42,7 @@ class Workspace:
     quota_decisions: list[QuotaDecision] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)  # unit id -> repository-relative file
     files: int = 0
+    unit_files: int = 0  # of `files`, how many are unit files (the rest: catalogue, approvals)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -127,11 +128,41 @@ def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | Non
         except ValidationError as exc:
             if attempt == 0:
                 problems.extend(schema_errors.problems_from(exc, f, cls))
-            points = [schema_errors.prune_point(e, cls) for e in exc.errors()]
-            if any(point is None for point in points):
-                return None
-            data = _without(data, [p for p in points if p is not None])
+            points = []
+            for err in exc.errors():
+                point = schema_errors.prune_point(err, cls)
+                if point is not None:
+                    points.append(point)
+                    continue
+                # a required date or number that is wrong: stand in a placeholder, so a bad
+                # date does not hide the checks of the rest of the file (the checks stay
+                # silent about the placeholder itself, see checks.unit.check_unit)
+                loc = tuple(p for p in err["loc"] if p != "[key]")
+                if err["type"] not in _PLACEHOLDERS or not loc:
+                    return None
+                data = _replace(data, loc, _PLACEHOLDERS[err["type"]])
+                f.broken.add(loc)
+            data = _without(data, points)
     return None
+
+
+_PLACEHOLDERS: dict[str, Any] = {"invalid-date": date(1, 1, 1), "expected-integer": 0}
+
+
+def _replace(data: Any, point: tuple[str | int, ...], value: Any) -> Any:
+    """A copy of `data` with `value` at `point`; containers on the way are copied."""
+    head, rest = point[0], point[1:]
+    if isinstance(data, dict) and head in data:
+        return {
+            k: (_replace(v, rest, value) if rest else value) if k == head else v
+            for k, v in data.items()
+        }
+    if isinstance(data, list) and isinstance(head, int) and 0 <= head < len(data):
+        return [
+            (_replace(v, rest, value) if rest else value) if i == head else v
+            for i, v in enumerate(data)
+        ]
+    return data
 
 
 @dataclass
@@ -189,6 +220,8 @@ def _check_files(
         unit = _model(Unit, f, out.problems)
         if unit is None:
             continue
+        if ctx is not None:
+            unit = checks.with_booleans(unit, ctx)
         if keep_units:
             out.units.append(unit)
         out.roster.append(roster.RosterEntry.of(unit, f))
@@ -291,6 +324,7 @@ def load(
     keep_units = keep_units or git_dates or (locks and guard.ever_approved(data_dir))
     unit_paths = discover(data_dir, paths)
     ws.files += len(unit_paths)
+    ws.unit_files = len(unit_paths)
     if jobs > 1 and len(unit_paths) >= PARALLEL_FROM:
         checked = _check_parallel(unit_paths, root, ctx, jobs, keep_units, max_bytes)
     else:
@@ -337,11 +371,14 @@ def _approval_locks(
     return guard.check(scene, load_revision, whole=whole, today=today, git_dates=git_dates)
 
 
-def check_document(ws: Workspace, data: object, rel: str) -> tuple[Unit | None, list[Problem]]:
+def check_document(
+    ws: Workspace, data: object, rel: str, loaded: yamlload.Loaded | None = None
+) -> tuple[Unit | None, list[Problem]]:
     """Check one unit document (plain values, as `thidua set` or an Excel import would write
     it) in the context of the loaded campaign: shape, the unit checks and the roster. Returns
-    the unit when it is valid enough to compute with, and every problem found."""
-    f = yamlload.Loaded(rel, data=data)
+    the unit when it is valid enough to compute with, and every problem found. `loaded`, the
+    parsed text when there is one, places the problems on their lines."""
+    f = loaded if loaded is not None else yamlload.Loaded(rel, data=data)
     limits = ws.catalogue.limits if ws.catalogue is not None else textpolicy.DEFAULT
     problems: list[Problem] = textpolicy.check(f, limits)
     unit = _model(Unit, f, problems)
@@ -349,6 +386,7 @@ def check_document(ws: Workspace, data: object, rel: str) -> tuple[Unit | None, 
         ctx = checks.Context(
             ws.catalogue, ws.root, posixpath.dirname(_rel(ws.data_dir / CATALOGUE, ws.root)) or "."
         )
+        unit = checks.with_booleans(unit, ctx)
         problems.extend(checks.check_unit(unit, f, ctx))
         other = ws.paths.get(unit.id)
         if other is not None and other != rel:

@@ -173,6 +173,11 @@ def _unit_values(
             )
 
 
+def unit_changes(cat: Catalogue, old: Unit | None, new: Unit | None) -> list[ValueChange]:
+    """What changed in one unit's figures, for `thidua set` and `thidua import`."""
+    return list(_unit_values(cat, old, new, {i.code: i for i in cat.indicators}))
+
+
 def _plan(old: Catalogue, new: Catalogue) -> Iterator[PlanChange]:
     before = {i.code: i for i in old.indicators}
     after = {i.code: i for i in new.indicators}

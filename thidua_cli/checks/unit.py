@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
+import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,7 +20,7 @@ from thidua_cli import numfmt
 from thidua_cli.problems import Problem, YamlPath, error, warning
 from thidua_cli.read.models import Bloc, Catalogue, Indicator, Registration, Result, Unit
 from thidua_cli.read.schema_errors import HINTS
-from thidua_cli.read.types import fraction
+from thidua_cli.read.types import bool_word, fraction
 from thidua_cli.read.types import number as _number
 from thidua_cli.read.yamlload import Loaded
 
@@ -114,7 +116,19 @@ class Context:
         return ind.kind == "boolean" or ind.aggregation == "count-true"
 
 
-def _suggest(word: str, options: list[str]) -> str:
+_CODE_PARTS = re.compile(r"^\s*([A-Za-z]{2,4})\s*[-_ ]?\s*0*(\d{1,3})((?:\.\d{1,2})?)\s*$")
+
+
+def suggest_code(word: str, options: list[str]) -> str:
+    """ "Did you mean" that knows how codes are written: "CT3", "ct 3", "CT-003" mean CT03
+    (zero-padded to the catalogue's width before any fuzzy match, so CT3 is never CT23)."""
+    parts = _CODE_PARTS.match(word)
+    if parts:
+        prefix, digits, sub = parts.group(1).upper(), parts.group(2), parts.group(3)
+        for width in (2, 3):
+            padded = f"{prefix}{digits.zfill(width)}{sub}"
+            if padded in options:
+                return f"Có phải ý bạn là «{padded}»?"
     close = difflib.get_close_matches(word.upper(), options, n=1, cutoff=0.6)
     return f"Có phải ý bạn là «{close[0]}»?" if close else ""
 
@@ -122,8 +136,69 @@ def _suggest(word: str, options: list[str]) -> str:
 # --- one unit -------------------------------------------------------------------------------
 
 
+def with_booleans(unit: Unit, ctx: Context) -> Unit:
+    """The unit with "có", "Không đạt", "yes"… read as true/false wherever its indicator
+    expects a boolean (read/types.BOOL_WORDS), and left as text everywhere else: a rating
+    level or a name that happens to be such a word stays what it is. Most files have no
+    such word and are returned as they are."""
+
+    def wanted(code: str, v: Any) -> bool:
+        ind = ctx.indicators.get(code)
+        return isinstance(v, str) and ind is not None and ctx.expects_bool(ind)
+
+    def conv(code: str, v: Any) -> Any:
+        return bool_word(v) if wanted(code, v) else v
+
+    def targets(t: dict[str, Any]) -> dict[str, Any]:
+        return {c: conv(c, v) for c, v in t.items()}
+
+    def registration(r: Registration) -> Registration:
+        if not any(wanted(c, v) for c, v in r.targets.items()) and not any(
+            wanted(c, v) for t in r.phase_targets.values() for c, v in t.items()
+        ):
+            return r
+        return r.model_copy(
+            update={
+                "targets": targets(r.targets),
+                "phase_targets": {p: targets(t) for p, t in r.phase_targets.items()},
+            }
+        )
+
+    def result(code: str, r: Result) -> Result:
+        fix = r.correction
+        if fix is not None and wanted(code, fix.value):
+            fix = fix.model_copy(update={"value": conv(code, fix.value)})
+        if not wanted(code, r.value) and fix is r.correction:
+            return r
+        return r.model_copy(update={"value": conv(code, r.value), "correction": fix})
+
+    results = [
+        rep.model_copy(update={"values": {c: result(c, r) for c, r in rep.values.items()}})
+        if any(
+            wanted(c, r.value) or (r.correction and wanted(c, r.correction.value))
+            for c, r in rep.values.items()
+        )
+        else rep
+        for rep in unit.results
+    ]
+    update: dict[str, Any] = {}
+    if any(a is not b for a, b in zip(results, unit.results, strict=True)):
+        update["results"] = results
+    if unit.registration is not None:
+        reg = registration(unit.registration)
+        if reg is not unit.registration:
+            update["registration"] = reg
+    regs = [registration(r) for r in unit.registrations]
+    if any(a is not b for a, b in zip(regs, unit.registrations, strict=True)):
+        update["registrations"] = regs
+    return unit.model_copy(update=update) if update else unit
+
+
 def check_unit(unit: Unit, f: Loaded, ctx: Context) -> list[Problem]:
-    return list(_unit(unit, f, ctx))
+    found = list(_unit(unit, f, ctx))
+    if f.broken:  # a placeholder stands for a value already reported: say nothing about it
+        found = [p for p in found if not any(p.yaml_path[: len(b)] == b for b in f.broken)]
+    return found
 
 
 def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
@@ -282,7 +357,70 @@ def _unit(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
                 )
             yield from _result(unit, ind, result, report.phase, f, rat, ctx)
         yield from _parts(report.values, f, (*at, "values"), ctx)
+    yield from _unreported(unit, registered, f, ctx)
+    yield from _cumulative(unit, f, ctx)
     yield from _exemplars(unit, f, ctx)
+
+
+def _unreported(
+    unit: Unit, registered: dict[int, set[str]], f: Loaded, ctx: Context
+) -> Iterator[Problem]:
+    """A registered indicator missing from a phase report silently scores nothing."""
+    for i, report in enumerate(unit.results):
+        if report.phase not in ctx.phases:
+            continue
+        codes = registered.get(report.phase, set())
+        missing = sorted(
+            c
+            for c in codes
+            if c not in report.values
+            and ctx.indicators[c].aggregation != "computed"
+            and ctx.may_register(unit, ctx.indicators[c])  # else already an error
+        )
+        if missing:
+            at: YamlPath = ("results", i, "values")
+            yield warning(
+                f.path,
+                f.pos(at, key=True) if at in f.keys else f.pos(("results", i, "phase")),
+                "registered-not-reported",
+                f"Báo cáo đợt {report.phase} thiếu {len(missing)} chỉ tiêu đã đăng ký: "
+                + ", ".join(missing)
+                + "; chỉ tiêu không báo cáo không được tính điểm.",
+                "Bổ sung số liệu (thidua set), hoặc ghi chú lý do nếu chưa có số liệu.",
+                at,
+            )
+
+
+def _cumulative(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
+    """A cumulative quantity (tons harvested) never falls from one phase to the next: a lower
+    figure is usually the half-year increment reported instead of the running total."""
+    reports = sorted(
+        ((r.phase, i, r) for i, r in enumerate(unit.results) if r.phase in ctx.phases),
+        key=lambda t: t[:2],
+    )
+    for (p1, _, r1), (p2, i2, r2) in itertools.pairwise(reports):
+        for code, later in r2.values.items():
+            ind = ctx.indicators.get(code)
+            earlier = r1.values.get(code)
+            if ind is None or not ind.cumulative or earlier is None:
+                continue
+            a, b = earlier.value, later.value
+            if not (_is_number(a) and _is_number(b)) or b >= a:
+                continue
+            at: YamlPath = ("results", i2, "values", code, "value")
+            yield warning(
+                f.path,
+                f.pos(at),
+                "cumulative-decreased",
+                f"{code} là số cộng dồn nhưng đợt {p2} ({numfmt.number(b)}) thấp hơn đợt {p1} "
+                f"({numfmt.number(a)}).",
+                f"Đợt {p2} ghi tổng cộng dồn từ đầu năm, không chỉ phần tăng thêm trong đợt.",
+                at,
+            )
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, Decimal) and v.is_finite()
 
 
 def _yearly(unit: Unit, f: Loaded, ctx: Context) -> Iterator[Problem]:
@@ -327,7 +465,10 @@ def _registration(
         at: YamlPath = (*where, "targets", code)
         ind = yield from _indicator(unit, code, f, at, ctx)
         if ind is not None and target is not None:
-            yield from _value(ind, target, f, at, ctx, as_target=True)
+            # a unit's own percentage target typed as a fraction (0.95 for 95%) is caught
+            # against the campaign's; other targets may differ from it freely
+            plan = ind.target if ind.kind == "percent" else None
+            yield from _value(ind, target, f, at, ctx, plan, as_target=True)
             yield from _zero_target(ind, target, f, at)
     for phase in reg.phases:
         if phase not in ctx.phases:
@@ -400,7 +541,7 @@ def _indicator(
             f.pos(at, key=True),
             "unknown-indicator",
             f"Mã chỉ tiêu «{code}» không có trong danh mục.",
-            _suggest(code, sorted(ctx.indicators)) or "Xem danh mục: thidua indicators.",
+            suggest_code(code, sorted(ctx.indicators)) or "Xem danh mục: thidua indicators.",
             at,
         )
         return None
@@ -474,7 +615,7 @@ def _value(
                 f.pos(at),
                 "expected-boolean",
                 f"Chỉ tiêu {ind.code} cần giá trị đúng/sai, không phải «{v}».",
-                "Viết true (đạt) hoặc false (chưa đạt).",
+                "Viết true (có, đạt) hoặc false (không, không đạt).",
                 at,
             )
         return
@@ -509,7 +650,20 @@ def _value(
     if target is None or target <= 0 or v <= 0:
         return
     if ind.kind == "percent":
-        if target >= 10 and v <= 1:
+        if v <= 1 and Decimal("0.25") <= v * _HUNDRED / target <= 4:
+            # 0.9614 against a plan of 94.12: a fraction typed for 96.14%. It changes the
+            # result (0,96% "Không đạt"), so it is an error, not a warning.
+            yield error(
+                f.path,
+                f.pos(at),
+                "percent-as-fraction",
+                f"Tỷ lệ {numfmt.number(v)}% của {ind.code} bằng khoảng 1/100 kế hoạch "
+                f"{numfmt.number(target)}%: có vẻ đã viết dạng thập phân thay cho phần trăm.",
+                f"Tỷ lệ viết theo phần trăm: {numfmt.number(v * 100)}% viết là "
+                f"{(v * 100).normalize():f}.",
+                at,
+            )
+        elif target >= 10 and v <= 1:
             yield warning(
                 f.path,
                 f.pos(at),
@@ -537,6 +691,17 @@ def _value(
             f"Giá trị {numfmt.number(v)} nhỏ hơn kế hoạch {numfmt.number(target)} "
             f"khoảng {numfmt.number(numfmt.quantize(ratio, 0))} lần.",
             hint,
+            at,
+        )
+    elif ratio >= 8 and target >= 50:  # an eighth of the target: a digit lost?
+        yield warning(
+            f.path,
+            f.pos(at),
+            "suspicious-magnitude",
+            f"Giá trị {numfmt.number(v)} nhỏ hơn kế hoạch {numfmt.number(target)} "
+            f"khoảng {numfmt.number(numfmt.quantize(ratio, 0))} lần.",
+            "Kiểm tra xem có gõ thiếu một chữ số không; một số quá nhỏ làm thay đổi điểm của "
+            "cả khối.",
             at,
         )
     elif ratio <= Decimal("0.125"):  # eight times the target: an extra zero?

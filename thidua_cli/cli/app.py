@@ -99,17 +99,25 @@ def format_option(help_text: str = "Cách in: table (bảng) hoặc json.") -> A
 
 def command(fn: F) -> F:
     """Register a command; a UserError it raises becomes one red line and its exit code."""
+    return named(None)(fn)
 
-    @functools.wraps(fn)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except UserError as exc:
-            report_error(exc)
-            raise typer.Exit(exc.code) from None
 
-    app.command()(guarded)
-    return fn
+def named(name: str | None) -> Callable[[F], F]:
+    """`command` under another name than the function's (`set`, `import`: Python words)."""
+
+    def register(fn: F) -> F:
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except UserError as exc:
+                report_error(exc)
+                raise typer.Exit(exc.code) from None
+
+        app.command(name)(guarded)
+        return fn
+
+    return register
 
 
 def report_error(exc: UserError) -> None:
@@ -139,13 +147,22 @@ def parse_date(text: str | None) -> date | None:
     return parsed
 
 
-def print_problems(ws: Workspace, fmt: str, *, only_errors: bool = False) -> None:
+def print_problems(
+    ws: Workspace, fmt: str, *, only_errors: bool = False, errors: bool = False
+) -> None:
+    """The problems in the chosen format; `errors` leaves the warnings out (`--errors-only`),
+    `only_errors` does that too and writes to stderr (before a command refuses to compute)."""
     from thidua_cli.formats.problems import FORMATS
 
-    problems = [p for p in ws.problems if p.is_error] if only_errors else ws.problems
+    keep = only_errors or errors
+    problems = [p for p in ws.problems if p.is_error] if keep else ws.problems
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    FORMATS[fmt](problems, ws.files, sys.stderr if only_errors else sys.stdout)
+    files = (ws.unit_files, ws.files - ws.unit_files)
+    FORMATS[fmt](problems, files, sys.stderr if only_errors else sys.stdout)
+    hidden = len(ws.problems) - len(problems)
+    if errors and hidden and fmt == "text":
+        say(f"Không in {hidden} cảnh báo (--errors-only).", style="dim")
 
 
 def load(

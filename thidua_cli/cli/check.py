@@ -40,6 +40,9 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Coi cảnh báo như lỗi (mã thoát 1).")
     ] = False,
+    errors_only: Annotated[
+        bool, typer.Option("--errors-only", "-e", help="Chỉ in lỗi, không in cảnh báo.")
+    ] = False,
     jobs: Annotated[
         int,
         typer.Option(
@@ -61,7 +64,7 @@ def validate(
         max_kb=max_kb,
         git_dates=True,
     )
-    print_problems(ws, fmt)
+    print_problems(ws, fmt, errors=errors_only)
     if ws.has_errors or (strict and ws.problems):
         raise typer.Exit(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from thidua_cli.read.models import Unit
     from thidua_cli.read.narrative import Narrative
 
-ScoreFormat = Literal["table", "json", "csv"]
+ScoreFormat = Literal["table", "json", "csv", "xlsx"]
 ReportFormat = Literal["md", "docx", "all"]
 
 
@@ -49,8 +50,12 @@ def score(
     ] = False,
     as_of: AsOfOpt = None,
     fmt: Annotated[
-        ScoreFormat, format_option("Cách in: table (bảng), json hoặc csv (Excel).")
+        ScoreFormat,
+        format_option("Cách in: table (bảng), json, csv hoặc xlsx (tệp Excel, cần --out)."),
     ] = "table",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Tệp ghi kết quả (với --format xlsx).")
+    ] = None,
     data: DataOpt = Path("data"),
 ) -> None:
     """Tính kết quả chỉ tiêu, điểm, xếp loại và xếp hạng từng khối."""
@@ -58,6 +63,10 @@ def score(
 
     if explain and unit is None:
         raise UserError("--explain cần --unit MÃ_ĐƠN_VỊ.")
+    if out is not None and fmt != "xlsx":
+        raise UserError("--out chỉ dùng với --format xlsx.")
+    if fmt == "xlsx" and out is None and (sys.stdout.isatty() or not hasattr(sys.stdout, "buffer")):
+        raise UserError("--format xlsx cần --out TỆP.xlsx (hoặc chuyển vào tệp bằng «>»).")
     _ws, o = outcome(data, phase, as_of)
     if unit is not None and not o.catalogue.scores:
         raise no_scoring()
@@ -73,6 +82,12 @@ def score(
         if fmt not in UNIT_FORMATS:
             raise UserError(f"Với --unit, --format là một trong: {', '.join(UNIT_FORMATS)}.")
         emit(UNIT_FORMATS, fmt, (o, us))
+        return
+    if fmt == "xlsx" and out is not None:
+        from thidua_cli.formats.score_xlsx import build
+
+        for path in write_files([(out, build(o, bloc))]):
+            say(f"Đã ghi {path}")
         return
     emit(FORMATS, fmt, (o, bloc))
 

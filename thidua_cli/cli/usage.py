@@ -119,6 +119,11 @@ def main() -> None:
     """Run the app; usage errors get a Vietnamese message and exit code 2, never a traceback."""
     from typer._click import exceptions as ce
 
+    # Windows writes a redirected stdout (`thidua score --format csv > kq.csv`) in the ANSI
+    # code page, which has no room for Vietnamese: always write UTF-8.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() != "utf-8":
+            stream.reconfigure(encoding="utf-8")
     args = sys.argv[1:]
     if not args or "-h" in args or "--help" in args:
         _vietnamese_help()

@@ -11,6 +11,9 @@ from thidua_cli.formats.terminal import clean, esc
 from thidua_cli.problems import Problem, count, warning
 
 JSON_VERSION = 1
+Files = tuple[int, int]  # (unit files, other files: the catalogue, the approvals)
+
+
 PER_CODE = 50  # problems of one code shown per file in text and github; json keeps them all
 
 
@@ -51,11 +54,12 @@ def problem_dict(p: Problem) -> dict[str, Any]:
     }
 
 
-def as_json(problems: Sequence[Problem], files: int) -> str:
+def as_json(problems: Sequence[Problem], files: Files) -> str:
     errors, warnings = count(problems)
     doc = {
         "version": JSON_VERSION,
-        "files": files,
+        "files": sum(files),
+        "unit_files": files[0],
         "errors": errors,
         "warnings": warnings,
         "problems": [problem_dict(p) for p in problems],
@@ -84,26 +88,30 @@ def as_github(problems: Sequence[Problem]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def summary(problems: Sequence[Problem], files: int) -> str:
+def summary(problems: Sequence[Problem], files: Files) -> str:
     errors, warnings = count(problems)
-    return f"Đã kiểm tra {files} tệp: {errors} lỗi, {warnings} cảnh báo."
+    units, others = files
+    checked = f"{units} tệp đơn vị" + (
+        f" và {others} tệp khác (danh mục, phê duyệt)" if others else ""
+    )
+    return f"Đã kiểm tra {checked}: {errors} lỗi, {warnings} cảnh báo."
 
 
-def write_json(problems: Sequence[Problem], files: int, stream: IO[str]) -> None:
+def write_json(problems: Sequence[Problem], files: Files, stream: IO[str]) -> None:
     stream.write(as_json(problems, files))
 
 
-def write_github(problems: Sequence[Problem], files: int, stream: IO[str]) -> None:
+def write_github(problems: Sequence[Problem], files: Files, stream: IO[str]) -> None:
     stream.write(as_github(problems))
 
 
-def write_text(problems: Sequence[Problem], files: int, stream: IO[str]) -> None:
+def write_text(problems: Sequence[Problem], files: Files, stream: IO[str]) -> None:
     from thidua_cli.formats.terminal import console
 
     print_text(problems, files, console(stream))
 
 
-def print_text(problems: Sequence[Problem], files: int, console: Any) -> None:
+def print_text(problems: Sequence[Problem], files: Files, console: Any) -> None:
     """Human output through an injected rich Console; `path:line:col` so editors can jump."""
     for p in capped(problems):
         where = f"{p.path}:{p.line}:{p.column}" if p.line else p.path
@@ -129,7 +137,7 @@ def print_text(problems: Sequence[Problem], files: int, console: Any) -> None:
         console.print("[dim]Theo loại: " + esc(", ".join(parts)) + "[/]", highlight=False)
 
 
-FORMATS: dict[str, Callable[[Sequence[Problem], int, IO[str]], None]] = {
+FORMATS: dict[str, Callable[[Sequence[Problem], Files, IO[str]], None]] = {
     "text": write_text,
     "json": write_json,
     "github": write_github,

@@ -174,12 +174,21 @@ def csv_cell(value: object) -> object:
 
 def as_csv(o: Outcome, bloc: str | None = None) -> str:
     """For Excel on a Vietnamese Windows: a UTF-8 BOM (so letters are not garbled), semicolons
-    between columns and Vietnamese decimal commas in the numbers."""
+    between columns, Vietnamese headers, names rather than ids, Vietnamese decimal commas."""
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     w.writerow(
-        ["bloc", "rank", "id", "name", "score", "met", "self_score", "classification", "remarks"]
+        [
+            "Khối thi đua",
+            "Hạng",
+            "Đơn vị",
+            "Điểm",
+            "Số chỉ tiêu đạt",
+            "Điểm tự chấm",
+            "Xếp loại",
+            "Ghi chú",
+        ]
     )
     over = over_quota(o)
     for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank)):
@@ -187,9 +196,8 @@ def as_csv(o: Outcome, bloc: str | None = None) -> str:
             continue
         assert s.level is not None
         row = [
-            s.bloc.id,
+            s.bloc.name,
             s.rank,
-            s.unit.id,
             s.unit.name,
             score_text(o, s.score),
             s.met,
@@ -387,10 +395,24 @@ def _explain(u: tuple[Outcome, UnitScore], stream: IO[str]) -> None:
     print_explain(u[0], u[1], console(stream))
 
 
+def _xlsx(r: Ranking, stream: IO[str]) -> None:
+    """The workbook's bytes on the stream's binary side (`> ket-qua.xlsx`); `--out` is the
+    usual way, through the atomic file writer."""
+    from thidua_cli.formats.score_xlsx import build
+
+    stream.flush()
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        raise TypeError("xlsx needs a binary stream")
+    binary.write(build(*r))
+    binary.flush()
+
+
 FORMATS: dict[str, Callable[[Ranking, IO[str]], None]] = {
     "table": _table,
     "json": writer(lambda r: as_json(*r)),
     "csv": writer(lambda r: as_csv(*r)),
+    "xlsx": _xlsx,
 }
 # one unit, with --unit (and --explain)
 UNIT_FORMATS: dict[str, Callable[[tuple[Outcome, UnitScore], IO[str]], None]] = {

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from thidua_cli.read.models import Catalogue, Unit
-from thidua_cli.read.types import CODE
+from thidua_cli.read.types import BOOL_WORD_SCHEMA, CODE
 
 UNIT_SCHEMA = "unit.schema.json"
 CATALOGUE_SCHEMA = "indicators.schema.json"
@@ -32,7 +32,9 @@ def _widen(schema: dict[str, Any]) -> dict[str, Any]:
                 {"type": "array", "items": {"$ref": "#/$defs/Evidence"}},
             ]
         }
-        defs["Result"] = {"anyOf": [{"type": ["number", "boolean", "null"]}, result]}
+        defs["Result"] = {
+            "anyOf": [{"type": ["number", "boolean", "null"]}, BOOL_WORD_SCHEMA, result]
+        }
     if "PhaseReport" in defs:
         defs["PhaseReport"]["properties"]["values"]["propertyNames"] = {"pattern": CODE}
     return schema

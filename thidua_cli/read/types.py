@@ -85,11 +85,35 @@ def parse_day(text: str) -> date | None:
         return None
 
 
+# Where a true/false is expected, these words are read as one (any case, NFC): the tool's
+# one rule for booleans. Elsewhere they stay text, so a name like «Không» is never a boolean.
+BOOL_WORDS: dict[str, bool] = {
+    w: flag
+    for flag, words in (
+        (True, ("true", "có", "co", "đạt", "x", "yes", "đúng", "1")),
+        (False, ("false", "không", "khong", "không đạt", "chưa đạt", "no", "sai", "0")),
+    )
+    for w in words
+}
+
+
+def bool_word(v: Any) -> Any:
+    """A boolean word ("có", "Không đạt", "yes") as the boolean; anything else unchanged."""
+    if isinstance(v, str):
+        flag = BOOL_WORDS.get(" ".join(unicodedata.normalize("NFC", v).split()).casefold())
+        if flag is not None:
+            return flag
+    return v
+
+
 def _boolean(v: Any) -> Any:
+    v = bool_word(v)
     if isinstance(v, bool):
         return v
     raise PydanticCustomError(
-        "expected-boolean", "«{text}» không phải giá trị đúng/sai", {"text": str(v)}
+        "expected-boolean",
+        "«{text}» không phải giá trị đúng/sai (viết true/false, có/không hoặc đạt/không đạt)",
+        {"text": str(v)},
     )
 
 
@@ -127,7 +151,16 @@ Day = Annotated[
         }
     ),
 ]
-Bool = Annotated[bool, BeforeValidator(_boolean), WithJsonSchema({"type": "boolean"})]
+# the words as an editor's schema can list them (JSON Schema has no case-insensitive match)
+BOOL_WORD_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "enum": sorted({form for w in BOOL_WORDS for form in (w, w.capitalize(), w.upper())}),
+}
+Bool = Annotated[
+    bool,
+    BeforeValidator(_boolean),
+    WithJsonSchema({"anyOf": [{"type": "boolean"}, BOOL_WORD_SCHEMA]}),
+]
 Int = Annotated[int, BeforeValidator(as_int), WithJsonSchema({"type": "integer"})]
 Slug = Annotated[
     str,

@@ -1,0 +1,445 @@
+"""Figures in without hand-editing YAML: `thidua form` → filled by a unit → `thidua import`;
+`thidua set`; broken workbooks refused cell by cell, writing nothing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from .conftest import DATA
+
+Run = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding a copy of the sample data."""
+    root = tmp_path / "repo"
+    shutil.copytree(DATA, root / "data", ignore=shutil.ignore_patterns("reports"))
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run([*git, "-C", str(root), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(root), "commit", "-qm", "data"], check=True)
+    return root
+
+
+def _form(cli: Run, repo: Path, unit: str, phase: int = 1) -> Path:
+    code, out = cli("form", "--phase", str(phase), "--unit", unit, "--out", "phieu", cwd=repo)
+    assert code == 0, out
+    return repo / "phieu" / f"{unit}.xlsx"
+
+
+def _row(sheet: object, code: str) -> int:
+    for row in range(8, 60):
+        if sheet[f"B{row}"].value == code:  # type: ignore[index]
+            return row
+    raise AssertionError(code)
+
+
+def _fill(path: Path, cells: dict[str, object], by_code: dict[tuple[str, str], object]) -> None:
+    wb = load_workbook(path)
+    sheet = wb["Số liệu"]
+    for ref, v in cells.items():
+        sheet[ref] = v
+    for (code, col), v in by_code.items():
+        sheet[f"{col}{_row(sheet, code)}"] = v
+    wb.save(path)
+
+
+def _git_diff(repo: Path) -> list[str]:
+    out = subprocess.run(
+        ["git", "-C", str(repo), "diff", "-U0", "--", "data"],
+        check=True,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    ).stdout
+    return [
+        line
+        for line in out.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def test_form_is_deterministic_protected_and_typed(cli: Run, repo: Path) -> None:
+    path = _form(cli, repo, "lang-kon-ktu")
+    first = path.read_bytes()
+    path.unlink()
+    assert _form(cli, repo, "lang-kon-ktu").read_bytes() == first
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Số liệu", "Hướng dẫn"]
+    sheet = wb["Số liệu"]
+    assert sheet.protection.sheet
+    row = _row(sheet, "CT03")
+    assert sheet[f"C{row}"].value == "Tổng sản lượng lương thực có hạt"
+    assert sheet[f"E{row}"].value == "≥ 220" and sheet[f"F{row}"].value == "120"
+    assert not sheet[f"H{row}"].protection.locked and sheet[f"C{row}"].protection.locked
+    rules = {str(v.sqref): (v.type, v.formula1) for v in sheet.data_validations.dataValidation}
+    assert rules[f"H{_row(sheet, 'CT23')}"] == ("list", '"Có,Không"')
+    assert rules[f"H{row}"][0] == "decimal"
+    assert "Hướng dẫn".upper() in wb["Hướng dẫn"]["A1"].value.upper()
+
+
+def test_form_for_every_unit_not_reported(cli: Run, repo: Path) -> None:
+    code, out = cli("form", "--phase", "1", "--out", "phieu", cwd=repo)
+    assert code == 0, out
+    written = sorted(p.stem for p in (repo / "phieu").glob("*.xlsx"))
+    assert "lang-kon-ktu" not in written and "thon-kim-binh" in written
+
+
+def test_round_trip_form_fill_import(cli: Run, repo: Path) -> None:
+    village = _form(cli, repo, "lang-kon-ktu")
+    health = _form(cli, repo, "tram-y-te")
+    _fill(
+        village,
+        {"C5": "20/06/2026"},
+        {
+            ("CT03", "H"): 120.5,
+            ("CT03", "K"): "Báo cáo số 30/BC-LKK",
+            ("CT06", "H"): "10.900",
+            ("CT14", "I"): "710",  # a number stored as text
+            ("CT14", "J"): 752,
+            ("CT07", "H"): None,  # a blank: not reported in this form, left as it is
+            ("CT23", "H"): "Có",
+        },
+    )
+    serial = (date(2026, 6, 28) - date(1899, 12, 30)).days
+    _fill(health, {"C5": serial}, {("CT13", "H"): "96,5%", ("BS15", "H"): "89,1"})
+    before = (repo / "data/units/lang-kon-ktu.yaml").read_text(encoding="utf-8")
+    code, out = cli("import", str(village), str(health), "--dry-run", cwd=repo)
+    assert code == 0, out
+    assert "CT03: 113,9 (ước) → 120,5 (ước)" in out
+    assert "CT06: 10.123 (ước) → 10.900 (ước)" in out
+    assert "CT14: 708/752 (94,15%) (ước) → 710/752 (94,41%) (ước)" in out
+    assert "CT13: 96,14% (ước) → 96,5% (ước)" in out
+    changed = [line for line in out.splitlines() if ", đợt 1, " in line]
+    assert len(changed) == 4, out  # CT07 blank, CT23 and BS15 unchanged
+    assert (repo / "data/units/lang-kon-ktu.yaml").read_text(encoding="utf-8") == before
+    code, out = cli("import", str(village), str(health), cwd=repo)
+    assert code == 0, out
+    assert _git_diff(repo) == [
+        "-      CT03: {value: 113.9, evidence: Báo cáo thống kê sản lượng vụ Đông Xuân số 23/BC-LKK}",
+        "-      CT06: {value: 10123, note: Minh chứng đang bổ sung}",
+        "+      CT03: {value: 120.5, evidence: Báo cáo số 30/BC-LKK}",
+        "+      CT06: {value: 10900, note: Minh chứng đang bổ sung}",
+        "-      CT14: {numerator: 708, denominator: 752, evidence: Danh sách tham gia BHYT do BHXH cung cấp tháng 6/2026}",
+        "+      CT14: {numerator: 710, denominator: 752, evidence: Danh sách tham gia BHYT do BHXH cung cấp tháng 6/2026}",
+        "-      CT13: {value: 96.14, evidence: Sổ tiêm chủng mở rộng tháng 6/2026}",
+        "+      CT13: {value: 96.5, evidence: Sổ tiêm chủng mở rộng tháng 6/2026}",
+    ]
+    after = (repo / "data/units/lang-kon-ktu.yaml").read_text(encoding="utf-8")
+    comments = [line for line in before.splitlines() if "#" in line]
+    assert comments and all(line in after.splitlines() for line in comments)
+    code, out = cli("validate", cwd=repo)
+    assert code == 0, out
+
+
+def _broken(cli: Run, repo: Path, how: Callable[[Path], None]) -> str:
+    form = _form(cli, repo, "lang-kon-ktu")
+    _fill(form, {"C5": "20/06/2026"}, {("CT03", "H"): 125})
+    how(form)
+    before = {p: p.read_bytes() for p in (repo / "data").rglob("*.yaml")}
+    code, out = cli("import", str(form), cwd=repo)
+    assert code == 1, out
+    assert "Không ghi tệp nào" in out
+    assert {p: p.read_bytes() for p in (repo / "data").rglob("*.yaml")} == before
+    return out
+
+
+def _edit(change: Callable[[object], None]) -> Callable[[Path], None]:
+    def apply(path: Path) -> None:
+        wb = load_workbook(path)
+        change(wb)
+        wb.save(path)
+
+    return apply
+
+
+def test_import_refuses_a_formula(cli: Run, repo: Path) -> None:
+    out = _broken(cli, repo, _edit(lambda wb: wb["Số liệu"].__setitem__("H9", "=H8*2")))  # type: ignore[index]
+    assert "lang-kon-ktu.xlsx, trang «Số liệu», ô H9: ô chứa công thức" in out
+
+
+def test_import_refuses_a_moved_column(cli: Run, repo: Path) -> None:
+    out = _broken(cli, repo, _edit(lambda wb: wb["Số liệu"].insert_cols(3)))  # type: ignore[index]
+    assert "ô C7: tiêu đề cột là «»" in out and "form-moved" in out
+
+
+def test_import_refuses_merged_cells(cli: Run, repo: Path) -> None:
+    out = _broken(cli, repo, _edit(lambda wb: wb["Số liệu"].merge_cells("H8:I8")))  # type: ignore[index]
+    assert "ô H8" in out and "gộp" in out
+
+
+def test_import_refuses_a_foreign_sheet(cli: Run, repo: Path) -> None:
+    out = _broken(cli, repo, _edit(lambda wb: wb.create_sheet("Sheet1")))  # type: ignore[attr-defined]
+    assert "trang lạ (Sheet1)" in out
+
+
+def test_import_refuses_another_units_form(cli: Run, repo: Path) -> None:
+    form = _form(cli, repo, "lang-kon-ktu")
+    other = form.with_name("lang-dak-nang.xlsx")
+    _fill(form, {"C5": "20/06/2026"}, {("CT03", "H"): 125})
+    form.rename(other)
+    code, out = cli("import", str(other), cwd=repo)
+    assert code == 1
+    assert "ô C3: đây là phiếu của đơn vị «lang-kon-ktu», không phải của «lang-dak-nang»" in out
+
+
+def test_import_refuses_a_non_numeric_cell(cli: Run, repo: Path) -> None:
+    out = _broken(
+        cli,
+        repo,
+        _edit(lambda wb: wb["Số liệu"].__setitem__("H9", "khoảng mười nghìn")),  # type: ignore[index]
+    )
+    assert "ô H9: CT06: «khoảng mười nghìn» không phải một số" in out
+
+
+def test_import_refuses_a_percent_typed_as_fraction(cli: Run, repo: Path) -> None:
+    form = _form(cli, repo, "tram-y-te")
+    _fill(form, {"C5": "28/06/2026"}, {("CT13", "H"): "0,9614"})
+    code, out = cli("import", str(form), cwd=repo)
+    assert code == 1
+    assert "tram-y-te.xlsx, ô H8" in out and "percent-as-fraction" in out
+
+
+def _approve(cli: Run, repo: Path) -> None:
+    code, out = cli(
+        "approve",
+        "--phase",
+        "1",
+        "--by",
+        "Hội đồng",
+        "--decision",
+        "Biên bản 05",
+        "--date",
+        "2026-07-10",
+        cwd=repo,
+    )
+    assert code == 0, out
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(repo), "commit", "-qm", "approve"], check=True)
+
+
+def test_import_into_a_locked_phase_is_refused(cli: Run, repo: Path) -> None:
+    _approve(cli, repo)
+    out = _broken(cli, repo, lambda _p: None)
+    assert "locked-phase-changed" in out and "lang-kon-ktu.xlsx, ô H8" in out
+
+
+def test_set_changes_one_figure(cli: Run, repo: Path) -> None:
+    code, out = cli("set", "lang-kon-ktu", "CT06", "--phase", "1", "--value", "10.900", cwd=repo)
+    assert code == 0, out
+    assert "CT06: 10.123 (ước) → 10.900 (ước)" in out
+    assert _git_diff(repo) == [
+        "-      CT06: {value: 10123, note: Minh chứng đang bổ sung}",
+        "+      CT06: {value: 10900, note: Minh chứng đang bổ sung}",
+    ]
+
+
+def test_set_refuses_a_fraction_and_a_one_digit_code(cli: Run, repo: Path) -> None:
+    code, out = cli("set", "tram-y-te", "CT13", "--value", "0.9614", cwd=repo)
+    assert code == 1 and "percent-as-fraction" in out and "96.14" in out
+    code, out = cli("set", "lang-kon-ktu", "CT6", "--value", "10900", cwd=repo)
+    assert code == 2 and "Có phải ý bạn là «CT06»?" in out
+    assert _git_diff(repo) == []
+
+
+def test_set_in_a_locked_phase_needs_a_correction(cli: Run, repo: Path) -> None:
+    _approve(cli, repo)
+    code, out = cli("set", "lang-kon-ktu", "CT06", "--value", "10900", cwd=repo)
+    assert code == 1 and "locked-phase-changed" in out
+    assert _git_diff(repo) == []
+    code, out = cli(
+        "set",
+        "lang-kon-ktu",
+        "CT06",
+        "--value",
+        "10900",
+        "--correction",
+        "Thống kê lại đàn gia súc",
+        "--reference",
+        "Công văn số 45/UBND",
+        cwd=repo,
+    )
+    assert code == 0, out
+    assert "đính chính: Thống kê lại đàn gia súc (Công văn số 45/UBND)" in out
+    code, out = cli("validate", "--errors-only", cwd=repo)
+    assert code == 0, out
+
+
+def test_score_xlsx_is_reproducible_with_vietnamese_sheets(cli: Run, repo: Path) -> None:
+    code, out = cli("score", "--format", "xlsx", "--out", "kq.xlsx", cwd=repo)
+    assert code == 0, out
+    first = (repo / "kq.xlsx").read_bytes()
+    code, out = cli("score", "--format", "xlsx", "--out", "kq.xlsx", cwd=repo)
+    assert (repo / "kq.xlsx").read_bytes() == first
+    wb = load_workbook(repo / "kq.xlsx")
+    assert wb.sheetnames[0] == "Chỉ tiêu" and "Khối trường học" in wb.sheetnames
+    table = wb["Chỉ tiêu"]
+    assert [c.value for c in table[3]] == [
+        "STT",
+        "Chỉ tiêu",
+        "ĐVT",
+        "Kế hoạch",
+        "Thực hiện",
+        "Tỷ lệ (% KH)",
+        "Đánh giá",
+        "Số đơn vị báo cáo",
+    ]
+    assert table.freeze_panes == "A4"
+    code, out = cli("score", "--format", "csv", "--out", "kq.csv", cwd=repo)
+    assert code == 2 and "--out chỉ dùng với --format xlsx" in out
+
+
+def test_csv_neutralises_formula_text(cli: Run, repo: Path) -> None:
+    unit = repo / "data/units/lang-kon-ktu.yaml"
+    text = unit.read_text(encoding="utf-8").replace("name: Làng Kon Ktu", 'name: "=HYPERLINK(1)"')
+    unit.write_text(text, encoding="utf-8")
+    code, out = cli("score", "--format", "csv", cwd=repo)
+    assert code == 0, out
+    assert ";'=HYPERLINK(1);" in out
+
+
+def test_code_suggestions_pad_before_fuzzy_matching() -> None:
+    from thidua_cli.checks.unit import suggest_code
+
+    codes = ["CT03", "CT06", "CT16", "CT22", "CT22.1", "CT23", "BS02"]
+    assert suggest_code("CT3", codes) == "Có phải ý bạn là «CT03»?"
+    assert suggest_code("CT6", codes) == "Có phải ý bạn là «CT06»?"
+    assert suggest_code("ct 22.1", codes) == "Có phải ý bạn là «CT22.1»?"
+    assert suggest_code("BS2", codes) == "Có phải ý bạn là «BS02»?"
+
+
+def test_set_keeps_windows_line_endings_and_bom(cli: Run, repo: Path) -> None:
+    unit = repo / "data/units/lang-kon-ktu.yaml"
+    text = unit.read_text(encoding="utf-8")
+    unit.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    code, out = cli("set", "lang-kon-ktu", "CT07", "--value", "5,5", cwd=repo)
+    assert code == 0, out
+    raw = unit.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\n" not in raw.replace(b"\r\n", b"")
+    expected = text.replace("CT07: {value: 5,", "CT07: {value: 5.5,")
+    assert raw[3:].decode("utf-8").replace("\r\n", "\n") == expected
+
+
+def test_set_adds_a_report_for_a_new_phase(cli: Run, repo: Path) -> None:
+    code, out = cli("set", "lang-kon-ktu", "CT03", "--phase", "2", "--value", "230", cwd=repo)
+    assert code == 1 and "--submitted" in out
+    code, out = cli(
+        "set",
+        "lang-kon-ktu",
+        "CT03",
+        "--phase",
+        "2",
+        "--value",
+        "230",
+        "--evidence",
+        "Báo cáo số 40/BC-LKK",
+        "--submitted",
+        "20/12/2026",
+        cwd=repo,
+    )
+    assert code == 0, out
+    assert "đợt 2, CT03: — → 230" in out
+    assert "registered-not-reported" in out  # the other registered indicators of phase 2
+    added = [line for line in _git_diff(repo) if line.startswith("+")]
+    assert added == [
+        "+  - phase: 2",
+        "+    submitted: 2026-12-20",
+        "+    values:",
+        "+      CT03: {value: 230, evidence: Báo cáo số 40/BC-LKK}",
+    ]
+
+
+def test_a_prefilled_form_imports_back_to_no_change(cli: Run, repo: Path) -> None:
+    form = _form(cli, repo, "lang-kon-ktu")
+    sheet = load_workbook(form)["Số liệu"]
+    assert sheet[f"H{_row(sheet, 'CT03')}"].value == 113.9
+    assert sheet[f"I{_row(sheet, 'CT14')}"].value == 708
+    code, out = cli("import", str(form), cwd=repo)
+    assert code == 0, out
+    assert "không có số liệu nào thay đổi" in out
+    assert _git_diff(repo) == []
+
+
+def test_import_with_a_correction_into_a_locked_phase(cli: Run, repo: Path) -> None:
+    _approve(cli, repo)
+    form = _form(cli, repo, "lang-kon-ktu")
+    _fill(form, {}, {("CT03", "H"): "125"})
+    code, out = cli(
+        "import",
+        str(form),
+        "--correction",
+        "Thống kê lại vụ Đông Xuân",
+        "--reference",
+        "Công văn số 45/CCTK",
+        cwd=repo,
+    )
+    assert code == 0, out
+    diff = _git_diff(repo)
+    assert len(diff) == 2 and "correction: {reason: Thống kê lại vụ Đông Xuân" in diff[1]
+    code, out = cli("validate", "--errors-only", cwd=repo)
+    assert code == 0, out
+
+
+def test_import_refuses_two_forms_for_one_unit(cli: Run, repo: Path) -> None:
+    form = _form(cli, repo, "lang-kon-ktu")
+    copy = repo / "lang-kon-ktu.xlsx"
+    shutil.copy(form, copy)
+    code, out = cli("import", str(form), str(copy), cwd=repo)
+    assert code == 1 and "Hai phiếu cho cùng một đơn vị" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("kq.csv", b"a;b\n"), ("rong.xlsx", b""), ("chu.xlsx", b"hello"), ("zip.xlsx", None)],
+)
+def test_import_refuses_what_is_not_a_form(
+    cli: Run, repo: Path, name: str, content: bytes | None
+) -> None:
+    path = repo / name
+    if content is None:
+        import zipfile
+
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("word/document.xml", "<w/>")
+    else:
+        path.write_bytes(content)
+    code, out = cli("import", str(path), cwd=repo)
+    assert code == 1 and "form-unreadable" in out and f"{name}: không mở được tệp Excel" in out
+
+
+def test_set_with_an_evidence_file(cli: Run, repo: Path) -> None:
+    code, out = cli(
+        "set",
+        "lang-kon-ktu",
+        "CT06",
+        "--value",
+        "10200",
+        "--evidence-file",
+        "data/evidence/lang-kon-ktu/khong-co.md",
+        cwd=repo,
+    )
+    assert code == 1 and "evidence-not-found" in out and _git_diff(repo) == []
+    code, out = cli(
+        "set",
+        "lang-kon-ktu",
+        "CT06",
+        "--value",
+        "10200",
+        "--evidence-file",
+        "data/evidence/lang-kon-ktu/ct12-bien-dong-dan-so.md",
+        cwd=repo,
+    )
+    assert code == 0, out
+    assert _git_diff(repo)[1] == (
+        "+      CT06: {value: 10200, note: Minh chứng đang bổ sung, evidence: {file: "
+        "data/evidence/lang-kon-ktu/ct12-bien-dong-dan-so.md}}"
+    )

@@ -1,0 +1,325 @@
+"""Commands that put figures in without hand-editing YAML: `form` (Excel forms for the units),
+`import` (read the filled forms back), `set` (one figure). All three write through
+audit/edit.py: the same checks as `validate`, the approval locks, an atomic write."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from thidua_cli.cli.app import (
+    DataOpt,
+    PhaseOpt,
+    UserError,
+    console,
+    load,
+    named,
+    not_found,
+    parse_date,
+    say,
+    write_files,
+)
+
+if TYPE_CHECKING:
+    from thidua_cli.audit.edit import Prepared
+    from thidua_cli.read.models import Indicator
+    from thidua_cli.workspace import Workspace
+
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Chỉ kiểm tra và in thay đổi, không ghi tệp.")
+]
+
+
+def _campaign(data: Path) -> Workspace:
+    """The campaign to edit: the catalogue must be sound; unit files may have problems (the
+    edited file is judged on its own after the edit)."""
+    ws = load(data)
+    if ws.catalogue is None or any(
+        p.is_error and p.path.endswith("indicators.yaml") for p in ws.problems
+    ):
+        raise UserError(
+            "Danh mục chỉ tiêu còn lỗi nên chưa nhập được số liệu.",
+            code=1,
+            detail="Xem: thidua validate.",
+        )
+    return ws
+
+
+def _finish(prepared: list[Prepared], dry_run: bool, source: dict[str, str]) -> None:
+    """Print every prepared edit; write them all together only when none is blocked."""
+    from thidua_cli.audit.edit import write
+    from thidua_cli.formats.edit import print_prepared
+
+    out = console()
+    for p in prepared:
+        say(f"{source[p.rel]} → {p.rel}" if p.rel in source else p.rel, style="bold")
+        print_prepared(p, out, source=source.get(p.rel, ""))
+    blocked = [p for p in prepared if p.blocked]
+    if blocked:
+        raise UserError(
+            "Không ghi tệp nào: số liệu còn lỗi.",
+            code=1,
+            detail="Sửa các lỗi trên rồi chạy lại; không tệp nào bị thay đổi.",
+        )
+    if dry_run:
+        say("Chạy thử (--dry-run): không ghi tệp nào.", style="bold yellow")
+        return
+    changed = [p for p in prepared if p.changed]
+    if len(changed) == 1:
+        try:
+            write(changed[0])
+        except OSError as exc:
+            from thidua_cli.cli.app import os_reason
+
+            raise UserError(f"Không ghi được {changed[0].rel}: {os_reason(exc)}.", code=1) from None
+        written = [changed[0].path]
+    else:
+        written = write_files([(p.path, p.after) for p in changed])
+    for path in written:
+        say(f"Đã ghi {path}")
+
+
+def _value(ind: Indicator, text: str) -> Decimal | bool:
+    from thidua_cli.read.typed import Unreadable, bool_cell, number_text
+
+    try:
+        if ind.kind == "boolean" or ind.aggregation == "count-true":
+            return bool_cell(text)
+        value, _ = number_text(text)
+        return value
+    except Unreadable as exc:
+        raise UserError(f"--value: {exc}.", detail=f"Chỉ tiêu {ind.code} ({ind.unit}).") from None
+
+
+def _number(option: str, text: str) -> Decimal:
+    from thidua_cli.read.typed import Unreadable, number_text
+
+    try:
+        return number_text(text)[0]
+    except Unreadable as exc:
+        raise UserError(f"{option}: {exc}.") from None
+
+
+@named("form")
+def form(
+    phase: PhaseOpt = 1,
+    units: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", help="Chỉ lập phiếu cho đơn vị này (ghi nhiều lần được)."),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Lập phiếu cho mọi đơn vị, kể cả đơn vị đã báo cáo.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Thư mục ghi phiếu (mặc định: phieu/dot-<đợt>/)."),
+    ] = None,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Lập phiếu Excel báo cáo số liệu cho các đơn vị chưa báo cáo đợt này (mỗi đơn vị một tệp)."""
+    from thidua_cli.checks.unit import Context
+    from thidua_cli.present import form as pf
+
+    ws = _campaign(data)
+    assert ws.catalogue is not None
+    cat = ws.catalogue
+    if phase not in {p.number for p in cat.phases}:
+        from thidua_cli.cli.app import unknown_phase
+
+        raise unknown_phase(ws, phase)
+    known = {u.id: u for u in ws.units}
+    for wanted in units or []:
+        if wanted not in known:
+            raise not_found("đơn vị", wanted, sorted(known))
+    chosen = [
+        u for u in ws.units if (u.id in units if units else (every or u.report(phase) is None))
+    ]
+    ctx = Context(cat, ws.root)
+    folder = out or Path("phieu") / f"dot-{phase}"
+    outputs: list[tuple[Path, bytes | str]] = []
+    skipped = []
+    for u in chosen:
+        rows = pf.rows(cat, u, phase, ctx.expects_bool)
+        if not rows:
+            skipped.append(u.id)
+            continue
+        outputs.append((folder / f"{u.id}.xlsx", pf.build(cat, u, phase, rows)))
+    if not outputs:
+        say(f"Không có đơn vị nào cần phiếu đợt {phase} (mọi đơn vị đã báo cáo?).")
+    for path in write_files(outputs):
+        say(f"Đã ghi {path}")
+    if skipped:
+        say(
+            "Chưa đăng ký chỉ tiêu nên không có phiếu: " + ", ".join(skipped) + ".",
+            style="bold yellow",
+        )
+
+
+@named("import")
+def import_forms(
+    files: Annotated[list[Path], typer.Argument(help="Các phiếu Excel (.xlsx) đã điền.")],
+    correction: Annotated[
+        str | None,
+        typer.Option(
+            "--correction", help="Lý do đính chính, cho các số thay đổi của đợt đã phê duyệt."
+        ),
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Văn bản cho phép đính chính.")
+    ] = None,
+    dry_run: DryRunOpt = False,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Nhập số liệu từ phiếu Excel đã điền: kiểm tra như validate, in thay đổi, ghi tệp đơn vị."""
+    from thidua_cli.audit.edit import Edit, EditError, Figure, differs, prepare
+    from thidua_cli.checks.unit import Context
+    from thidua_cli.formats.edit import print_form_problems
+
+    if (correction is None) != (reference is None):
+        raise UserError("--correction và --reference đi cùng nhau (lý do và văn bản).")
+    from thidua_cli.read import form as rf
+
+    ws = _campaign(data)
+    assert ws.catalogue is not None
+    ctx = Context(ws.catalogue, ws.root)
+    units = {u.id: u for u in ws.units}
+
+    def expected_for(unit_id: str) -> dict[str, str] | None:
+        u = units.get(unit_id)
+        if u is None or u.registration is None:
+            return None
+        return {
+            ind.code: rf.input_kind(ind, ctx.expects_bool(ind))
+            for ind in ws.catalogue.indicators  # type: ignore[union-attr]
+            if ind.code in u.registration.targets and ind.aggregation != "computed"
+        }
+
+    prepared = []
+    source: dict[str, str] = {}
+    broken = False
+    for path in files:
+        if not path.is_file():
+            raise UserError(f"Không có tệp «{path}».")
+        filled = rf.read(path, path.name, expected_for)
+        if filled.problems:
+            broken = True
+            say(path.name, style="bold")
+            print_form_problems(filled.problems, console())
+            continue
+        assert filled.unit is not None and filled.phase is not None
+        figures = [
+            Figure(c.code, c.value, c.numerator, c.denominator, c.evidence, where=c.where)
+            for c in filled.figures
+        ]
+        if correction is not None and reference is not None:
+            unit = units.get(filled.unit)
+            figures = [
+                replace(f, correction=(correction, reference))
+                if differs(unit, filled.phase, f)
+                else f
+                for f in figures
+            ]
+        try:
+            p = prepare(ws, Edit(filled.unit, filled.phase, figures, filled.submitted))
+        except EditError as exc:
+            raise UserError(f"{path.name}: {exc}", code=1) from None
+        if p.rel in source:
+            raise UserError(
+                f"Hai phiếu cho cùng một đơn vị: {source[p.rel]} và {path.name}.",
+                code=1,
+                detail="Nhập từng phiếu một; không tệp nào bị thay đổi.",
+            )
+        source[p.rel] = path.name
+        prepared.append(p)
+    if broken:
+        for p in prepared:
+            say(f"{source[p.rel]} → {p.rel}", style="bold")
+            from thidua_cli.formats.edit import print_prepared
+
+            print_prepared(p, console(), source=source[p.rel])
+        raise UserError(
+            "Không ghi tệp nào: có phiếu còn lỗi.",
+            code=1,
+            detail="Sửa các ô nêu trên rồi nhập lại; không tệp nào bị thay đổi.",
+        )
+    _finish(prepared, dry_run, source)
+
+
+@named("set")
+def set_figure(
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ lang-kon-ktu.")],
+    code: Annotated[str, typer.Argument(help="Mã chỉ tiêu, ví dụ CT03.")],
+    phase: PhaseOpt = 1,
+    value: Annotated[
+        str | None, typer.Option("--value", help="Số thực hiện (10900, 96,5) hoặc có/không.")
+    ] = None,
+    numerator: Annotated[str | None, typer.Option("--numerator", help="Tử số.")] = None,
+    denominator: Annotated[str | None, typer.Option("--denominator", help="Mẫu số.")] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="Minh chứng: số, tên văn bản.")
+    ] = None,
+    evidence_file: Annotated[
+        Path | None, typer.Option("--evidence-file", help="Tệp minh chứng trong kho.")
+    ] = None,
+    correction: Annotated[
+        str | None,
+        typer.Option("--correction", help="Lý do đính chính (đợt đã được phê duyệt)."),
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Văn bản cho phép đính chính.")
+    ] = None,
+    submitted: Annotated[
+        str | None,
+        typer.Option("--submitted", help="Ngày nộp báo cáo (khi đơn vị chưa có báo cáo đợt này)."),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    data: DataOpt = Path("data"),
+) -> None:
+    """Ghi hoặc sửa một số liệu của một đơn vị, kiểm tra như validate, in thay đổi."""
+    from thidua_cli.audit.edit import Edit, EditError, Figure, prepare
+
+    if (value is None) == (numerator is None and denominator is None):
+        raise UserError("Ghi --value, hoặc cả --numerator và --denominator.")
+    if value is None and (numerator is None or denominator is None):
+        raise UserError("Cần cả --numerator và --denominator.")
+    if evidence is not None and evidence_file is not None:
+        raise UserError("Chỉ ghi một trong --evidence và --evidence-file.")
+    if (correction is None) != (reference is None):
+        raise UserError("--correction và --reference đi cùng nhau (lý do và văn bản).")
+    ws = _campaign(data)
+    assert ws.catalogue is not None
+    code = code.strip().upper()
+    ind = next((i for i in ws.catalogue.indicators if i.code == code), None)
+    if ind is None:
+        from thidua_cli.checks.unit import suggest_code
+
+        raise UserError(
+            f"Không có chỉ tiêu «{code}».",
+            detail=suggest_code(code, [i.code for i in ws.catalogue.indicators])
+            or "Xem: thidua indicators.",
+        )
+    if unit not in ws.paths:
+        raise not_found("đơn vị", unit, sorted(ws.paths))
+    file = None
+    if evidence_file is not None:
+        file = Path(os.path.relpath(evidence_file.resolve(), ws.root.resolve())).as_posix()
+    figure = Figure(
+        code,
+        value=_value(ind, value) if value is not None else None,
+        numerator=_number("--numerator", numerator) if numerator is not None else None,
+        denominator=_number("--denominator", denominator) if denominator is not None else None,
+        evidence=evidence,
+        evidence_file=file,
+        correction=(correction, reference) if correction and reference else None,
+        where=f"{unit} {code}",
+    )
+    try:
+        prepared = prepare(ws, Edit(unit, phase, [figure], parse_date(submitted)))
+    except EditError as exc:
+        raise UserError(str(exc), code=1, detail="Dùng --submitted NGÀY.") from None
+    _finish([prepared], dry_run, {})

@@ -1,0 +1,277 @@
+"""The Excel report form: its layout (shared with present/form.py, which writes it) and the
+reader for a filled form. The reader trusts nothing: every cell it takes must stand where the
+tool put it, hold a plain value (no formula), and belong to the unit and phase of the form.
+Every defect becomes a Problem naming the file, sheet and cell («lang-kon-ktu.xlsx, ô H9»).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from thidua_cli.problems import Problem, error
+from thidua_cli.read.models import Indicator
+from thidua_cli.read.typed import Unreadable, bool_cell, date_cell, number_cell
+
+DATA_SHEET = "Số liệu"
+HELP_SHEET = "Hướng dẫn"
+MARK = "thidua-form-1"  # in cell MARK_CELL: which layout this is
+MARK_CELL = "K1"
+UNIT_CELL = "C3"
+PHASE_CELL = "C4"
+DATE_CELL = "C5"
+HEADER_ROW = 7
+MAX_BYTES = 20_000_000  # a filled form is some kilobytes; refuse what could only be a bomb
+FIRST_ROW = 8
+HEADERS = (
+    ("A", "STT"),
+    ("B", "Mã"),
+    ("C", "Chỉ tiêu"),
+    ("D", "ĐVT"),
+    ("E", "KH cả năm"),
+    ("F", "KH đợt"),
+    ("G", "Cách nhập"),
+    ("H", "Thực hiện"),
+    ("I", "Tử số"),
+    ("J", "Mẫu số"),
+    ("K", "Minh chứng"),
+)
+VALUE, NUMERATOR, DENOMINATOR, EVIDENCE = "H", "I", "J", "K"
+INPUTS = (VALUE, NUMERATOR, DENOMINATOR, EVIDENCE)
+
+
+def input_kind(ind: Indicator, expects_bool: bool) -> str:
+    """How a figure is entered: "bool" (Có/Không), "ratio" (numerator and denominator),
+    "percent", "count" (whole number) or "number"."""
+    if expects_bool:
+        return "bool"
+    if ind.aggregation == "ratio" or ind.kind == "ratio":
+        return "ratio"
+    return ind.kind if ind.kind in ("percent", "count") else "number"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A figure read from the form, with the cells it came from."""
+
+    code: str
+    value: Decimal | bool | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    evidence: str | None
+    where: str  # "lang-kon-ktu.xlsx, ô H9"
+
+
+@dataclass
+class Filled:
+    """What a filled form holds, and what is wrong with it."""
+
+    path: str
+    unit: str | None = None
+    phase: int | None = None
+    submitted: date | None = None
+    figures: list[Cell] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, out: Filled, name: str, sheet: Any) -> None:
+        self.out, self.name, self.sheet = out, name, sheet
+
+    def where(self, ref: str) -> str:
+        return f"{self.name}, trang «{DATA_SHEET}», ô {ref}"
+
+    def fail(self, ref: str, code: str, message: str, hint: str = "") -> None:
+        self.out.problems.append(
+            error(self.out.path, (0, 0), code, f"{self.where(ref)}: {message}", hint)
+        )
+
+    def raw(self, ref: str) -> Any:
+        """A cell's value, refusing formulas (their cached result cannot be trusted: it may
+        be stale, or point at another file)."""
+        cell = self.sheet[ref]
+        if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+            self.fail(
+                ref,
+                "form-formula",
+                f"ô chứa công thức «{str(cell.value)[:40]}»; phiếu chỉ nhận số gõ trực tiếp.",
+                "Chép ô rồi dán đặc biệt «chỉ giá trị» (Paste Special → Values), hoặc gõ lại số.",
+            )
+            return None
+        value = cell.value
+        return value.strip() or None if isinstance(value, str) else value
+
+
+def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | None]) -> Filled:
+    """Read a filled form. `expected_for(unit id)` maps each code the unit's form must list to
+    its input kind (see `input_kind`), or is None for a unit the campaign does not have."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    out = Filled(rel)
+    name = path.name
+
+    def unreadable(why: str) -> Filled:
+        out.problems.append(
+            error(
+                rel,
+                (0, 0),
+                "form-unreadable",
+                f"{name}: không mở được tệp Excel ({why}).",
+                "Mở tệp bằng Excel, lưu lại dạng «Excel Workbook (*.xlsx)» rồi nhập lại.",
+            )
+        )
+        return out
+
+    if path.suffix.lower() != ".xlsx":
+        return unreadable(f"tệp {path.suffix or 'không có đuôi'}, phiếu phải là tệp .xlsx")
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return unreadable(f"tệp lớn hơn {MAX_BYTES // 1_000_000} MB")
+        wb = load_workbook(path, data_only=False)
+    except PermissionError:
+        return unreadable("không có quyền đọc tệp")
+    except (OSError, zipfile.BadZipFile):
+        return unreadable("tệp hỏng hoặc không phải bảng tính Excel")
+    except Exception:  # openpyxl raises many kinds on a damaged file: all are bad input
+        return unreadable("tệp hỏng hoặc không phải bảng tính Excel")
+    foreign = [s for s in wb.sheetnames if s not in (DATA_SHEET, HELP_SHEET)]
+    if DATA_SHEET not in wb.sheetnames or foreign:
+        out.problems.append(
+            error(
+                rel,
+                (0, 0),
+                "form-foreign-sheet",
+                f"{name}: không phải phiếu do thidua tạo, hoặc có trang lạ "
+                f"({', '.join(foreign) or 'thiếu trang «' + DATA_SHEET + '»'}).",
+                "Dùng đúng phiếu do «thidua form» tạo; không thêm, đổi tên hay xóa trang.",
+            )
+        )
+        return out
+    r = _Reader(out, name, wb[DATA_SHEET])
+    if r.sheet.merged_cells.ranges:
+        first = sorted(str(m) for m in r.sheet.merged_cells.ranges)[0]
+        r.fail(first.split(":")[0], "form-moved", f"các ô {first} bị gộp (merge).", "Bỏ gộp ô.")
+        return out
+    for col, title in HEADERS:
+        got = r.sheet[f"{col}{HEADER_ROW}"].value
+        if got != title:
+            r.fail(
+                f"{col}{HEADER_ROW}",
+                "form-moved",
+                f"tiêu đề cột là «{got or ''}», phải là «{title}»: cột đã bị chèn, xóa hoặc "
+                "di chuyển.",
+                "Dùng phiếu mới do «thidua form» tạo, không chèn hay xóa cột.",
+            )
+            return out
+    if r.sheet[MARK_CELL].value != MARK:
+        r.fail(MARK_CELL, "form-moved", "phiếu đã bị sửa bố cục (mất dấu nhận dạng của phiếu).")
+        return out
+    out.unit = str(r.sheet[UNIT_CELL].value or "").strip() or None
+    phase = r.sheet[PHASE_CELL].value
+    out.phase = (
+        int(phase) if isinstance(phase, int | float) and not isinstance(phase, bool) else None
+    )
+    submitted = r.raw(DATE_CELL)
+    if submitted is None:
+        r.fail(DATE_CELL, "form-bad-cell", "chưa ghi ngày báo cáo.", "Ghi ngày, ví dụ 26/06/2026.")
+    else:
+        try:
+            out.submitted = date_cell(submitted)
+        except Unreadable as exc:
+            r.fail(DATE_CELL, "form-bad-cell", f"{exc}.", "Ghi ngày, ví dụ 26/06/2026.")
+    expected = expected_for(out.unit or "")
+    if expected is None or out.unit != path.stem:
+        r.fail(
+            UNIT_CELL,
+            "form-wrong-unit",
+            f"đây là phiếu của đơn vị «{out.unit or ''}», không phải của «{path.stem}»"
+            if expected is not None
+            else f"không có đơn vị «{out.unit or ''}» trong phong trào.",
+            "Mỗi đơn vị gửi lại đúng phiếu mang tên mình (tên tệp là mã đơn vị).",
+        )
+        return out
+    _rows(r, expected)
+    return out
+
+
+def _rows(r: _Reader, expected: dict[str, str]) -> None:
+    row = FIRST_ROW
+    codes: list[str] = []
+    while (code := r.sheet[f"B{row}"].value) is not None:
+        codes.append(str(code))
+        kind = expected.get(str(code))
+        if kind is None:
+            r.fail(
+                f"B{row}",
+                "form-moved",
+                f"chỉ tiêu «{code}» không có trong danh sách đăng ký của đơn vị, hoặc dòng đã "
+                "bị di chuyển.",
+                "Dùng phiếu mới do «thidua form» tạo; không chèn, xóa hay sắp xếp lại dòng.",
+            )
+        else:
+            _row(r, row, str(code), kind)
+        row += 1
+    if codes != list(expected) and not r.out.problems:
+        missing = [c for c in expected if c not in codes]
+        r.fail(
+            f"B{row}",
+            "form-moved",
+            "thứ tự hoặc danh sách chỉ tiêu khác phiếu gốc"
+            + (f" (thiếu {', '.join(missing)})" if missing else "")
+            + ".",
+            "Dùng phiếu mới do «thidua form» tạo; không chèn, xóa hay sắp xếp lại dòng.",
+        )
+
+
+def _row(r: _Reader, row: int, code: str, kind: str) -> None:
+    cells = {col: r.raw(f"{col}{row}") for col in INPUTS}
+    value: Decimal | bool | None = None
+    parts: dict[str, Decimal | None] = {NUMERATOR: None, DENOMINATOR: None}
+    used = (NUMERATOR, DENOMINATOR) if kind == "ratio" else (VALUE,)
+    for col in (VALUE, NUMERATOR, DENOMINATOR):
+        if col not in used and cells[col] is not None:
+            r.fail(
+                f"{col}{row}",
+                "form-bad-cell",
+                f"{code} không nhập ở cột này.",
+                "Tỷ lệ theo tử số/mẫu số nhập ở cột I và J; số khác nhập ở cột H.",
+            )
+    for col in used:
+        v = cells[col]
+        if v is None:
+            continue
+        try:
+            if kind == "bool":
+                value = bool_cell(v)
+            else:
+                fmt = str(r.sheet[f"{col}{row}"].number_format or "")
+                number, _ = number_cell(v, percent_format="%" in fmt)
+                if col == VALUE:
+                    value = number
+                else:
+                    parts[col] = number
+        except Unreadable as exc:
+            want = "Có hoặc Không" if kind == "bool" else "một số, ví dụ 10900 hoặc 96,5"
+            r.fail(f"{col}{row}", "form-bad-cell", f"{code}: {exc}.", f"Ghi {want}.")
+    if kind == "ratio" and (parts[NUMERATOR] is None) != (parts[DENOMINATOR] is None):
+        missing = NUMERATOR if parts[NUMERATOR] is None else DENOMINATOR
+        r.fail(f"{missing}{row}", "form-bad-cell", f"{code}: cần cả tử số và mẫu số.")
+        return
+    evidence = cells[EVIDENCE]
+    place = f"{VALUE}{row}" if kind != "ratio" else f"{NUMERATOR}{row}"
+    r.out.figures.append(
+        Cell(
+            code,
+            value,
+            parts[NUMERATOR],
+            parts[DENOMINATOR],
+            str(evidence) if evidence is not None else None,
+            f"{r.name}, ô {place}",
+        )
+    )
