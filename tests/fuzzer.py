@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from thidua_cli import workspace
-from thidua_cli.checks.unit import Context
+from thidua_cli.checks.context import Context
 from thidua_cli.compute.outcome import Outcome, compute
 from thidua_cli.formats import score
 from thidua_cli.formats.terminal import console

@@ -308,7 +308,7 @@ def test_csv_neutralises_formula_text(cli: Run, repo: Path) -> None:
 
 
 def test_code_suggestions_pad_before_fuzzy_matching() -> None:
-    from thidua_cli.checks.unit import suggest_code
+    from thidua_cli.checks.context import suggest_code
 
     codes = ["CT03", "CT06", "CT16", "CT22", "CT22.1", "CT23", "BS02"]
     assert suggest_code("CT3", codes) == "Có phải ý bạn là «CT03»?"

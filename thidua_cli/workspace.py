@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from thidua_cli import guard
 from thidua_cli.checks import catalogue as catalogue_checks
-from thidua_cli.checks import roster
+from thidua_cli.checks import context, roster, values
 from thidua_cli.checks import unit as checks
 from thidua_cli.problems import Problem, error
 from thidua_cli.read import git, schema_errors, textpolicy, yamlload
@@ -197,7 +197,7 @@ def _symlink_outside(rel: str) -> Problem:
 def _check_files(
     paths: Sequence[Path],
     root: Path,
-    ctx: checks.Context | None,
+    ctx: context.Context | None,
     keep_units: bool = True,
     max_bytes: int = yamlload.MAX_BYTES,
 ) -> _Checked:
@@ -216,12 +216,12 @@ def _check_files(
         f = yamlload.load(path, rel, max_bytes)
         out.problems.extend(f.problems)
         out.problems.extend(textpolicy.check(f, limits))
-        out.problems.extend(checks.thousands_problems(f))
+        out.problems.extend(values.thousands_problems(f))
         unit = _model(Unit, f, out.problems)
         if unit is None:
             continue
         if ctx is not None:
-            unit = checks.with_booleans(unit, ctx)
+            unit = context.with_booleans(unit, ctx)
         if keep_units:
             out.units.append(unit)
         out.roster.append(roster.RosterEntry.of(unit, f))
@@ -242,7 +242,7 @@ def _work(paths: list[Path]) -> _Checked:
 def _check_parallel(
     paths: list[Path],
     root: Path,
-    ctx: checks.Context | None,
+    ctx: context.Context | None,
     jobs: int,
     keep_units: bool,
     max_bytes: int,
@@ -303,7 +303,7 @@ def load(
     cat_file = _read(cat_path, root)
     ws.files += 1
     ws.problems.extend(cat_file.problems)
-    ws.problems.extend(checks.thousands_problems(cat_file))
+    ws.problems.extend(values.thousands_problems(cat_file))
     ws.catalogue = _model(Catalogue, cat_file, ws.problems)
     limits = ws.catalogue.limits if ws.catalogue is not None else textpolicy.DEFAULT
     ws.problems.extend(textpolicy.check(cat_file, limits))
@@ -319,7 +319,7 @@ def load(
         ws.approvals = approved.approvals if approved else []
         ws.quota_decisions = approved.quota_decisions if approved else []
     data_rel = posixpath.dirname(_rel(cat_path, root)) or "."
-    ctx = checks.Context(ws.catalogue, root, data_rel) if ws.catalogue is not None else None
+    ctx = context.Context(ws.catalogue, root, data_rel) if ws.catalogue is not None else None
     # approval locks compare whole units; the git dates need their reports
     keep_units = keep_units or git_dates or (locks and guard.ever_approved(data_dir))
     unit_paths = discover(data_dir, paths)
@@ -383,10 +383,10 @@ def check_document(
     problems: list[Problem] = textpolicy.check(f, limits)
     unit = _model(Unit, f, problems)
     if unit is not None and ws.catalogue is not None:
-        ctx = checks.Context(
+        ctx = context.Context(
             ws.catalogue, ws.root, posixpath.dirname(_rel(ws.data_dir / CATALOGUE, ws.root)) or "."
         )
-        unit = checks.with_booleans(unit, ctx)
+        unit = context.with_booleans(unit, ctx)
         problems.extend(checks.check_unit(unit, f, ctx))
         other = ws.paths.get(unit.id)
         if other is not None and other != rel:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from thidua_cli.audit.diff import ValueChange, unit_changes
-from thidua_cli.checks.unit import thousands_problems
+from thidua_cli.checks.values import thousands_problems
 from thidua_cli.codes import CODES
 from thidua_cli.files import write_atomic
 from thidua_cli.problems import Problem

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from thidua_cli import numfmt
@@ -14,66 +15,83 @@ Ref = Callable[[bool, YamlPath, str, object], None]
 
 
 def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
-    """References inside indicators.yaml: every id it names must exist."""
-    out: list[Problem] = []
-
-    def ref(ok: bool, ypath: YamlPath, what: str, value: object) -> None:
-        if not ok:
-            out.append(
-                error(
-                    f.path,
-                    f.pos(ypath),
-                    "unknown-reference",
-                    f"{what} «{value}» không có trong danh mục.",
-                    "",
-                    ypath,
-                )
-            )
-
-    for name in ("phases", "calendars", "unit_kinds", "blocs", "groups", "fields", "indicators"):
-        seen: dict[object, int] = {}
-        for i, item in enumerate(getattr(cat, name)):
-            key = getattr(item, "code", None) or getattr(item, "id", None) or item.number
-            if key in seen:
-                out.append(
-                    error(
-                        f.path,
-                        f.pos((name, i)),
-                        "duplicate-id",
-                        f"Mã «{key}» bị lặp lại trong «{name}».",
-                        "",
-                        (name, i),
-                    )
-                )
-            seen[key] = i
-    kinds = {k.id for k in cat.unit_kinds}
-    groups = {g.id for g in cat.groups}
-    levels = {lv.id for lv in cat.scoring.levels} if cat.scoring else set()
-    codes = {i.code for i in cat.indicators}
-    phases = {p.number for p in cat.phases}
-    tables = {t.id for t in cat.scoring.tables} if cat.scoring else set()
-    calendars = {c.id for c in cat.calendars}
+    """References inside indicators.yaml (every id it names must exist), then the form of each
+    part: no duplicate ids, windows in order, complete calendars, sane scoring."""
+    c = _Checker(cat, f)
+    c.duplicates()
     for i, ind in enumerate(cat.indicators):
+        c.indicator(i, ind)
+    c.blocs()
+    c.calendars()
+    if cat.scoring is not None:
+        c.out.extend(_scoring(cat, f, c.ref))
+    c.awards()
+    c.campaign()
+    return c.out
+
+
+@dataclass
+class _Checker:
+    """The catalogue, the ids it defines, and the problems found so far."""
+
+    cat: Catalogue
+    f: Loaded
+    out: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        cat = self.cat
+        self.kinds = {k.id for k in cat.unit_kinds}
+        self.groups = {g.id for g in cat.groups}
+        self.levels = {lv.id for lv in cat.scoring.levels} if cat.scoring else set()
+        self.codes = {i.code for i in cat.indicators}
+        self.phases = {p.number for p in cat.phases}
+        self.tables = {t.id for t in cat.scoring.tables} if cat.scoring else set()
+        self.calendar_ids = {c.id for c in cat.calendars}
+
+    def problem(self, code: str, at: YamlPath, message: str, hint: str = "") -> None:
+        self.out.append(error(self.f.path, self.f.pos(at), code, message, hint, at))
+
+    def ref(self, ok: bool, at: YamlPath, what: str, value: object) -> None:
+        if not ok:
+            self.problem("unknown-reference", at, f"{what} «{value}» không có trong danh mục.")
+
+    def duplicates(self) -> None:
+        for name in (
+            "phases",
+            "calendars",
+            "unit_kinds",
+            "blocs",
+            "groups",
+            "fields",
+            "indicators",
+        ):
+            seen: dict[object, int] = {}
+            for i, item in enumerate(getattr(self.cat, name)):
+                key = getattr(item, "code", None) or getattr(item, "id", None) or item.number
+                if key in seen:
+                    self.problem(
+                        "duplicate-id", (name, i), f"Mã «{key}» bị lặp lại trong «{name}»."
+                    )
+                seen[key] = i
+
+    def indicator(self, i: int, ind: Indicator) -> None:
         at: YamlPath = ("indicators", i)
-        ref(ind.group in groups, (*at, "group"), "Nhóm", ind.group)
+        ref = self.ref
+        ref(ind.group in self.groups, (*at, "group"), "Nhóm", ind.group)
         if ind.parent is not None:
-            ref(ind.parent in codes, (*at, "parent"), "Chỉ tiêu cha", ind.parent)
+            ref(ind.parent in self.codes, (*at, "parent"), "Chỉ tiêu cha", ind.parent)
         for j, k in enumerate([*ind.applies_to, *ind.aggregate_over]):
-            ref(k in kinds, (*at, "applies_to", j), "Loại đơn vị", k)
+            ref(k in self.kinds, (*at, "applies_to", j), "Loại đơn vị", k)
         if ind.compute is not None:
             for k in ind.compute.kinds:
-                ref(k in kinds, (*at, "compute", "kinds"), "Loại đơn vị", k)
+                ref(k in self.kinds, (*at, "compute", "kinds"), "Loại đơn vị", k)
             if ind.compute.level is not None:
-                ref(
-                    ind.compute.level in levels,
-                    (*at, "compute", "level"),
-                    "Mức xếp loại",
-                    ind.compute.level,
-                )
+                level = ind.compute.level
+                ref(level in self.levels, (*at, "compute", "level"), "Mức xếp loại", level)
         for p in ind.phase_targets:
-            ref(p in phases, (*at, "phase_targets", p), "Đợt", p)
+            ref(p in self.phases, (*at, "phase_targets", p), "Đợt", p)
         if ind.across is not None:
-            of = next((x for x in cat.indicators if x.code == ind.across.of), None)
+            of = next((x for x in self.cat.indicators if x.code == ind.across.of), None)
             ref(
                 of is not None and of.aggregation not in ("computed", "across", "none"),
                 (*at, "across", "of"),
@@ -81,76 +99,71 @@ def check_catalogue(cat: Catalogue, f: Loaded) -> list[Problem]:
                 ind.across.of,
             )
         if ind.due is not None:
-            ref(ind.due in phases, (*at, "due"), "Đợt", ind.due)
+            ref(ind.due in self.phases, (*at, "due"), "Đợt", ind.due)
         if ind.due_year is not None:
-            ref(cat.due_phase(ind) is not None, (*at, "due_year"), "Đợt của năm", ind.due_year)
-        out.extend(_indicator_form(cat, ind, f, at))
-    for i, bloc in enumerate(cat.blocs):
-        for k in bloc.kinds:
-            ref(k in kinds, ("blocs", i, "kinds"), "Loại đơn vị", k)
-        ref(bloc.calendar in calendars, ("blocs", i, "calendar"), "Lịch", bloc.calendar)
-        if bloc.scoring is not None:
-            ref(bloc.scoring in tables, ("blocs", i, "scoring"), "Bảng chấm điểm", bloc.scoring)
-        elif cat.scores:
-            out.append(
-                error(
-                    f.path,
-                    f.pos(("blocs", i)),
+            due = self.cat.due_phase(ind)
+            ref(due is not None, (*at, "due_year"), "Đợt của năm", ind.due_year)
+        self.out.extend(_indicator_form(self.cat, ind, self.f, at))
+
+    def blocs(self) -> None:
+        for i, bloc in enumerate(self.cat.blocs):
+            for k in bloc.kinds:
+                self.ref(k in self.kinds, ("blocs", i, "kinds"), "Loại đơn vị", k)
+            self.ref(
+                bloc.calendar in self.calendar_ids, ("blocs", i, "calendar"), "Lịch", bloc.calendar
+            )
+            if bloc.scoring is not None:
+                self.ref(
+                    bloc.scoring in self.tables,
+                    ("blocs", i, "scoring"),
+                    "Bảng chấm điểm",
+                    bloc.scoring,
+                )
+            elif self.cat.scores:
+                self.problem(
                     "bloc-without-scoring",
+                    ("blocs", i),
                     f"Khối «{bloc.id}» chưa ghi bảng chấm điểm («scoring»).",
                     "Ghi scoring: <mã bảng> cho khối, hoặc campaign.sections.scoring: false "
                     "nếu kế hoạch không chấm điểm.",
-                    ("blocs", i),
                 )
-            )
-    for i, cal in enumerate(cat.calendars):
-        for j, w in enumerate(cal.phases):
-            at = ("calendars", i, "phases", j)
-            ref(w.phase in phases, (*at, "phase"), "Đợt", w.phase)
-            if not w.start <= w.end <= w.due:
-                out.append(
-                    error(
-                        f.path,
-                        f.pos(at),
+
+    def calendars(self) -> None:
+        for i, cal in enumerate(self.cat.calendars):
+            for j, w in enumerate(cal.phases):
+                at: YamlPath = ("calendars", i, "phases", j)
+                self.ref(w.phase in self.phases, (*at, "phase"), "Đợt", w.phase)
+                if not w.start <= w.end <= w.due:
+                    self.problem(
                         "invalid-window",
-                        "Thời gian đợt phải có: bắt đầu ≤ kết thúc ≤ hạn báo cáo.",
-                        "",
                         at,
+                        "Thời gian đợt phải có: bắt đầu ≤ kết thúc ≤ hạn báo cáo.",
                     )
-                )
-        missing = phases - {w.phase for w in cal.phases}
-        if missing:
-            out.append(
-                error(
-                    f.path,
-                    f.pos(("calendars", i)),
+            missing = self.phases - {w.phase for w in cal.phases}
+            if missing:
+                self.problem(
                     "calendar-incomplete",
+                    ("calendars", i),
                     f"Lịch «{cal.id}» thiếu đợt "
                     + ", ".join(str(n) for n in sorted(missing))
                     + ".",
-                    "",
-                    ("calendars", i),
                 )
-            )
-    if cat.scoring is not None:
-        out.extend(_scoring(cat, f, ref))
-    for i, rule in enumerate(cat.awards.rules if cat.awards else []):
-        if rule.level is not None:
-            ref(rule.level in levels, ("awards", "rules", i, "level"), "Mức xếp loại", rule.level)
-        for k in rule.kinds:
-            ref(k in kinds, ("awards", "rules", i, "kinds"), "Loại đơn vị", k)
-    if cat.campaign.start > cat.campaign.end:
-        out.append(
-            error(
-                f.path,
-                f.pos(("campaign", "start")),
+
+    def awards(self) -> None:
+        for i, rule in enumerate(self.cat.awards.rules if self.cat.awards else []):
+            if rule.level is not None:
+                at: YamlPath = ("awards", "rules", i, "level")
+                self.ref(rule.level in self.levels, at, "Mức xếp loại", rule.level)
+            for k in rule.kinds:
+                self.ref(k in self.kinds, ("awards", "rules", i, "kinds"), "Loại đơn vị", k)
+
+    def campaign(self) -> None:
+        if self.cat.campaign.start > self.cat.campaign.end:
+            self.problem(
                 "invalid-window",
-                "Ngày bắt đầu phong trào sau ngày kết thúc.",
-                "",
                 ("campaign", "start"),
+                "Ngày bắt đầu phong trào sau ngày kết thúc.",
             )
-        )
-    return out
 
 
 def _scoring(cat: Catalogue, f: Loaded, ref: Ref) -> list[Problem]:

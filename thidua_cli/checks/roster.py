@@ -7,7 +7,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from thidua_cli.checks.unit import Context
+from thidua_cli.checks.context import Context
 from thidua_cli.problems import Problem, YamlPath, error, warning
 from thidua_cli.read import git
 from thidua_cli.read.models import Unit

@@ -122,7 +122,7 @@ def form(
     data: DataOpt = Path("data"),
 ) -> None:
     """Lập phiếu Excel báo cáo số liệu cho các đơn vị chưa báo cáo đợt này (mỗi đơn vị một tệp)."""
-    from thidua_cli.checks.unit import Context
+    from thidua_cli.checks.context import Context
     from thidua_cli.present import form as pf
 
     ws = _campaign(data)
@@ -177,7 +177,7 @@ def import_forms(
 ) -> None:
     """Nhập số liệu từ phiếu Excel đã điền: kiểm tra như validate, in thay đổi, ghi tệp đơn vị."""
     from thidua_cli.audit.edit import Edit, EditError, Figure, differs, prepare
-    from thidua_cli.checks.unit import Context
+    from thidua_cli.checks.context import Context
     from thidua_cli.formats.edit import print_form_problems
 
     if (correction is None) != (reference is None):
@@ -296,7 +296,7 @@ def set_figure(
     code = code.strip().upper()
     ind = next((i for i in ws.catalogue.indicators if i.code == code), None)
     if ind is None:
-        from thidua_cli.checks.unit import suggest_code
+        from thidua_cli.checks.context import suggest_code
 
         raise UserError(
             f"Không có chỉ tiêu «{code}».",
