@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
 
@@ -19,8 +19,8 @@ from thidua_cli.checks import catalogue as catalogue_checks
 from thidua_cli.checks import locks as locks_check
 from thidua_cli.checks import roster
 from thidua_cli.checks import unit as checks
-from thidua_cli.problems import Problem, error
-from thidua_cli.read import git, schema_errors, yamlload
+from thidua_cli.problems import Problem, Severity, error
+from thidua_cli.read import cache, compact, git, schema_errors, yamlload
 from thidua_cli.read.models import Approval, Approvals, Catalogue, Unit
 
 CATALOGUE = "indicators.yaml"
@@ -133,52 +133,149 @@ def _outside(path: Path, root: Path) -> bool:
     return not real.startswith(base + os.sep)
 
 
+# What checking one unit file gives, as plain data (cached, and sent back by worker
+# processes): (problems as tuples, roster entry as a tuple or None, the evidence files the
+# checks looked at with what they found, the unit as pickled plain data or None).
+Entry = tuple[
+    tuple[tuple[Any, ...], ...],
+    tuple[Any, ...] | None,
+    tuple[tuple[str, str], ...],
+    bytes | None,
+]
+
+
+def _evidence_files(unit: Unit) -> list[str]:
+    return [
+        ev.file for r in unit.results for v in r.values.values() for ev in v.evidence if ev.file
+    ]
+
+
+def _check_loaded(f: yamlload.Loaded, ctx: checks.Context | None) -> Entry:
+    problems = list(f.problems)
+    problems.extend(checks.thousands_problems(f))
+    unit = _model(Unit, f, problems)
+    if unit is None:
+        return tuple(_problem_tuple(p) for p in problems), None, (), None
+    entry = roster.RosterEntry.of(unit, f)
+    evidence: tuple[tuple[str, str], ...] = ()
+    if ctx is not None:
+        problems.extend(checks.check_unit(unit, f, ctx))
+        evidence = tuple((e, ctx.evidence(e)) for e in _evidence_files(unit))
+    return (
+        tuple(_problem_tuple(p) for p in problems),
+        (entry.path, entry.id, entry.id_pos, entry.exemplars),
+        evidence,
+        cache.dumps(compact.plain(unit)),
+    )
+
+
+def _problem_tuple(p: Problem) -> tuple[Any, ...]:
+    return (p.path, p.line, p.column, p.code, p.severity.value, p.message, p.hint, p.yaml_path)
+
+
+def _read_raw(path: Path, max_bytes: int) -> bytes | None:
+    """The file's bytes, or None when the reader must say why not (a folder, too large, …)."""
+    try:
+        if path.is_dir() or path.stat().st_size > max_bytes:
+            return None
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return raw if len(raw) <= max_bytes else None
+
+
+def _is_entry(value: Any) -> bool:
+    """The shape of an Entry (a foreign value under our key is a miss, not a crash)."""
+    return (
+        type(value) is tuple
+        and len(value) == 4
+        and type(value[0]) is tuple
+        and (value[1] is None or type(value[1]) is tuple)
+        and type(value[2]) is tuple
+        and (value[3] is None or type(value[3]) is bytes)
+    )
+
+
+def _check_file(
+    path: Path, rel: str, ctx: checks.Context | None, max_bytes: int, store: cache.Cache
+) -> Entry:
+    """Check one unit file, through the cache: an entry is used only when the file's path and
+    bytes, the catalogue, the size limit and the tool are the same (all in the key) and every
+    evidence file it points to is still found the same way."""
+    raw = _read_raw(path, max_bytes)
+    if raw is None:
+        return _check_loaded(yamlload.load(path, rel, max_bytes), ctx)
+    if not store.on:
+        return _check_loaded(yamlload.load_bytes(raw, rel), ctx)
+    key = store.key(rel.encode(), raw)
+    hit = store.get(key)
+    if _is_entry(hit):
+        found = cast(Entry, hit)
+        if ctx is None or all(ctx.evidence(e) == state for e, state in found[2]):
+            return found
+    entry = _check_loaded(yamlload.load_bytes(raw, rel), ctx)
+    store.put(key, entry)
+    return entry
+
+
 def _check_files(
     paths: Sequence[Path],
     root: Path,
     ctx: checks.Context | None,
     keep_units: bool = True,
     max_bytes: int = yamlload.MAX_BYTES,
-) -> _Checked:
+    store: cache.Cache | None = None,
+) -> list[Entry]:
+    store = store or cache.Cache(None, "units")
+    out: list[Entry] = []
+    for path in paths:
+        rel = _rel(path, root)
+        if _outside(path, root):
+            problem = error(
+                rel,
+                (0, 0),
+                "symlink-outside-repo",
+                "Tệp là liên kết (symlink) trỏ ra ngoài kho dữ liệu; không đọc.",
+                "Chép nội dung tệp vào kho thay vì tạo liên kết.",
+            )
+            out.append(((_problem_tuple(problem),), None, (), None))
+            continue
+        entry = _check_file(path, rel, ctx, max_bytes, store)
+        out.append(entry if keep_units else (entry[0], entry[1], (), None))
+    return out
+
+
+def _assemble(entries: Iterable[Entry]) -> _Checked:
+    """Problems, roster and units from plain entries; units are rebuilt without validating
+    again (they were validated when the entry was made)."""
     out = _Checked()
-    for n, path in enumerate(paths):
+    for n, (problems, entry, _evidence, blob) in enumerate(entries):
         if n % FREEZE_EVERY == FREEZE_EVERY - 1:
             # The units kept so far live until the end: freeze them, or the cyclic collector
             # rescans the whole growing heap again and again (a third of the time at 10.000).
             gc.collect(1)
             gc.freeze()
-        rel = _rel(path, root)
-        if _outside(path, root):
-            out.problems.append(
-                error(
-                    rel,
-                    (0, 0),
-                    "symlink-outside-repo",
-                    "Tệp là liên kết (symlink) trỏ ra ngoài kho dữ liệu; không đọc.",
-                    "Chép nội dung tệp vào kho thay vì tạo liên kết.",
-                )
-            )
-            continue
-        f = yamlload.load(path, rel, max_bytes)
-        out.problems.extend(f.problems)
-        out.problems.extend(checks.thousands_problems(f))
-        unit = _model(Unit, f, out.problems)
-        if unit is None:
-            continue
-        if keep_units:
-            out.units.append(unit)
-        out.roster.append(roster.RosterEntry.of(unit, f))
-        if ctx is not None:
-            out.problems.extend(checks.check_unit(unit, f, ctx))
+        out.problems.extend(
+            Problem(a, b, c, d, Severity(e), f, g, tuple(h)) for a, b, c, d, e, f, g, h in problems
+        )
+        if entry is not None:
+            out.roster.append(roster.RosterEntry(*entry))
+        if blob is not None:
+            out.units.append(compact.build(Unit, cache.loads(blob)))
     return out
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _work(paths: list[Path]) -> _Checked:
+def _work(paths: list[Path]) -> list[Entry]:
     return _check_files(
-        paths, _WORKER["root"], _WORKER["ctx"], _WORKER["keep_units"], _WORKER["max_bytes"]
+        paths,
+        _WORKER["root"],
+        _WORKER["ctx"],
+        _WORKER["keep_units"],
+        _WORKER["max_bytes"],
+        _WORKER["store"],
     )
 
 
@@ -189,25 +286,26 @@ def _check_parallel(
     jobs: int,
     keep_units: bool,
     max_bytes: int,
-) -> _Checked:
+    store: cache.Cache,
+) -> list[Entry]:
     """Split the files into contiguous chunks, check them in `jobs` processes, and join the
-    results in file order, so the output does not depend on how the work was shared."""
+    results in file order, so the output does not depend on how the work was shared. Workers
+    send back plain entries, never models (unpickling models costs the parent fifteen times
+    more)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # inherited by forked workers
-    _WORKER.update(root=root, ctx=ctx, keep_units=keep_units, max_bytes=max_bytes)
-    size = max(1, -(-len(paths) // (jobs * 4)))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method != "fork":
-        return _check_files(paths, root, ctx, keep_units, max_bytes)
-    total = _Checked()
+        return _check_files(paths, root, ctx, keep_units, max_bytes, store)
+    # inherited by forked workers
+    _WORKER.update(root=root, ctx=ctx, keep_units=keep_units, max_bytes=max_bytes, store=store)
+    size = max(1, -(-len(paths) // (jobs * 4)))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    total: list[Entry] = []
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
         for part in pool.map(_work, chunks):
-            total.problems.extend(part.problems)
-            total.units.extend(part.units)
-            total.roster.extend(part.roster)
+            total.extend(part)
     return total
 
 
@@ -249,10 +347,13 @@ def load(
     keep_units = keep_units or bool(ws.approvals)  # approval locks compare whole units
     unit_paths = discover(data_dir, paths)
     ws.files += len(unit_paths)
+    store = _unit_cache(cat_path, ctx, max_bytes)
     if jobs > 1 and len(unit_paths) >= PARALLEL_FROM:
-        checked = _check_parallel(unit_paths, root, ctx, jobs, keep_units, max_bytes)
+        entries = _check_parallel(unit_paths, root, ctx, jobs, keep_units, max_bytes, store)
     else:
-        checked = _check_files(unit_paths, root, ctx, keep_units, max_bytes)
+        entries = _check_files(unit_paths, root, ctx, keep_units, max_bytes, store)
+    checked = _assemble(entries)
+    del entries
     # What was read lives until the command ends: move it out of the collector's sight, so
     # scoring and rendering do not pay for rescanning it (see _check_files).
     gc.freeze()
@@ -265,6 +366,16 @@ def load(
         ws.problems.extend(_approval_locks(ws, whole=not paths))
     ws.problems.sort()
     return ws
+
+
+def _unit_cache(cat_path: Path, ctx: checks.Context | None, max_bytes: int) -> cache.Cache:
+    """The cache of checked unit files for this catalogue (its exact bytes) and size limit."""
+    try:
+        catalogue = cat_path.read_bytes()
+    except OSError:
+        catalogue = b""
+    salt = b"%d\0%d\0" % (max_bytes, ctx is not None) + catalogue
+    return cache.Cache.open("units", salt)
 
 
 def _approval_locks(ws: Workspace, whole: bool) -> list[Problem]:
