@@ -63,6 +63,7 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str]]:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("THIDUA_NO_CACHE", raising=False)  # `--no-cache` sets it: undone after
 
     def run(*args: str, cwd: Path = ROOT) -> tuple[int, str]:
         monkeypatch.chdir(cwd)

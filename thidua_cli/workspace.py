@@ -378,10 +378,43 @@ def _unit_cache(cat_path: Path, ctx: checks.Context | None, max_bytes: int) -> c
     return cache.Cache.open("units", salt)
 
 
-def _approval_locks(ws: Workspace, whole: bool) -> list[Problem]:
-    """Compare each approved phase with the data as it stood at the approved commit."""
+def load_revision(root: Path, rev: str, data_rel: str) -> Workspace:
+    """The catalogue and units of `data_rel` as they stood at commit `rev` (read and checked
+    without locks). A commit never changes, so this is cached by its full id and the folder:
+    after the first call it costs one small read, not an export and a read of every file."""
     import tempfile
 
+    sha = git.resolve(root, rev)
+    store = cache.Cache.open("revisions")
+    key = store.key(sha.encode(), data_rel.encode())
+    folder = root / data_rel
+    hit = store.get(key)
+    if (
+        type(hit) is tuple
+        and len(hit) == 3
+        and (hit[0] is None or type(hit[0]) is bytes)
+        and type(hit[1]) is tuple
+        and type(hit[2]) is dict
+    ):
+        catalogue = compact.build(Catalogue, cache.loads(hit[0])) if hit[0] else None
+        units = [compact.build(Unit, cache.loads(blob)) for blob in hit[1]]
+        return Workspace(root, folder, catalogue, units, paths=hit[2])
+    with tempfile.TemporaryDirectory(prefix="thidua-rev-") as tmp:
+        exported = git.export(root, sha, data_rel, Path(tmp))
+        old = load(exported, root=Path(tmp), jobs=min(os.cpu_count() or 1, 8), locks=False)
+    store.put(
+        key,
+        (
+            cache.dumps(compact.plain(old.catalogue)) if old.catalogue else None,
+            tuple(cache.dumps(compact.plain(u)) for u in old.units),
+            old.paths,
+        ),
+    )
+    return Workspace(root, folder, old.catalogue, old.units, paths=old.paths)
+
+
+def _approval_locks(ws: Workspace, whole: bool) -> list[Problem]:
+    """Compare each approved phase with the data as it stood at the approved commit."""
     out: list[Problem] = []
     try:
         root: Path | None = git.top(ws.data_dir)
@@ -393,9 +426,7 @@ def _approval_locks(ws: Workspace, whole: bool) -> list[Problem]:
             if root is None:
                 raise git.GitProblem("thư mục dữ liệu không nằm trong kho git.")
             data_rel = Path(os.path.relpath(ws.data_dir.resolve(), root)).as_posix()
-            with tempfile.TemporaryDirectory(prefix="thidua-lock-") as tmp:
-                exported = git.export(root, approval.commit, data_rel, Path(tmp))
-                old = load(exported, root=Path(tmp), locks=False)
+            old = load_revision(root, approval.commit, data_rel)
             out.extend(
                 locks_check.check_locks(
                     approval,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -10,6 +9,7 @@ import typer
 
 from thidua_cli.cli.app import (
     DataOpt,
+    JobsOpt,
     TableFormat,
     UserError,
     command,
@@ -40,12 +40,7 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Coi cảnh báo như lỗi (mã thoát 1).")
     ] = False,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs", "-j", min=0, help="Số tiến trình đọc tệp song song (0: theo số lõi CPU)."
-        ),
-    ] = 0,
+    jobs: JobsOpt = 0,
     max_kb: Annotated[
         int | None,
         typer.Option("--max-size", min=1, help="Giới hạn cỡ mỗi tệp, KB (mặc định 2048)."),
@@ -53,9 +48,7 @@ def validate(
     data: DataOpt = Path("data"),
 ) -> None:
     """Kiểm tra danh mục chỉ tiêu và các tệp đơn vị; báo mọi lỗi kèm tệp, dòng, cột."""
-    ws = load(
-        data, paths, jobs=jobs or min(os.cpu_count() or 1, 8), keep_units=False, max_kb=max_kb
-    )
+    ws = load(data, paths, jobs=jobs, keep_units=False, max_kb=max_kb)
     print_problems(ws, fmt)
     if ws.has_errors or (strict and ws.problems):
         raise typer.Exit(1)

@@ -11,6 +11,7 @@ import typer
 from thidua_cli.cli.app import (
     AsOfOpt,
     DataOpt,
+    JobsOpt,
     PhaseOpt,
     TableFormat,
     UserError,
@@ -44,6 +45,7 @@ def score(
     fmt: Annotated[
         ScoreFormat, format_option("Cách in: table (bảng), json hoặc csv (Excel).")
     ] = "table",
+    jobs: JobsOpt = 0,
     data: DataOpt = Path("data"),
 ) -> None:
     """Tính kết quả chỉ tiêu, điểm, xếp loại và xếp hạng từng khối."""
@@ -51,7 +53,7 @@ def score(
 
     if explain and unit is None:
         raise UserError("--explain cần --unit MÃ_ĐƠN_VỊ.")
-    _ws, o = outcome(data, phase, as_of)
+    _ws, o = outcome(data, phase, as_of, jobs)
     if bloc is not None and bloc not in {b.id for b in o.catalogue.blocs}:
         raise UserError(
             f"Không có khối «{bloc}».",
@@ -76,6 +78,7 @@ def status(
     ] = None,
     as_of: AsOfOpt = None,
     fmt: Annotated[TableFormat, format_option()] = "table",
+    jobs: JobsOpt = 0,
     data: DataOpt = Path("data"),
 ) -> None:
     """Còn bao nhiêu ngày đến hạn; đơn vị nào đã đăng ký, ký giao ước, nộp đúng hạn, muộn, chưa nộp."""
@@ -83,7 +86,7 @@ def status(
     from thidua_cli.compute.outcome import UnknownPhase
     from thidua_cli.formats.status import FORMATS
 
-    ws = load_tolerant(data)
+    ws = load_tolerant(data, jobs)
     assert ws.catalogue is not None
     day = parse_date(as_of) or date.today()  # the one place this command reads the clock
     number = phase if phase is not None else st.next_phase(ws.catalogue, day)
@@ -97,13 +100,14 @@ def status(
 @command
 def exemplars(
     fmt: Annotated[TableFormat, format_option()] = "table",
+    jobs: JobsOpt = 0,
     data: DataOpt = Path("data"),
 ) -> None:
     """Sổ điển hình tiên tiến theo lĩnh vực: trạng thái, người phụ trách, lần kiểm tra gần nhất."""
     from thidua_cli.compute.exemplars import register
     from thidua_cli.formats.exemplars import FORMATS
 
-    ws = load_tolerant(data)
+    ws = load_tolerant(data, jobs)
     assert ws.catalogue is not None
     emit(FORMATS, fmt, register(ws.catalogue, ws.units))
 
@@ -128,6 +132,7 @@ def report(
     signed: Annotated[
         str | None, typer.Option("--date", help="Ngày ký văn bản (mặc định: ngày tính số liệu).")
     ] = None,
+    jobs: JobsOpt = 0,
     data: DataOpt = Path("data"),
 ) -> None:
     """Lập báo cáo sơ kết/tổng kết (Markdown và DOCX theo Nghị định 30/2020) hoặc phiếu chấm điểm."""
@@ -137,7 +142,7 @@ def report(
     from thidua_cli.present import render
     from thidua_cli.present import report as rp
 
-    ws, o = outcome(data, phase, as_of)
+    ws, o = outcome(data, phase, as_of, jobs)
     day = parse_date(signed) or o.as_of
     templates = render.search_path(data)
     stamp = revision(data, templates[:-1])

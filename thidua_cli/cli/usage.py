@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any
 
@@ -29,9 +30,18 @@ def _root(
             callback=_show_version,
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Không dùng bộ nhớ đệm các tệp đã kiểm tra (đọc và kiểm tra lại mọi tệp).",
+        ),
+    ] = False,
 ) -> None:
     """Quản lý phong trào thi đua từ tệp YAML trong git: kiểm tra số liệu, chấm điểm, xếp hạng
     và lập báo cáo."""
+    if no_cache:  # read by read/cache.py, here and in the worker processes
+        os.environ["THIDUA_NO_CACHE"] = "1"
 
 
 def _vietnamese_help() -> None:
