@@ -174,14 +174,24 @@ def _problem_tuple(p: Problem) -> tuple[Any, ...]:
 
 
 def _read_raw(path: Path, max_bytes: int) -> bytes | None:
-    """The file's bytes, or None when the reader must say why not (a folder, too large, …)."""
+    """The file's bytes, or None when the reader must say why not (a folder, too large, …).
+    One open and one fstat: at 10.000 files every system call counts."""
     try:
-        if path.is_dir() or path.stat().st_size > max_bytes:
-            return None
-        raw = path.read_bytes()
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_size > max_bytes:
+                return None
+            raw = f.read(max_bytes + 1)
     except OSError:
         return None
     return raw if len(raw) <= max_bytes else None
+
+
+def _evidence_state(ctx: checks.Context, file: str, seen: dict[str, str]) -> str:
+    """ctx.evidence, once per file in one reading (units often cite the same document)."""
+    state = seen.get(file)
+    if state is None:
+        state = seen[file] = ctx.evidence(file)
+    return state
 
 
 def _is_entry(value: Any) -> bool:
@@ -197,7 +207,12 @@ def _is_entry(value: Any) -> bool:
 
 
 def _check_file(
-    path: Path, rel: str, ctx: checks.Context | None, max_bytes: int, store: cache.Cache
+    path: Path,
+    rel: str,
+    ctx: checks.Context | None,
+    max_bytes: int,
+    store: cache.Cache,
+    seen: dict[str, str],
 ) -> Entry:
     """Check one unit file, through the cache: an entry is used only when the file's path and
     bytes, the catalogue, the size limit and the tool are the same (all in the key) and every
@@ -211,7 +226,7 @@ def _check_file(
     hit = store.get(key)
     if _is_entry(hit):
         found = cast(Entry, hit)
-        if ctx is None or all(ctx.evidence(e) == state for e, state in found[2]):
+        if ctx is None or all(_evidence_state(ctx, e, seen) == state for e, state in found[2]):
             return found
     entry = _check_loaded(yamlload.load_bytes(raw, rel), ctx)
     store.put(key, entry)
@@ -228,8 +243,13 @@ def _check_files(
 ) -> list[Entry]:
     store = store or cache.Cache(None, "units")
     out: list[Entry] = []
+    here, base = os.getcwd(), os.path.abspath(root) + os.sep
+    seen: dict[str, str] = {}  # evidence file -> what ctx.evidence found, for this reading
     for path in paths:
-        rel = _rel(path, root)
+        absolute = os.path.normpath(os.path.join(here, path))  # os.path.abspath, without
+        rel = (  # asking the system for the current folder ten thousand times
+            Path(absolute[len(base) :]).as_posix() if absolute.startswith(base) else path.as_posix()
+        )
         if _outside(path, root):
             problem = error(
                 rel,
@@ -240,7 +260,7 @@ def _check_files(
             )
             out.append(((_problem_tuple(problem),), None, (), None))
             continue
-        entry = _check_file(path, rel, ctx, max_bytes, store)
+        entry = _check_file(path, rel, ctx, max_bytes, store, seen)
         out.append(entry if keep_units else (entry[0], entry[1], (), None))
     return out
 
