@@ -162,7 +162,14 @@ def report(
         rendered = render.render_all(template, context, kinds, day, templates)
     except render.TemplateProblem as exc:
         raise UserError(f"Mẫu báo cáo có lỗi: {exc}", code=1) from None
-    written = write_files([(folder / f"{stem}{suffix}", body) for suffix, body in rendered])
+    outputs: list[tuple[Path, bytes | str]] = [
+        (folder / f"{stem}{suffix}", body) for suffix, body in rendered
+    ]
+    if unit is None and rp.summarised(o):  # the report lists part of a bloc: add the whole
+        from thidua_cli.formats.score import as_csv
+
+        outputs.append((folder / rp.ranking_file(o), as_csv(o)))
+    written = write_files(outputs)
     if not any(s.report for s in o.units):
         say(
             f"Chú ý: chưa có đơn vị nào báo cáo đợt {phase}; báo cáo ghi rõ điều này trên trang "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import IO, Any
@@ -18,6 +19,7 @@ from thidua_cli.present.text import (
     EVENT_VI,
     PROGRESS_NOTE,
     actual_text,
+    few,
     indicator_rows,
     over_quota,
     percent_text,
@@ -25,6 +27,7 @@ from thidua_cli.present.text import (
     plan_text,
     remarks,
     score_text,
+    shown,
 )
 
 JSON_VERSION = 1
@@ -240,8 +243,11 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
             ("Ghi chú", "left"),
         ):
             t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
-        for s in members:
+        part = shown(o, members)
+        for n, s in enumerate([*part.top, *part.bottom]):
             assert s.level is not None
+            if part.omitted and n == len(part.top):
+                t.add_row("…", "", f"[dim]({part.omitted} đơn vị khác)[/]", "", "", "", "")
             t.add_row(
                 str(s.rank),
                 s.unit.id,
@@ -252,6 +258,22 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
                 remarks(s, over),
             )
         console.print(t)
+        if part.omitted:
+            counts = Counter(s.level.name for s in members if s.level is not None)
+            console.print(
+                "Xếp loại: "
+                + "; ".join(
+                    f"{lv.name} {counts[lv.name]}"
+                    for lv in o.catalogue.scoring.levels
+                    if counts[lv.name]
+                )
+                + "."
+            )
+            console.print(
+                f"[dim]Khối có {len(members)} đơn vị: chỉ in {len(part.top)} đơn vị đầu và "
+                f"{len(part.bottom)} đơn vị cuối. Xem đầy đủ: thidua score --bloc {b.id} "
+                "--format csv > xep-hang.csv (mở bằng Excel).[/]"
+            )
     for q in o.quotas:
         if bloc is not None and q.bloc.id != bloc:
             continue
@@ -262,7 +284,7 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
             f"{numfmt.number(q.quota.max_percent)}% của {q.base} = {q.limit} → {status}"
         )
         if q.over:
-            line += " (Hội đồng xem xét: " + ", ".join(q.over) + ")"
+            line += " (Hội đồng xem xét: " + few(o, list(q.over)) + ")"
         console.print(line)
 
 

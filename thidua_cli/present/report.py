@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from thidua_cli import numfmt
 from thidua_cli.compute import awards as award_rules
@@ -21,12 +21,15 @@ from thidua_cli.compute.status import Status
 from thidua_cli.present.text import (
     PROGRESS_NOTE,
     actual_text,
+    few,
     indicator_rows,
     over_quota,
     percent_text,
     plan_text,
     remarks,
     score_text,
+    shown,
+    too_large,
 )
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -83,6 +86,38 @@ def _awards(o: Outcome, reg: list[FieldRegister]) -> tuple[list[dict[str, str]],
     return rows, numfmt.number(award_rules.total(proposals)) if rows else "0"
 
 
+def ranking_file(o: Outcome) -> str:
+    """The full ranking sent with a report whose blocs are too large to list in it."""
+    return f"bang-xep-hang-dot-{o.phase.number}.csv"
+
+
+def summarised(o: Outcome) -> bool:
+    """Does the report list only part of some bloc (so the full ranking must go with it)?"""
+    return too_large(o, len(o.units))
+
+
+def _cut(o: Outcome, rows: list[dict[str, str]], key: str, what: str) -> list[dict[str, str]]:
+    """A long list in a report: its first rows and one row saying how many more (and where
+    they are); the catalogue's `large_rosters` says what is long."""
+    if not too_large(o, len(rows)):
+        return rows
+    show = o.catalogue.large_rosters.show
+    more = dict.fromkeys(rows[0], "")
+    more[key] = f"… và {len(rows) - show} {what}"
+    return [*rows[:show], more]
+
+
+def _rank_row(o: Outcome, s: UnitScore, over: set[str]) -> dict[str, str]:
+    return {
+        "rank": str(s.rank),
+        "name": s.unit.name,
+        "score": score_text(o, s.score),
+        "self_score": score_text(o, s.self_score),
+        "level": s.level.name if s.level else "",
+        "remarks": remarks(s, over),
+    }
+
+
 def report_context(
     o: Outcome, st: Status, reg: list[FieldRegister], revision: str, signed: date
 ) -> dict[str, Any]:
@@ -116,31 +151,42 @@ def report_context(
                     "đạt."
                     if q.ok
                     else "vượt giới hạn, Hội đồng xem xét các đơn vị: "
-                    + ", ".join(s.unit.name for s in members if s.unit.id in q.over)
+                    + few(o, [s.unit.name for s in members if s.unit.id in q.over])
                     + "."
                 )
             )
             quota_lines.append(line)
+        part = shown(o, members)
+        ranking = [_rank_row(o, s, over) for s in part.top]
+        omitted = ""
+        if part.omitted:
+            ranking.append(
+                {
+                    "rank": "…",
+                    "name": f"({part.omitted} đơn vị khác)",
+                    "score": "",
+                    "self_score": "",
+                    "level": "",
+                    "remarks": "",
+                }
+            )
+            ranking.extend(_rank_row(o, s, over) for s in part.bottom)
+            omitted = (
+                f"Khối có {len(members)} đơn vị: bảng trên ghi {len(part.top)} đơn vị đứng đầu "
+                f"và {len(part.bottom)} đơn vị cuối; xếp hạng đầy đủ ở tệp {ranking_file(o)} "
+                "gửi kèm."
+            )
         blocs.append(
             {
                 "name": b.name,
                 "size": len(members),
-                "rows": [
-                    {
-                        "rank": str(s.rank),
-                        "name": s.unit.name,
-                        "score": score_text(o, s.score),
-                        "self_score": score_text(o, s.self_score),
-                        "level": s.level.name if s.level else "",
-                        "remarks": remarks(s, over),
-                    }
-                    for s in members
-                ],
+                "rows": ranking,
+                "omitted": omitted,
                 "counts": [{"level": lv.name, "count": str(counts.get(lv.id, 0))} for lv in levels],
                 "quota": quota_lines,
             }
         )
-    fields = [
+    fields: list[dict[str, Any]] = [
         {
             "name": r.field.name,
             "entries": [
@@ -161,6 +207,9 @@ def report_context(
         }
         for r in reg
     ]
+    for f in fields:
+        entries = cast(list[dict[str, str]], f["entries"])
+        f["entries"] = _cut(o, entries, "title", "điển hình khác (xem: thidua exemplars)")
     late = [
         {
             "name": u.unit.name,
@@ -179,6 +228,8 @@ def report_context(
         for u in b.units
         if u.state in ("missing", "not-due")
     ]
+    late = _cut(o, late, "name", f"đơn vị khác (cột Ghi chú của tệp {ranking_file(o)})")
+    missing = _cut(o, missing, "name", f"đơn vị khác (cột Ghi chú của tệp {ranking_file(o)})")
     awards, award_total = _awards(o, reg)
     base_salary = o.catalogue.awards.base_salary if o.catalogue.awards else None
     return {

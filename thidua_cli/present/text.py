@@ -183,3 +183,35 @@ def remarks(us: UnitScore, over: set[str]) -> str:
 
 def over_quota(o: Outcome) -> set[str]:
     return {uid for q in o.quotas for uid in q.over}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The units of one bloc as shown: all of them, or the first and last few of a large bloc
+    (`omitted` units between them)."""
+
+    top: list[UnitScore]
+    bottom: list[UnitScore]
+    omitted: int
+
+
+def shown(o: Outcome, ranked: list[UnitScore]) -> Shown:
+    """What to show of a bloc ranked best first, by the catalogue's `large_rosters`."""
+    if not too_large(o, len(ranked)):
+        return Shown(ranked, [], 0)
+    show = o.catalogue.large_rosters.show
+    return Shown(ranked[:show], ranked[-show:], len(ranked) - 2 * show)
+
+
+def too_large(o: Outcome, size: int) -> bool:
+    """Is a bloc of `size` units too large to list whole (catalogue: large_rosters)?"""
+    rule = o.catalogue.large_rosters
+    return size > rule.from_units and size > 2 * rule.show
+
+
+def few(o: Outcome, names: list[str]) -> str:
+    """A list of names, cut to the catalogue's `large_rosters.show` when it is long."""
+    show = o.catalogue.large_rosters.show
+    if not too_large(o, len(names)):
+        return ", ".join(names)
+    return ", ".join(names[:show]) + f" và {len(names) - show} đơn vị khác (xem tệp CSV)"

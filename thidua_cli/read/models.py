@@ -279,6 +279,15 @@ class Awards(Strict):
     rules: list[AwardRule] = []
 
 
+class LargeRosters(Strict):
+    """How a bloc with very many units is shown: beyond `from_units`, the report and the
+    terminal table show its `show` first and `show` last units and a summary; the full
+    ranking goes to the CSV export (a 10.000-row table helps nobody and takes 500 pages)."""
+
+    from_units: Int = Field(default=200, ge=1)
+    show: Int = Field(default=10, ge=1)
+
+
 class Catalogue(Strict):
     version: Literal[1] = 1
     campaign: Campaign
@@ -291,6 +300,7 @@ class Catalogue(Strict):
     indicators: list[Indicator] = Field(min_length=1)
     scoring: Scoring
     awards: Awards | None = None
+    large_rosters: LargeRosters = LargeRosters()
 
     def window(self, unit: Unit, phase: int) -> PhaseWindow | None:
         """The unit's window for a phase, from its bloc's calendar (schools: the school year);
