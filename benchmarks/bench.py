@@ -129,7 +129,7 @@ def size(n: int, work: Path) -> None:
     units = data / "units"
     repeat = 1 if n >= 10000 else REPEAT
     mib = sum(p.stat().st_size for p in units.glob("*.yaml")) / 2**20
-    print(f"\n## {n:,} đơn vị ({fmt(mib)} MiB)\n".replace(",", "."))
+    print(f"\n## {n:,} đơn vị".replace(",", ".") + f" ({fmt(mib)} MiB)\n")
     floor, floor_mem = median(
         [sys.executable, str(Path(__file__).parent / "floor.py"), str(units)], folder, repeat
     )

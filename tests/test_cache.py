@@ -4,9 +4,12 @@ with the cache on or off and with one or two processes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -151,42 +154,67 @@ def _evidence(unit: Unit) -> list[object]:
     return [ev for r in unit.results for v in r.values.values() for ev in v.evidence]
 
 
+def _rows(folder: Path) -> list[tuple[bytes, bytes]]:
+    with sqlite3.connect(folder / "units.sqlite") as db:
+        return list(db.execute("SELECT key, value FROM entries ORDER BY key"))
+
+
+def _set_rows(folder: Path, rows: list[tuple[bytes, bytes]]) -> None:
+    with sqlite3.connect(folder / "units.sqlite") as db:
+        db.executemany("UPDATE entries SET value = ? WHERE key = ?", [(v, k) for k, v in rows])
+
+
 def test_corrupted_and_foreign_entries_are_misses(
     own_cache: Path, parses: list[str], data: Path
 ) -> None:
     first = workspace.load(data)
-    entries = sorted(p for p in own_cache.rglob("*") if p.is_file())
-    assert entries
-    for n, entry in enumerate(entries):
-        raw = entry.read_bytes()
-        if n % 3 == 0:
-            entry.write_bytes(raw[: len(raw) // 2])  # truncated
-        elif n % 3 == 1:
-            entry.write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))  # one bit flipped
+    rows = _rows(own_cache)
+    assert len(rows) == 69
+    spoiled = []
+    for n, (key, raw) in enumerate(rows):
+        if n % 4 == 0:
+            raw = raw[: len(raw) // 2]  # truncated
+        elif n % 4 == 1:
+            raw = raw[:-1] + bytes([raw[-1] ^ 1])  # one bit flipped
+        elif n % 4 == 2:
+            raw = rows[(n + 1) % len(rows)][1]  # another file's entry
         else:
-            entry.write_bytes(b"not a cache entry at all")
+            raw = b"not a cache entry at all"
+        spoiled.append((key, raw))
+    _set_rows(own_cache, spoiled)
     parses.clear()
     second = workspace.load(data)
     assert len(parses) == 69
     assert _summary(first) == _summary(second)
+    parses.clear()
+    workspace.load(data)  # the misses were written again
+    assert parses == []
+
+
+def test_a_cache_file_that_is_not_a_database_is_replaced(
+    own_cache: Path, parses: list[str], data: Path
+) -> None:
+    first = workspace.load(data)
+    (own_cache / "units.sqlite").write_bytes(b"\x00garbage" * 1000)
+    parses.clear()
+    assert _summary(workspace.load(data)) == _summary(first)
+    assert len(parses) == 69
+    parses.clear()
+    workspace.load(data)
+    assert parses == []
 
 
 def test_a_pickle_naming_code_is_refused(own_cache: Path) -> None:
     """An entry is unpickled with data types only: a planted pickle cannot run anything."""
-    import os
-    import pickle
-
     store = cache.Cache.open("units")
     key = store.key(b"x")
     store.put(key, ("harmless",))
-    assert store.get(key) == ("harmless",)
-    path = next(p for p in own_cache.rglob("*") if p.is_file())
+    store.flush()
+    assert cache.Cache.open("units").get(key) == ("harmless",)
     body = pickle.dumps(os.system)
-    import hashlib
-
-    digest = hashlib.blake2b(body, digest_size=32).digest()
-    path.write_bytes(cache.FORMAT + key + digest + body)
-    assert store.get(key) is None
+    planted = key + hashlib.blake2b(body, digest_size=32).digest() + body
+    _set_rows(own_cache, [(key, planted)])
+    assert cache.Cache.open("units").get(key) is None
 
 
 def test_an_unwritable_cache_folder_is_tolerated(
@@ -204,21 +232,24 @@ def test_an_unwritable_cache_folder_is_tolerated(
 def test_a_read_only_cache_still_answers(
     own_cache: Path, parses: list[str], data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Entries written earlier are read; writing fails quietly (the folder went read-only;
-    chmod cannot show it when the tests run as root)."""
+    """Entries written earlier are read; writing fails quietly (the database opens read-only,
+    as in a read-only folder; chmod cannot show it when the tests run as root)."""
     first = workspace.load(data)
     path = data / "units" / KTU
     path.write_bytes(path.read_bytes() + b"\n# changed\n")
+    connect = sqlite3.connect
 
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied")
+    def read_only(file: object, **kwargs: object) -> sqlite3.Connection:
+        return connect(f"file:{file}?mode=ro", uri=True, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cache.os, "replace", refuse)
+    monkeypatch.setattr(cache.sqlite3, "connect", read_only)
     parses.clear()
     second = workspace.load(data)
     assert parses == [f"data/units/{KTU}"]
     assert _summary(first)[1] == _summary(second)[1]
-    assert not [p for p in own_cache.rglob("*.tmp")]
+    parses.clear()
+    workspace.load(data)
+    assert parses == [f"data/units/{KTU}"]  # could not be stored: read again, still right
 
 
 def test_no_cache_reads_everything(

@@ -288,15 +288,14 @@ def _assemble(entries: Iterable[Entry]) -> _Checked:
 _WORKER: dict[str, Any] = {}
 
 
-def _work(paths: list[Path]) -> list[Entry]:
-    return _check_files(
-        paths,
-        _WORKER["root"],
-        _WORKER["ctx"],
-        _WORKER["keep_units"],
-        _WORKER["max_bytes"],
-        _WORKER["store"],
+def _work(paths: list[Path]) -> tuple[list[Entry], dict[bytes, bytes]]:
+    """A worker's share: its entries, and the new cache entries for the parent to write."""
+    store: cache.Cache = _WORKER["store"]
+    store.pending = {}
+    entries = _check_files(
+        paths, _WORKER["root"], _WORKER["ctx"], _WORKER["keep_units"], _WORKER["max_bytes"], store
     )
+    return entries, store.pending
 
 
 def _check_parallel(
@@ -324,8 +323,9 @@ def _check_parallel(
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     total: list[Entry] = []
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        for part in pool.map(_work, chunks):
+        for part, pending in pool.map(_work, chunks):
             total.extend(part)
+            store.pending.update(pending)
     return total
 
 
@@ -372,6 +372,7 @@ def load(
         entries = _check_parallel(unit_paths, root, ctx, jobs, keep_units, max_bytes, store)
     else:
         entries = _check_files(unit_paths, root, ctx, keep_units, max_bytes, store)
+    store.flush()
     checked = _assemble(entries)
     del entries
     # What was read lives until the command ends: move it out of the collector's sight, so
@@ -430,6 +431,7 @@ def load_revision(root: Path, rev: str, data_rel: str) -> Workspace:
             old.paths,
         ),
     )
+    store.flush()
     return Workspace(root, folder, old.catalogue, old.units, paths=old.paths)
 
 

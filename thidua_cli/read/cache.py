@@ -4,8 +4,9 @@ An entry is plain data (tuples, dicts, str, Decimal, date) stored under a key th
 everything that can change it: the tool's own code, the library versions, a `salt` the caller
 gives (the catalogue's bytes, the size limit) and the entry's own inputs (path and bytes).
 Safety comes before speed: an entry carries its key and a digest of its body, is unpickled with
-only the types above allowed, and anything unexpected is a miss, never an answer. Writes are
-atomic (a temporary file renamed into place); a folder that cannot be written turns writing off.
+only the types above allowed, and anything unexpected is a miss, never an answer. Entries live in
+one SQLite file per kind, written in one transaction (atomic); a folder that cannot be written
+turns writing off.
 
     THIDUA_CACHE_DIR   the folder (default: the user's cache folder, see `default_folder`)
     THIDUA_NO_CACHE=1  no cache at all (also `thidua --no-cache …`)
@@ -18,6 +19,7 @@ import hashlib
 import io
 import os
 import pickle
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -88,14 +90,21 @@ def dumps(value: Any) -> bytes:
 
 
 class Cache:
-    """Entries in one folder, in a namespace (`kind`) and under a `salt`; folder None: off."""
+    """Entries of one `kind` under a `salt`, in one SQLite file in the cache folder (folder
+    None: off). Ten thousand small files cost a second of system time to write; one
+    transaction costs a few milliseconds. Writes are buffered by `put` and written together
+    by `flush`, in the process that owns the cache (worker processes only read)."""
 
     def __init__(self, folder: Path | None, kind: str, salt: bytes = b"") -> None:
-        self.folder = folder / kind if folder is not None else None
+        self.folder = folder
+        self.file = folder / f"{kind}.sqlite" if folder is not None else None
         self.salt = hashlib.blake2b(
             fingerprint() + b"\0" + kind.encode() + b"\0" + salt, digest_size=_DIGEST
         ).digest()
         self.writable = folder is not None
+        self.pending: dict[bytes, bytes] = {}
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
         self.hits = self.misses = 0
 
     @classmethod
@@ -107,7 +116,7 @@ class Cache:
 
     @property
     def on(self) -> bool:
-        return self.folder is not None
+        return self.file is not None
 
     def key(self, *parts: bytes) -> bytes:
         h = hashlib.blake2b(self.salt, digest_size=_DIGEST)
@@ -116,52 +125,86 @@ class Cache:
             h.update(part)
         return h.digest()
 
-    def _path(self, key: bytes) -> Path:
-        assert self.folder is not None
-        name = key.hex()
-        return self.folder / name[:2] / name[2:]
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        """The database of this process (a connection never crosses a fork); None when there
+        is none yet or it cannot be opened. A file that is not our database is replaced."""
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        self._db = None
+        if self.file is None or (not create and not self.file.exists()):
+            return None
+        for attempt in range(2):
+            try:
+                if create:
+                    self.file.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.file, timeout=2, isolation_level=None)
+                db.execute("PRAGMA synchronous=OFF")
+                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB)")
+            except sqlite3.DatabaseError:
+                if attempt or not create:
+                    return None
+                with contextlib.suppress(OSError):  # corrupted or foreign: start afresh
+                    self.file.unlink()
+                continue
+            except OSError:
+                return None
+            self._db, self._pid = db, os.getpid()
+            return db
+        return None  # pragma: no cover
 
     def get(self, key: bytes) -> Any | None:
         """The entry stored under `key`, or None: missing, unreadable, corrupted or foreign."""
-        if self.folder is None:
-            return None
-        try:
-            raw = self._path(key).read_bytes()
-        except OSError:
-            self.misses += 1
-            return None
-        head = len(FORMAT) + 2 * _DIGEST
-        body = raw[head:]
-        if (
-            raw[: len(FORMAT)] != FORMAT
-            or raw[len(FORMAT) : len(FORMAT) + _DIGEST] != key
-            or raw[len(FORMAT) + _DIGEST : head]
-            != hashlib.blake2b(body, digest_size=_DIGEST).digest()
-        ):
+        db = self._connect(create=False)
+        if db is None:
             self.misses += 1
             return None
         try:
-            value = loads(body)
-        except Exception:  # any defect in an entry is a miss, never a crash
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        value = _decode(key, row[0]) if row is not None and type(row[0]) is bytes else None
+        if value is None:
             self.misses += 1
-            return None
-        self.hits += 1
+        else:
+            self.hits += 1
         return value
 
     def put(self, key: bytes, value: Any) -> None:
-        """Store atomically; a folder that cannot be written turns writing off, silently."""
-        if self.folder is None or not self.writable:
+        """Keep an entry to be written by `flush`."""
+        if self.file is not None and self.writable:
+            body = dumps(value)
+            self.pending[key] = key + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
+
+    def flush(self) -> None:
+        """Write the kept entries in one transaction (all or none); a folder that cannot be
+        written turns writing off, silently: the tool works the same, only slower."""
+        if not self.pending:
             return
-        body = dumps(value)
-        blob = FORMAT + key + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
-        target = self._path(key)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as out:
-                out.write(blob)
-            os.replace(tmp, target)
-        except OSError:
+        pending, self.pending = self.pending, {}
+        db = self._connect(create=True) if self.writable else None
+        if db is None:
             self.writable = False
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+            return
+        try:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany(
+                    "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending.items()
+                )
+        except sqlite3.Error:
+            self.writable = False
+
+
+def _decode(key: bytes, raw: bytes) -> Any | None:
+    """An entry's value if it is whole and ours: it names its key, its body matches its
+    digest, and it unpickles to data."""
+    body = raw[2 * _DIGEST :]
+    if (
+        raw[:_DIGEST] != key
+        or raw[_DIGEST : 2 * _DIGEST] != hashlib.blake2b(body, digest_size=_DIGEST).digest()
+    ):
+        return None
+    try:
+        return loads(body)
+    except Exception:  # any defect in an entry is a miss, never a crash
+        return None
