@@ -296,6 +296,11 @@ def test_an_approved_revision_is_read_once(
     assert exports == [sha]
     assert second.units == first.units and second.catalogue == first.catalogue
     assert second.paths == first.paths
+    today = workspace.load(data, locks=False)
+    third = workspace.load_revision(repo, sha, "data", today.by_digest)
+    assert exports == [sha]
+    assert third.units == first.units
+    assert all(a is b for a, b in zip(third.units, today.units, strict=True))  # reused
 
 
 # --- the same bytes from every command, cache on or off, one process or two ---------------

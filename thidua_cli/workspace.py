@@ -7,6 +7,7 @@ parsed unit document in the context of the rest (for `thidua set` and Excel impo
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ class Workspace:
     paths: dict[str, str] = field(default_factory=dict)  # unit id -> repository-relative file
     files: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # each unit by a digest of its checked plain data: equal digests, equal units (lets the
+    # data of an approved commit reuse today's units instead of rebuilding them)
+    by_digest: dict[bytes, Unit] = field(default_factory=dict, repr=False)
 
     @property
     def has_errors(self) -> bool:
@@ -123,6 +127,7 @@ class _Checked:
     problems: list[Problem] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     roster: list[roster.RosterEntry] = field(default_factory=list)
+    by_digest: dict[bytes, Unit] = field(default_factory=dict)
 
 
 def _outside(path: Path, root: Path) -> bool:
@@ -281,8 +286,14 @@ def _assemble(entries: Iterable[Entry]) -> _Checked:
         if entry is not None:
             out.roster.append(roster.RosterEntry(*entry))
         if blob is not None:
-            out.units.append(compact.build(Unit, cache.loads(blob)))
+            unit = compact.build(Unit, cache.loads(blob))
+            out.units.append(unit)
+            out.by_digest[_digest(blob)] = unit
     return out
+
+
+def _digest(blob: bytes) -> bytes:
+    return hashlib.blake2b(blob, digest_size=16).digest()
 
 
 _WORKER: dict[str, Any] = {}
@@ -382,6 +393,7 @@ def load(
     if ctx is not None:
         ws.problems.extend(roster.check_roster(checked.roster, ctx, cat_file, whole=not paths))
     ws.units = sorted(checked.units, key=lambda u: u.id)
+    ws.by_digest = checked.by_digest
     ws.paths = {e.id: e.path for e in reversed(checked.roster)}
     if locks and ws.approvals and ws.catalogue is not None:
         ws.problems.extend(_approval_locks(ws, whole=not paths))
@@ -399,35 +411,44 @@ def _unit_cache(cat_path: Path, ctx: checks.Context | None, max_bytes: int) -> c
     return cache.Cache.open("units", salt)
 
 
-def load_revision(root: Path, rev: str, data_rel: str) -> Workspace:
+def load_revision(
+    root: Path, rev: str, data_rel: str, reuse: dict[bytes, Unit] | None = None
+) -> Workspace:
     """The catalogue and units of `data_rel` as they stood at commit `rev` (read and checked
     without locks). A commit never changes, so this is cached by its full id and the folder:
-    after the first call it costs one small read, not an export and a read of every file."""
+    after the first call it costs one read, not an export and a read of every file; and a unit
+    whose checked data has not changed since is taken from `reuse` (today's units by digest)
+    instead of being rebuilt."""
     import tempfile
 
     sha = git.resolve(root, rev)
     store = cache.Cache.open("revisions")
     key = store.key(sha.encode(), data_rel.encode())
     folder = root / data_rel
+    reuse = reuse or {}
     hit = store.get(key)
     if (
         type(hit) is tuple
         and len(hit) == 3
         and (hit[0] is None or type(hit[0]) is bytes)
         and type(hit[1]) is tuple
+        and all(type(u) is tuple and len(u) == 2 for u in hit[1])
         and type(hit[2]) is dict
     ):
         catalogue = compact.build(Catalogue, cache.loads(hit[0])) if hit[0] else None
-        units = [compact.build(Unit, cache.loads(blob)) for blob in hit[1]]
+        units = [
+            reuse.get(digest) or compact.build(Unit, cache.loads(blob)) for digest, blob in hit[1]
+        ]
         return Workspace(root, folder, catalogue, units, paths=hit[2])
     with tempfile.TemporaryDirectory(prefix="thidua-rev-") as tmp:
         exported = git.export(root, sha, data_rel, Path(tmp))
         old = load(exported, root=Path(tmp), jobs=min(os.cpu_count() or 1, 8), locks=False)
+    digests = {id(u): d for d, u in old.by_digest.items()}
     store.put(
         key,
         (
             cache.dumps(compact.plain(old.catalogue)) if old.catalogue else None,
-            tuple(cache.dumps(compact.plain(u)) for u in old.units),
+            tuple((digests.get(id(u), b""), cache.dumps(compact.plain(u))) for u in old.units),
             old.paths,
         ),
     )
@@ -448,7 +469,7 @@ def _approval_locks(ws: Workspace, whole: bool) -> list[Problem]:
             if root is None:
                 raise git.GitProblem("thư mục dữ liệu không nằm trong kho git.")
             data_rel = Path(os.path.relpath(ws.data_dir.resolve(), root)).as_posix()
-            old = load_revision(root, approval.commit, data_rel)
+            old = load_revision(root, approval.commit, data_rel, ws.by_digest)
             out.extend(
                 locks_check.check_locks(
                     approval,
