@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
@@ -55,8 +55,53 @@ def _num(v: Decimal | bool | None) -> Any:
 
 
 def as_json(o: Outcome, bloc: str | None = None) -> str:
+    return json.dumps(_document(o, bloc), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+class _Lazy(list[Any]):
+    """A list the JSON encoder walks without it being built: each item is made when reached
+    and dropped after (10.000 unit dicts at once cost hundreds of MiB)."""
+
+    def __init__(self, items: list[Any], make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.items, self.make = items, make
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self.make(x) for x in self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _write_json(r: Ranking, stream: IO[str]) -> None:
+    """The same bytes as `as_json`, written as they are made, in batches."""
+    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=2)
+    batch: list[str] = []
+    for chunk in encoder.iterencode(_document(*r, lazy=True)):
+        batch.append(chunk)
+        if len(batch) >= 16384:
+            stream.write("".join(batch))
+            batch.clear()
+    batch.append("\n")
+    stream.write("".join(batch))
+
+
+def _document(o: Outcome, bloc: str | None = None, lazy: bool = False) -> dict[str, Any]:
     over = over_quota(o)
-    doc = {
+    chosen = [
+        s
+        for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank))
+        if bloc is None or s.bloc.id == bloc
+    ]
+    units: list[Any] = (
+        _Lazy(chosen, lambda s: _unit_json(s, over))
+        if lazy
+        else [_unit_json(s, over) for s in chosen]
+    )
+    return {
         "version": JSON_VERSION,
         "campaign": o.catalogue.campaign.id,
         "phase": o.phase.number,
@@ -81,11 +126,7 @@ def as_json(o: Outcome, bloc: str | None = None) -> str:
             }
             for io in o.indicators
         ],
-        "units": [
-            _unit_json(s, over)
-            for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank))
-            if bloc is None or s.bloc.id == bloc
-        ],
+        "units": units,
         "quota": [
             {
                 "bloc": q.bloc.id,
@@ -101,7 +142,6 @@ def as_json(o: Outcome, bloc: str | None = None) -> str:
             if bloc is None or q.bloc.id == bloc
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
 def _unit_json(s: UnitScore, over: set[str]) -> dict[str, Any]:
@@ -399,7 +439,7 @@ def _explain(u: tuple[Outcome, UnitScore], stream: IO[str]) -> None:
 
 FORMATS: dict[str, Callable[[Ranking, IO[str]], None]] = {
     "table": _table,
-    "json": writer(lambda r: as_json(*r)),
+    "json": _write_json,
     "csv": writer(lambda r: as_csv(*r)),
 }
 # one unit, with --unit (and --explain)
