@@ -270,7 +270,7 @@ def _check_files(
     return out
 
 
-def _assemble(entries: Iterable[Entry]) -> _Checked:
+def _assemble(entries: Iterable[Entry], reuse: dict[bytes, Unit] | None = None) -> _Checked:
     """Problems, roster and units from plain entries; units are rebuilt without validating
     again (they were validated when the entry was made)."""
     out = _Checked()
@@ -286,9 +286,10 @@ def _assemble(entries: Iterable[Entry]) -> _Checked:
         if entry is not None:
             out.roster.append(roster.RosterEntry(*entry))
         if blob is not None:
-            unit = compact.build(Unit, cache.loads(blob))
+            digest = _digest(blob)
+            unit = (reuse or {}).get(digest) or compact.build(Unit, cache.loads(blob))
             out.units.append(unit)
-            out.by_digest[_digest(blob)] = unit
+            out.by_digest[digest] = unit
     return out
 
 
@@ -352,11 +353,13 @@ def load(
     keep_units: bool = True,
     max_bytes: int = yamlload.MAX_BYTES,
     locks: bool = True,
+    reuse: dict[bytes, Unit] | None = None,
 ) -> Workspace:
     """Read the catalogue and the unit files and check them; never raises on bad data.
     `jobs` > 1 checks the unit files in that many processes (same result, sooner);
     `keep_units=False` keeps only the problems, for validation alone; `locks=False` skips the
-    approval locks (for reading an approved revision itself)."""
+    approval locks (for reading an approved revision itself); a unit whose checked data has
+    the digest of one in `reuse` is taken from there, not built again."""
     root = root or data_dir.resolve().parent
     ws = Workspace(root=root, data_dir=data_dir)
     cat_path = data_dir / CATALOGUE
@@ -384,7 +387,7 @@ def load(
     else:
         entries = _check_files(unit_paths, root, ctx, keep_units, max_bytes, store)
     store.flush()
-    checked = _assemble(entries)
+    checked = _assemble(entries, reuse)
     del entries
     # What was read lives until the command ends: move it out of the collector's sight, so
     # scoring and rendering do not pay for rescanning it (see _check_files).
@@ -442,7 +445,8 @@ def load_revision(
         return Workspace(root, folder, catalogue, units, paths=hit[2])
     with tempfile.TemporaryDirectory(prefix="thidua-rev-") as tmp:
         exported = git.export(root, sha, data_rel, Path(tmp))
-        old = load(exported, root=Path(tmp), jobs=min(os.cpu_count() or 1, 8), locks=False)
+        jobs = min(os.cpu_count() or 1, 8)
+        old = load(exported, root=Path(tmp), jobs=jobs, locks=False, reuse=reuse)
     digests = {id(u): d for d, u in old.by_digest.items()}
     store.put(
         key,
