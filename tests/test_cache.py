@@ -367,3 +367,18 @@ def test_every_command_prints_the_same_bytes_with_cache_or_not_one_process_or_tw
         for command, a, b in zip([*COMMANDS, ("report.md",)], cold, other, strict=True):
             assert a == b, (name, command)
     assert json.loads(cold[0])["files"] == 70
+
+
+def test_the_tests_never_touch_the_users_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = cache.default_folder().resolve()
+    assert folder.is_relative_to(tmp_path_factory.getbasetemp().resolve())
+
+
+def test_default_folder_follows_the_platform(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("THIDUA_CACHE_DIR")
+    monkeypatch.setattr(cache.sys, "platform", "linux")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/x/cache")
+    assert cache.default_folder() == Path("/x/cache/thidua")
+    monkeypatch.setattr(cache.sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", "C:/Users/an/AppData/Local")
+    assert cache.default_folder() == Path("C:/Users/an/AppData/Local/thidua/Cache")
