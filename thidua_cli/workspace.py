@@ -270,11 +270,13 @@ def _check_files(
     return out
 
 
-def _assemble(entries: Iterable[Entry], reuse: dict[bytes, Unit] | None = None) -> _Checked:
+def _assemble(entries: list[Entry], reuse: dict[bytes, Unit] | None = None) -> _Checked:
     """Problems, roster and units from plain entries; units are rebuilt without validating
     again (they were validated when the entry was made)."""
     out = _Checked()
-    for n, (problems, entry, _evidence, blob) in enumerate(entries):
+    for n in range(len(entries)):
+        problems, entry, _evidence, blob = entries[n]
+        entries[n] = _SPENT  # each entry's bytes are let go once its unit is built
         if n % FREEZE_EVERY == FREEZE_EVERY - 1:
             # The units kept so far live until the end: freeze them, or the cyclic collector
             # rescans the whole growing heap again and again (a third of the time at 10.000).
@@ -291,6 +293,9 @@ def _assemble(entries: Iterable[Entry], reuse: dict[bytes, Unit] | None = None) 
             out.units.append(unit)
             out.by_digest[digest] = unit
     return out
+
+
+_SPENT: Entry = ((), None, (), None)
 
 
 def _digest(blob: bytes) -> bytes:
