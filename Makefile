@@ -32,9 +32,9 @@ pages: install
 	cd build/pages && for f in *.pdf; do pdftoppm -png -r 80 "$$f" "$${f%.pdf}"; done
 	@ls build/pages/*.png
 
-# Speed and memory against the floor (libyaml) and a peer (check-jsonschema); see benchmarks/.
+# Speed and memory against the floor (libyaml compose), cold and warm; see benchmarks/bench.py.
+# SIZES="100 1000" for a quick run (default 100 1000 10000).
 bench: install-dev
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench.py $(SIZES)
 
 # Many more fuzz cases than `make test` runs (FUZZ cases, default 100000).

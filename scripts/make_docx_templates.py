@@ -478,6 +478,9 @@ def report_template() -> Document:  # type: ignore[valid-type]
         size=10.5,
     )
     para(doc, "", after=0)
+    tag(doc, "{%p if b.omitted %}")
+    para(doc, "{{ b.omitted }}", italic=True, size=11)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for c in b.counts %}")
     para(doc, "- {{ c.level }}: {{ c.count }} đơn vị;", indent=True, after=0)
     tag(doc, "{%p endfor %}")

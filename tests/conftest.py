@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="Rewrite golden files from the current output."
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The checked-file cache of the whole run lives in tmp, never in the user's cache folder;
+    one folder for the session, so later tests read entries earlier ones wrote (a wrong hit
+    would show up as a failing test)."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("THIDUA_CACHE_DIR", str(folder))
+        mp.delenv("THIDUA_NO_CACHE", raising=False)
+        yield folder
 
 
 @pytest.fixture
@@ -51,6 +63,7 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str]]:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("THIDUA_NO_CACHE", raising=False)  # `--no-cache` sets it: undone after
 
     def run(*args: str, cwd: Path = ROOT) -> tuple[int, str]:
         monkeypatch.chdir(cwd)

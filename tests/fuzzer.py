@@ -248,7 +248,7 @@ def run(cases: int, seed: int = 1, data: Path = ROOT / "data", score_every: int 
             path.write_bytes(mutant)
             start = time.perf_counter()
             try:
-                checked = workspace._check_files([path], repo, ctx)
+                checked = workspace._assemble(workspace._check_files([path], repo, ctx))
                 errors = [p for p in checked.problems if p.is_error]
                 if not errors and checked.units and n % score_every == 0:
                     stats.clean += 1

@@ -1,19 +1,21 @@
 """The front door: find, read and check every data file, apply the approval locks.
 
-`load()` is what every command reads the campaign through; `check_document()` checks one
-parsed unit document in the context of the rest (for `thidua set` and Excel import).
+`load()` is what every command reads the campaign through (through the cache of checked unit
+files, read/cache.py); `check_document()` checks one parsed unit document in the context of the
+rest (for `thidua set` and Excel import).
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
 
@@ -21,8 +23,8 @@ from thidua_cli import guard
 from thidua_cli.checks import catalogue as catalogue_checks
 from thidua_cli.checks import context, roster, values
 from thidua_cli.checks import unit as checks
-from thidua_cli.problems import Problem, error
-from thidua_cli.read import git, schema_errors, textpolicy, yamlload
+from thidua_cli.problems import Problem, Severity, error
+from thidua_cli.read import cache, compact, git, schema_errors, textpolicy, yamlload
 from thidua_cli.read.models import Approval, Approvals, Catalogue, QuotaDecision, Unit
 
 CATALOGUE = "indicators.yaml"
@@ -44,6 +46,9 @@ class Workspace:
     files: int = 0
     unit_files: int = 0  # of `files`, how many are unit files (the rest: catalogue, approvals)
     problems: list[Problem] = field(default_factory=list)
+    # each unit by a digest of its checked plain data: equal digests, equal units (lets the
+    # data of an approved commit reuse today's units instead of rebuilding them)
+    by_digest: dict[bytes, Unit] = field(default_factory=dict, repr=False)
 
     @property
     def has_errors(self) -> bool:
@@ -172,6 +177,7 @@ class _Checked:
     problems: list[Problem] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     roster: list[roster.RosterEntry] = field(default_factory=list)
+    by_digest: dict[bytes, Unit] = field(default_factory=dict)
 
 
 def _outside(path: Path, root: Path) -> bool:
@@ -194,49 +200,178 @@ def _symlink_outside(rel: str) -> Problem:
     )
 
 
+# What checking one unit file gives, as plain data (cached, and sent back by worker
+# processes): (problems as tuples, roster entry as a tuple or None, the evidence files the
+# checks looked at with what they found, the unit as pickled plain data or None).
+Entry = tuple[
+    tuple[tuple[Any, ...], ...],
+    tuple[Any, ...] | None,
+    tuple[tuple[str, str], ...],
+    bytes | None,
+]
+
+
+def _evidence_files(unit: Unit) -> list[str]:
+    return [
+        ev.file for r in unit.results for v in r.values.values() for ev in v.evidence if ev.file
+    ]
+
+
+def _check_loaded(f: yamlload.Loaded, ctx: context.Context | None) -> Entry:
+    problems = list(f.problems)
+    limits = ctx.catalogue.limits if ctx is not None else textpolicy.DEFAULT
+    problems.extend(textpolicy.check(f, limits))
+    problems.extend(values.thousands_problems(f))
+    unit = _model(Unit, f, problems)
+    if unit is None:
+        return tuple(_problem_tuple(p) for p in problems), None, (), None
+    if ctx is not None:
+        unit = context.with_booleans(unit, ctx)
+    entry = roster.RosterEntry.of(unit, f)
+    evidence: tuple[tuple[str, str], ...] = ()
+    if ctx is not None:
+        problems.extend(checks.check_unit(unit, f, ctx))
+        evidence = tuple((e, ctx.evidence(e)) for e in _evidence_files(unit))
+    return (
+        tuple(_problem_tuple(p) for p in problems),
+        (entry.path, entry.id, entry.id_pos, entry.name, entry.name_pos, entry.exemplars),
+        evidence,
+        cache.dumps(compact.plain(unit)),
+    )
+
+
+def _problem_tuple(p: Problem) -> tuple[Any, ...]:
+    return (p.path, p.line, p.column, p.code, p.severity.value, p.message, p.hint, p.yaml_path)
+
+
+def _read_raw(path: Path, max_bytes: int) -> bytes | None:
+    """The file's bytes, or None when the reader must say why not (a folder, too large, …).
+    One open and one fstat: at 10.000 files every system call counts."""
+    try:
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_size > max_bytes:
+                return None
+            raw = f.read(max_bytes + 1)
+    except OSError:
+        return None
+    return raw if len(raw) <= max_bytes else None
+
+
+def _evidence_state(ctx: context.Context, file: str, seen: dict[str, str]) -> str:
+    """ctx.evidence, once per file in one reading (units often cite the same document)."""
+    state = seen.get(file)
+    if state is None:
+        state = seen[file] = ctx.evidence(file)
+    return state
+
+
+def _is_entry(value: Any) -> bool:
+    """The shape of an Entry (a foreign value under our key is a miss, not a crash)."""
+    return (
+        type(value) is tuple
+        and len(value) == 4
+        and type(value[0]) is tuple
+        and (value[1] is None or type(value[1]) is tuple)
+        and type(value[2]) is tuple
+        and (value[3] is None or type(value[3]) is bytes)
+    )
+
+
+def _check_file(
+    path: Path,
+    rel: str,
+    ctx: context.Context | None,
+    max_bytes: int,
+    store: cache.Cache,
+    seen: dict[str, str],
+) -> Entry:
+    """Check one unit file, through the cache: an entry is used only when the file's path and
+    bytes, the catalogue, the size limit and the tool are the same (all in the key) and every
+    evidence file it points to is still found the same way."""
+    raw = _read_raw(path, max_bytes)
+    if raw is None:
+        return _check_loaded(yamlload.load(path, rel, max_bytes), ctx)
+    if not store.on:
+        return _check_loaded(yamlload.load_bytes(raw, rel), ctx)
+    key = store.key(rel.encode(), raw)
+    hit = store.get(key)
+    if _is_entry(hit):
+        found = cast(Entry, hit)
+        if ctx is None or all(_evidence_state(ctx, e, seen) == state for e, state in found[2]):
+            return found
+    entry = _check_loaded(yamlload.load_bytes(raw, rel), ctx)
+    store.put(key, entry)
+    return entry
+
+
 def _check_files(
     paths: Sequence[Path],
     root: Path,
     ctx: context.Context | None,
     keep_units: bool = True,
     max_bytes: int = yamlload.MAX_BYTES,
-) -> _Checked:
+    store: cache.Cache | None = None,
+) -> list[Entry]:
+    store = store or cache.Cache(None, "units")
+    out: list[Entry] = []
+    here, base = os.getcwd(), os.path.abspath(root) + os.sep
+    seen: dict[str, str] = {}  # evidence file -> what ctx.evidence found, for this reading
+    for path in paths:
+        absolute = os.path.normpath(os.path.join(here, path))  # os.path.abspath, without
+        rel = (  # asking the system for the current folder ten thousand times
+            Path(absolute[len(base) :]).as_posix() if absolute.startswith(base) else path.as_posix()
+        )
+        if _outside(path, root):
+            out.append(((_problem_tuple(_symlink_outside(rel)),), None, (), None))
+            continue
+        entry = _check_file(path, rel, ctx, max_bytes, store, seen)
+        out.append(entry if keep_units else (entry[0], entry[1], (), None))
+    return out
+
+
+def _assemble(entries: list[Entry], reuse: dict[bytes, Unit] | None = None) -> _Checked:
+    """Problems, roster and units from plain entries; units are rebuilt without validating
+    again (they were validated when the entry was made)."""
     out = _Checked()
-    limits = ctx.catalogue.limits if ctx is not None else textpolicy.DEFAULT
-    for n, path in enumerate(paths):
+    for n in range(len(entries)):
+        problems, entry, _evidence, blob = entries[n]
+        entries[n] = _SPENT  # each entry's bytes are let go once its unit is built
         if n % FREEZE_EVERY == FREEZE_EVERY - 1:
             # The units kept so far live until the end: freeze them, or the cyclic collector
             # rescans the whole growing heap again and again (a third of the time at 10.000).
             gc.collect(1)
             gc.freeze()
-        rel = _rel(path, root)
-        if _outside(path, root):
-            out.problems.append(_symlink_outside(rel))
-            continue
-        f = yamlload.load(path, rel, max_bytes)
-        out.problems.extend(f.problems)
-        out.problems.extend(textpolicy.check(f, limits))
-        out.problems.extend(values.thousands_problems(f))
-        unit = _model(Unit, f, out.problems)
-        if unit is None:
-            continue
-        if ctx is not None:
-            unit = context.with_booleans(unit, ctx)
-        if keep_units:
+        out.problems.extend(
+            Problem(a, b, c, d, Severity(e), f, g, tuple(h)) for a, b, c, d, e, f, g, h in problems
+        )
+        if entry is not None:
+            out.roster.append(roster.RosterEntry(*entry))
+        if blob is not None:
+            digest = _digest(blob)
+            unit = (reuse or {}).get(digest) or compact.build(Unit, cache.loads(blob))
             out.units.append(unit)
-        out.roster.append(roster.RosterEntry.of(unit, f))
-        if ctx is not None:
-            out.problems.extend(checks.check_unit(unit, f, ctx))
+            out.by_digest[digest] = unit
     return out
+
+
+_SPENT: Entry = ((), None, (), None)
+
+
+def _digest(blob: bytes) -> bytes:
+    return hashlib.blake2b(blob, digest_size=16).digest()
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _work(paths: list[Path]) -> _Checked:
-    return _check_files(
-        paths, _WORKER["root"], _WORKER["ctx"], _WORKER["keep_units"], _WORKER["max_bytes"]
+def _work(paths: list[Path]) -> tuple[list[Entry], dict[bytes, bytes]]:
+    """A worker's share: its entries, and the new cache entries for the parent to write."""
+    store: cache.Cache = _WORKER["store"]
+    store.pending = {}
+    entries = _check_files(
+        paths, _WORKER["root"], _WORKER["ctx"], _WORKER["keep_units"], _WORKER["max_bytes"], store
     )
+    return entries, store.pending
 
 
 def _check_parallel(
@@ -246,25 +381,27 @@ def _check_parallel(
     jobs: int,
     keep_units: bool,
     max_bytes: int,
-) -> _Checked:
+    store: cache.Cache,
+) -> list[Entry]:
     """Split the files into contiguous chunks, check them in `jobs` processes, and join the
-    results in file order, so the output does not depend on how the work was shared."""
+    results in file order, so the output does not depend on how the work was shared. Workers
+    send back plain entries, never models (unpickling models costs the parent fifteen times
+    more)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # inherited by forked workers
-    _WORKER.update(root=root, ctx=ctx, keep_units=keep_units, max_bytes=max_bytes)
-    size = max(1, -(-len(paths) // (jobs * 4)))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method != "fork":
-        return _check_files(paths, root, ctx, keep_units, max_bytes)
-    total = _Checked()
+        return _check_files(paths, root, ctx, keep_units, max_bytes, store)
+    # inherited by forked workers
+    _WORKER.update(root=root, ctx=ctx, keep_units=keep_units, max_bytes=max_bytes, store=store)
+    size = max(1, -(-len(paths) // (jobs * 4)))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    total: list[Entry] = []
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        for part in pool.map(_work, chunks):
-            total.problems.extend(part.problems)
-            total.units.extend(part.units)
-            total.roster.extend(part.roster)
+        for part, pending in pool.map(_work, chunks):
+            total.extend(part)
+            store.pending.update(pending)
     return total
 
 
@@ -290,13 +427,15 @@ def load(
     locks: bool = True,
     today: date | None = None,
     git_dates: bool = False,
+    reuse: dict[bytes, Unit] | None = None,
 ) -> Workspace:
     """Read the catalogue and the unit files and check them; never raises on bad data.
     `jobs` > 1 checks the unit files in that many processes (same result, sooner);
     `keep_units=False` keeps only the problems, for validation alone; `locks=False` skips the
     approval locks (for reading an approved revision itself); `today` (the command's date,
     never read from the clock here) bounds approval and correction dates; `git_dates` compares
-    `submitted` dates with when results reached the repository."""
+    `submitted` dates with when results reached the repository; a unit whose checked data has
+    the digest of one in `reuse` is taken from there, not built again."""
     root = root or repository_root(data_dir)
     ws = Workspace(root=root, data_dir=data_dir)
     cat_path = data_dir / CATALOGUE
@@ -325,17 +464,22 @@ def load(
     unit_paths = discover(data_dir, paths)
     ws.files += len(unit_paths)
     ws.unit_files = len(unit_paths)
+    store = _unit_cache(cat_path, ctx, max_bytes)
     if jobs > 1 and len(unit_paths) >= PARALLEL_FROM:
-        checked = _check_parallel(unit_paths, root, ctx, jobs, keep_units, max_bytes)
+        entries = _check_parallel(unit_paths, root, ctx, jobs, keep_units, max_bytes, store)
     else:
-        checked = _check_files(unit_paths, root, ctx, keep_units, max_bytes)
+        entries = _check_files(unit_paths, root, ctx, keep_units, max_bytes, store)
+    store.flush()
+    checked = _assemble(entries, reuse)
+    del entries
     # What was read lives until the command ends: move it out of the collector's sight, so
-    # scoring and rendering do not pay for rescanning it (see _check_files).
+    # scoring and rendering do not pay for rescanning it (see _assemble).
     gc.freeze()
     ws.problems.extend(checked.problems)
     if ctx is not None:
         ws.problems.extend(roster.check_roster(checked.roster, ctx, cat_file, whole=not paths))
     ws.units = sorted(checked.units, key=lambda u: u.id)
+    ws.by_digest = checked.by_digest
     ws.paths = {e.id: e.path for e in reversed(checked.roster)}
     if locks and ws.catalogue is not None:
         ws.problems.extend(_approval_locks(ws, not paths, today, git_dates))
@@ -343,20 +487,74 @@ def load(
     return ws
 
 
+def _unit_cache(cat_path: Path, ctx: context.Context | None, max_bytes: int) -> cache.Cache:
+    """The cache of checked unit files for this catalogue (its exact bytes) and size limit."""
+    try:
+        catalogue = cat_path.read_bytes()
+    except OSError:
+        catalogue = b""
+    salt = b"%d\0%d\0" % (max_bytes, ctx is not None) + catalogue
+    return cache.Cache.open("units", salt)
+
+
+def load_revision(
+    root: Path, rev: str, data_rel: str, reuse: dict[bytes, Unit] | None = None
+) -> Workspace:
+    """The catalogue and units of `data_rel` as they stood at commit `rev` (read and checked
+    without locks). A commit never changes, so this is cached by its full id and the folder:
+    after the first call it costs one read, not an export and a read of every file; and a unit
+    whose checked data has not changed since is taken from `reuse` (today's units by digest)
+    instead of being rebuilt."""
+    import tempfile
+
+    sha = git.resolve(root, rev)  # a commit that does not exist: GitProblem
+    store = cache.Cache.open("revisions")
+    key = store.key(sha.encode(), data_rel.encode())
+    folder = root / data_rel
+    reuse = reuse or {}
+    hit = store.get(key)
+    if (
+        type(hit) is tuple
+        and len(hit) == 3
+        and (hit[0] is None or type(hit[0]) is bytes)
+        and type(hit[1]) is tuple
+        and all(type(u) is tuple and len(u) == 2 for u in hit[1])
+        and type(hit[2]) is dict
+    ):
+        catalogue = compact.build(Catalogue, cache.loads(hit[0])) if hit[0] else None
+        units = [
+            reuse.get(digest) or compact.build(Unit, cache.loads(blob)) for digest, blob in hit[1]
+        ]
+        return Workspace(root, folder, catalogue, units, paths=hit[2])
+    with tempfile.TemporaryDirectory(prefix="thidua-rev-") as tmp:
+        exported = git.export(root, sha, data_rel, Path(tmp))
+        if not (exported / CATALOGUE).is_file():
+            raise git.GitProblem(f"commit {sha[:12]} không có {data_rel}/{CATALOGUE}.")
+        jobs = min(os.cpu_count() or 1, 8)
+        old = load(exported, root=Path(tmp), jobs=jobs, locks=False, reuse=reuse)
+    digests = {id(u): d for d, u in old.by_digest.items()}
+    store.put(
+        key,
+        (
+            cache.dumps(compact.plain(old.catalogue)) if old.catalogue else None,
+            tuple((digests.get(id(u), b""), cache.dumps(compact.plain(u))) for u in old.units),
+            old.paths,
+        ),
+    )
+    store.flush()
+    return Workspace(root, folder, old.catalogue, old.units, paths=old.paths)
+
+
 def _approval_locks(
     ws: Workspace, whole: bool, today: date | None, git_dates: bool
 ) -> list[Problem]:
-    """The approval locks (guard.py), reading each approved revision from git once."""
-    import tempfile
+    """The approval locks (guard.py); each approved revision is read once ever (cached by
+    commit, reusing today's unchanged units)."""
 
-    def load_revision(commit: str) -> guard.Revision:
+    def approved_revision(commit: str) -> guard.Revision:
         root = git.top(ws.data_dir)
         data_rel = Path(os.path.relpath(ws.data_dir.resolve(), root)).as_posix()
-        with tempfile.TemporaryDirectory(prefix="thidua-lock-") as tmp:
-            exported = git.export(root, commit, data_rel, Path(tmp))
-            if not (exported / CATALOGUE).is_file():
-                raise git.GitProblem(f"commit {commit[:12]} không có {data_rel}/{CATALOGUE}.")
-            old = load(exported, root=Path(tmp), locks=False)
+        old = load_revision(root, commit, data_rel, ws.by_digest)
         return old.catalogue, old.units
 
     scene = guard.Scene(
@@ -368,7 +566,7 @@ def _approval_locks(
         ws.approvals,
         ws.has_errors,
     )
-    return guard.check(scene, load_revision, whole=whole, today=today, git_dates=git_dates)
+    return guard.check(scene, approved_revision, whole=whole, today=today, git_dates=git_dates)
 
 
 def check_document(

@@ -88,6 +88,12 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Tính theo số liệu đến ngày này (2026-06-30 hoặc 30/06/2026)."),
 ]
+JobsOpt = Annotated[
+    int,
+    typer.Option(
+        "--jobs", "-j", min=0, help="Số tiến trình đọc tệp song song (0: theo số lõi CPU)."
+    ),
+]
 # `--format` takes the names of a formats module's FORMATS, written out as a Literal in each
 # command (typer shows and checks them); tests/test_cli.py keeps the two lists equal.
 TableFormat = Literal["table", "json"]
@@ -169,7 +175,7 @@ def load(
     data: Path,
     paths: list[Path] | None = None,
     *,
-    jobs: int = 1,
+    jobs: int = 0,
     keep_units: bool = True,
     max_kb: int | None = None,
     git_dates: bool = False,
@@ -187,6 +193,7 @@ def load(
         if not p.exists():
             raise UserError(f"Không có tệp hoặc thư mục «{p}».")
     limit = max_kb * 1024 if max_kb else MAX_BYTES
+    jobs = jobs or min(os.cpu_count() or 1, 8)  # 0: every core (few files stay in one process)
     return load_workspace(
         data,
         paths or [],
@@ -199,12 +206,12 @@ def load(
     )
 
 
-def load_tolerant(data: Path) -> Workspace:
+def load_tolerant(data: Path, jobs: int = 0) -> Workspace:
     """For lists that help fix the data (status, exemplars): go on despite errors in unit
     files, and say which files were left out. A broken catalogue still stops."""
-    ws = load(data)
+    ws = load(data, jobs=jobs)
     if ws.catalogue is None:
-        return load_clean(data)
+        return load_clean(data, jobs=jobs)
     broken = sorted({p.path for p in ws.problems if p.is_error})
     if broken:
         say(
@@ -217,9 +224,9 @@ def load_tolerant(data: Path) -> Workspace:
     return ws
 
 
-def load_clean(data: Path, *, locks: bool = True) -> Workspace:
+def load_clean(data: Path, *, locks: bool = True, jobs: int = 0) -> Workspace:
     """For commands that compute: refuse data with errors, showing them."""
-    ws = load(data, locks=locks)
+    ws = load(data, locks=locks, jobs=jobs)
     if ws.has_errors or ws.catalogue is None:
         print_problems(ws, "text", only_errors=True)
         raise UserError(
@@ -230,10 +237,10 @@ def load_clean(data: Path, *, locks: bool = True) -> Workspace:
     return ws
 
 
-def outcome(data: Path, phase: int, as_of: str | None) -> tuple[Workspace, Outcome]:
+def outcome(data: Path, phase: int, as_of: str | None, jobs: int = 0) -> tuple[Workspace, Outcome]:
     from thidua_cli.compute.outcome import UnknownPhase, compute
 
-    ws = load_clean(data)
+    ws = load_clean(data, jobs=jobs)
     assert ws.catalogue is not None
     try:
         return ws, compute(ws.catalogue, ws.units, phase, parse_date(as_of))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -10,6 +9,7 @@ import typer
 
 from thidua_cli.cli.app import (
     DataOpt,
+    JobsOpt,
     TableFormat,
     UserError,
     command,
@@ -43,12 +43,7 @@ def validate(
     errors_only: Annotated[
         bool, typer.Option("--errors-only", "-e", help="Chỉ in lỗi, không in cảnh báo.")
     ] = False,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs", "-j", min=0, help="Số tiến trình đọc tệp song song (0: theo số lõi CPU)."
-        ),
-    ] = 0,
+    jobs: JobsOpt = 0,
     max_kb: Annotated[
         int | None,
         typer.Option("--max-size", min=1, help="Giới hạn cỡ mỗi tệp, KB (mặc định 2048)."),
@@ -56,14 +51,7 @@ def validate(
     data: DataOpt = Path("data"),
 ) -> None:
     """Kiểm tra danh mục chỉ tiêu và các tệp đơn vị; báo mọi lỗi kèm tệp, dòng, cột."""
-    ws = load(
-        data,
-        paths,
-        jobs=jobs or min(os.cpu_count() or 1, 8),
-        keep_units=False,
-        max_kb=max_kb,
-        git_dates=True,
-    )
+    ws = load(data, paths, jobs=jobs, keep_units=False, max_kb=max_kb, git_dates=True)
     print_problems(ws, fmt, errors=errors_only)
     if ws.has_errors or (strict and ws.problems):
         raise typer.Exit(1)

@@ -14,6 +14,7 @@ from thidua_cli import numfmt
 from thidua_cli.cli.app import (
     AsOfOpt,
     DataOpt,
+    JobsOpt,
     PhaseOpt,
     TableFormat,
     UserError,
@@ -56,6 +57,7 @@ def score(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Tệp ghi kết quả (với --format xlsx).")
     ] = None,
+    jobs: JobsOpt = 0,
     data: DataOpt = Path("data"),
 ) -> None:
     """Tính kết quả chỉ tiêu, điểm, xếp loại và xếp hạng từng khối."""
@@ -67,7 +69,7 @@ def score(
         raise UserError("--out chỉ dùng với --format xlsx.")
     if fmt == "xlsx" and out is None and (sys.stdout.isatty() or not hasattr(sys.stdout, "buffer")):
         raise UserError("--format xlsx cần --out TỆP.xlsx (hoặc chuyển vào tệp bằng «>»).")
-    _ws, o = outcome(data, phase, as_of)
+    _ws, o = outcome(data, phase, as_of, jobs)
     if unit is not None and not o.catalogue.scores:
         raise no_scoring()
     if bloc is not None and bloc not in {b.id for b in o.catalogue.blocs}:
@@ -108,6 +110,7 @@ def status(
     ] = None,
     as_of: AsOfOpt = None,
     fmt: Annotated[TableFormat, format_option()] = "table",
+    jobs: JobsOpt = 0,
     data: DataOpt = Path("data"),
 ) -> None:
     """Còn bao nhiêu ngày đến hạn; đơn vị nào đã đăng ký, ký giao ước, nộp đúng hạn, muộn, chưa nộp."""
@@ -115,7 +118,7 @@ def status(
     from thidua_cli.compute.outcome import UnknownPhase
     from thidua_cli.formats.status import FORMATS
 
-    ws = load_tolerant(data)
+    ws = load_tolerant(data, jobs)
     assert ws.catalogue is not None
     day = parse_date(as_of) or date.today()  # the one place this command reads the clock
     number = phase if phase is not None else st.next_phase(ws.catalogue, day)
@@ -129,13 +132,14 @@ def status(
 @command
 def exemplars(
     fmt: Annotated[TableFormat, format_option()] = "table",
+    jobs: JobsOpt = 0,
     data: DataOpt = Path("data"),
 ) -> None:
     """Sổ điển hình tiên tiến theo lĩnh vực: trạng thái, người phụ trách, lần kiểm tra gần nhất."""
     from thidua_cli.compute.exemplars import register
     from thidua_cli.formats.exemplars import FORMATS
 
-    ws = load_tolerant(data)
+    ws = load_tolerant(data, jobs)
     assert ws.catalogue is not None
     if not ws.catalogue.campaign.sections.exemplars and fmt == "table":
         say("Kế hoạch này không theo dõi điển hình tiên tiến (campaign.sections.exemplars: false).")
@@ -176,6 +180,7 @@ def report(
             "gợi ý từ số liệu (không ghi đè tệp đã có).",
         ),
     ] = False,
+    jobs: JobsOpt = 0,
     data: DataOpt = Path("data"),
 ) -> None:
     """Lập báo cáo sơ kết/tổng kết (Markdown và DOCX theo Nghị định 30/2020) hoặc phiếu chấm điểm."""
@@ -203,6 +208,8 @@ def report(
             say(f"Đã ghi {path}: sửa các câu gợi ý, viết các mục còn trống rồi chạy lại report.")
         return
     day = _signing_day(o, ws.units, phase, parse_date(signed))
+    ws, o = outcome(data, phase, as_of, jobs)
+    day = parse_date(signed) or o.as_of
     templates = render.search_path(data)
     stamp = revision(data, templates[:-1])
     folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
@@ -251,7 +258,14 @@ def report(
         rendered = render.render_all(template, context, kinds, day, templates)
     except render.TemplateProblem as exc:
         raise UserError(f"Mẫu báo cáo có lỗi: {exc}", code=1) from None
-    written = write_files([(folder / f"{stem}{suffix}", body) for suffix, body in rendered])
+    outputs: list[tuple[Path, bytes | str]] = [
+        (folder / f"{stem}{suffix}", body) for suffix, body in rendered
+    ]
+    if unit is None and rp.summarised(o):  # the report lists part of a bloc: add the whole
+        from thidua_cli.formats.score import as_csv
+
+        outputs.append((folder / rp.ranking_file(o), as_csv(o)))
+    written = write_files(outputs)
     if not any(u.report(phase) for u in ws.units):
         warn(
             f"Chú ý: chưa có đơn vị nào báo cáo đợt {phase}; báo cáo ghi rõ điều này trên trang "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any
 
@@ -29,14 +30,56 @@ def _root(
             callback=_show_version,
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Không dùng bộ nhớ đệm các tệp đã kiểm tra (đọc và kiểm tra lại mọi tệp).",
+        ),
+    ] = False,
 ) -> None:
     """Quản lý phong trào thi đua từ tệp YAML trong git: kiểm tra số liệu, chấm điểm, xếp hạng
     và lập báo cáo."""
+    if no_cache:  # read by read/cache.py, here and in the worker processes
+        os.environ["THIDUA_NO_CACHE"] = "1"
+
+
+def _light_rich_utils() -> Any:
+    """typer's help renderer without the two rich modules it imports for other work (Markdown
+    help, which we do not use, and tracebacks, which we switch off): a third of `--help`'s
+    import time. Stand-ins load the real class if anything ever asks for one."""
+    import importlib
+    import types
+
+    if "typer.rich_utils" in sys.modules:
+        return sys.modules["typer.rich_utils"]
+    placed = []
+    for module, name in (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback")):
+        if module in sys.modules:
+            continue
+
+        def real(*args: Any, _m: str = module, _n: str = name, **kwargs: Any) -> Any:
+            return getattr(importlib.import_module(_m), _n)(*args, **kwargs)
+
+        stand_in = types.ModuleType(module)
+        setattr(
+            stand_in,
+            name,
+            type(name, (), {"__new__": staticmethod(lambda cls, *a, _r=real, **k: _r(*a, **k))}),
+        )
+        sys.modules[module] = stand_in
+        placed.append(module)
+    try:
+        from typer import rich_utils
+    finally:
+        for module in placed:  # later imports get the real modules
+            del sys.modules[module]
+    return rich_utils
 
 
 def _vietnamese_help() -> None:
     """Help headings in Vietnamese (typer's texts are English); only when help is shown."""
-    from typer import rich_utils
+    rich_utils = _light_rich_utils()
 
     rich_utils.OPTIONS_PANEL_TITLE = "Tùy chọn"
     rich_utils.COMMANDS_PANEL_TITLE = "Lệnh"

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
+from typing import cast
 
 from thidua_cli import numfmt
 from thidua_cli.compute.evaluate import Evaluation, Label, evaluate, result_value, unit_target
@@ -44,7 +45,47 @@ class CriterionScore:
     ratio: Decimal | None  # the criterion's A/T after the cap (average over its indicators)
     met: int
     points: Decimal
-    rule: str  # how the points were reached, in words and numbers
+    # how the points were reached, as the case and its numbers; `rule` words it only when
+    # someone asks (--explain, the scorecard): at 10.000 units the words cost more than the sums
+    how: tuple[object, ...] = ()
+    places: int = 2
+
+    @property
+    def rule(self) -> str:
+        """How the points were reached, in words and numbers."""
+        return _rule(self.how, self.points, self.places)
+
+
+def _rule(how: tuple[object, ...], points: Decimal, places: int) -> str:
+    case, *args = how
+    if case == "none":
+        return "Không đăng ký chỉ tiêu nào của tiêu chí: không tính"
+    ratio, top, cap, ms = (cast(Decimal, a) for a in args[:4])
+    if case == "proportional":
+        capped = bool(args[4])
+        rule = (
+            f"A/T = {_pct(ratio)}"
+            + (f" (tính tối đa {_pct(cap)})" if capped else "")
+            + f" × {numfmt.number(ms)}"
+        )
+    elif case == "pass-fail":
+        rule = "Đạt → đủ điểm" if points else "Chưa đạt → 0"
+    elif case == "count":
+        met, n = args[4], args[5]
+        rule = f"Đạt {met}/{n} chỉ tiêu × {numfmt.number(ms)}"
+    elif case == "cluster-below":
+        rule = f"A/T = {_pct(ratio)} < 100% → ½ × {numfmt.number(ms)} × A/T"
+    elif case == "cluster-top":
+        rule = f"A/T = {_pct(ratio)}, cao nhất khối → đủ điểm"
+    elif case == "cluster-at":
+        rule = f"A/T = 100% (đúng kế hoạch) → ½ × {numfmt.number(ms)}"
+    else:  # cluster, between the plan and the bloc's best
+        half = numfmt.number(HALF * ms)
+        rule = (
+            f"A/T = {_pct(ratio)}, cao nhất khối {_pct(top)} → {half} + {half} × "
+            f"({_pct(ratio)} − 100%)/({_pct(top)} − 100%)"
+        )
+    return f"{rule} = {numfmt.number(points, places)}"
 
 
 @dataclass(frozen=True)
@@ -209,60 +250,40 @@ def _score_criteria(
     for c in us.table.criteria:
         evs = _criterion_evaluations(c, us, index)
         if not evs:
-            us.criteria.append(
-                CriterionScore(
-                    c,
-                    (),
-                    False,
-                    None,
-                    0,
-                    ZERO,
-                    "Không đăng ký chỉ tiêu nào của tiêu chí: không tính",
-                )
-            )
+            us.criteria.append(CriterionScore(c, (), False, None, 0, ZERO, ("none",), places))
             continue
         met = sum(1 for _, e in evs if e.label.met)
         ms = c.points
         ratio = _criterion_ratio(c, evs)
         cap = c.cap if c.cap is not None else DEFAULT_CAP[c.method]
-        capped = any(e.ratio is not None and e.ratio > cap for _, e in evs)
+        top = best.get(c.id, ONE)
+        how: tuple[object, ...]
         if c.method == "proportional":
             points = ms * ratio
-            rule = (
-                f"A/T = {_pct(ratio)}"
-                + (f" (tính tối đa {_pct(cap)})" if capped else "")
-                + f" × {numfmt.number(ms)}"
-            )
+            capped = any(e.ratio is not None and e.ratio > cap for _, e in evs)
+            how = ("proportional", ratio, top, cap, ms, capped)
         elif c.method == "pass-fail":
             points = ms if met == len(evs) else ZERO
-            rule = "Đạt → đủ điểm" if points else "Chưa đạt → 0"
+            how = ("pass-fail", ratio, top, cap, ms)
         elif c.method == "count":
             points = ms * met / len(evs)
-            rule = f"Đạt {met}/{len(evs)} chỉ tiêu × {numfmt.number(ms)}"
+            how = ("count", ratio, top, cap, ms, met, len(evs))
         else:  # cluster: the formula of Vietnamese scoring tables
-            top = best.get(c.id, ONE)
             if ratio < ONE:
                 points = HALF * ms * ratio
-                rule = f"A/T = {_pct(ratio)} < 100% → ½ × {numfmt.number(ms)} × A/T"
+                case = "cluster-below"
             elif ratio == top and ratio > ONE:
                 points = ms
-                rule = f"A/T = {_pct(ratio)}, cao nhất khối → đủ điểm"
+                case = "cluster-top"
             elif ratio == ONE:
                 points = HALF * ms
-                rule = f"A/T = 100% (đúng kế hoạch) → ½ × {numfmt.number(ms)}"
+                case = "cluster-at"
             else:
                 points = HALF * ms + HALF * ms * (ratio - ONE) / (top - ONE)
-                half = numfmt.number(HALF * ms)
-                rule = (
-                    f"A/T = {_pct(ratio)}, cao nhất khối {_pct(top)} → {half} + {half} × "
-                    f"({_pct(ratio)} − 100%)/({_pct(top)} − 100%)"
-                )
+                case = "cluster-between"
+            how = (case, ratio, top, cap, ms)
         points = _q(points, places)
-        us.criteria.append(
-            CriterionScore(
-                c, tuple(evs), True, ratio, met, points, f"{rule} = {numfmt.number(points, places)}"
-            )
-        )
+        us.criteria.append(CriterionScore(c, tuple(evs), True, ratio, met, points, how, places))
 
 
 def _score_adjustments(us: UnitScore, places: int) -> None:

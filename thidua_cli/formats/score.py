@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
@@ -28,6 +29,7 @@ from thidua_cli.present.text import (
     quota_text,
     remarks,
     score_text,
+    shown,
 )
 
 JSON_VERSION = 1
@@ -56,8 +58,53 @@ def _num(v: Decimal | bool | str | None) -> Any:
 
 
 def as_json(o: Outcome, bloc: str | None = None) -> str:
+    return json.dumps(_document(o, bloc), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+class _Lazy(list[Any]):
+    """A list the JSON encoder walks without it being built: each item is made when reached
+    and dropped after (10.000 unit dicts at once cost hundreds of MiB)."""
+
+    def __init__(self, items: list[Any], make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.items, self.make = items, make
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self.make(x) for x in self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _write_json(r: Ranking, stream: IO[str]) -> None:
+    """The same bytes as `as_json`, written as they are made, in batches."""
+    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=2)
+    batch: list[str] = []
+    for chunk in encoder.iterencode(_document(*r, lazy=True)):
+        batch.append(chunk)
+        if len(batch) >= 16384:
+            stream.write("".join(batch))
+            batch.clear()
+    batch.append("\n")
+    stream.write("".join(batch))
+
+
+def _document(o: Outcome, bloc: str | None = None, lazy: bool = False) -> dict[str, Any]:
     over = over_quota(o)
-    doc = {
+    chosen = [
+        s
+        for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank))
+        if bloc is None or s.bloc.id == bloc
+    ]
+    units: list[Any] = (
+        _Lazy(chosen, lambda s: _unit_json(s, over))
+        if lazy
+        else [_unit_json(s, over) for s in chosen]
+    )
+    return {
         "version": JSON_VERSION,
         "campaign": o.catalogue.campaign.id,
         "phase": o.phase.number,
@@ -83,11 +130,7 @@ def as_json(o: Outcome, bloc: str | None = None) -> str:
             }
             for io in o.indicators
         ],
-        "units": [
-            _unit_json(s, over)
-            for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank))
-            if bloc is None or s.bloc.id == bloc
-        ],
+        "units": units,
         "quota": [
             {
                 "bloc": q.bloc.id,
@@ -106,7 +149,6 @@ def as_json(o: Outcome, bloc: str | None = None) -> str:
             if bloc is None or q.bloc.id == bloc
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
 def _unit_json(s: UnitScore, over: dict[str, str]) -> dict[str, Any]:
@@ -267,8 +309,11 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
             ("Ghi chú", "left"),
         ):
             t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
-        for s in members:
+        part = shown(o, members)
+        for n, s in enumerate([*part.top, *part.bottom]):
             assert s.level is not None
+            if part.omitted and n == len(part.top):
+                t.add_row("…", "", f"[dim]({part.omitted} đơn vị khác)[/]", "", "", "", "")
             t.add_row(
                 str(s.rank),
                 esc(s.unit.id),
@@ -279,6 +324,19 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
                 esc(remarks(s, over)),
             )
         console.print(t)
+        if part.omitted:
+            counts = Counter(s.level.name for s in members if s.level is not None)
+            levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
+            console.print(
+                "Xếp loại: "
+                + "; ".join(f"{esc(lv.name)} {counts[lv.name]}" for lv in levels if counts[lv.name])
+                + "."
+            )
+            console.print(
+                f"[dim]Khối có {len(members)} đơn vị: chỉ in {len(part.top)} đơn vị đầu và "
+                f"{len(part.bottom)} đơn vị cuối. Xem đầy đủ: thidua score --bloc {b.id} "
+                "--format csv > xep-hang.csv (mở bằng Excel).[/]"
+            )
     for q in o.quotas:
         if bloc is not None and q.bloc.id != bloc:
             continue
@@ -410,7 +468,7 @@ def _xlsx(r: Ranking, stream: IO[str]) -> None:
 
 FORMATS: dict[str, Callable[[Ranking, IO[str]], None]] = {
     "table": _table,
-    "json": writer(lambda r: as_json(*r)),
+    "json": _write_json,
     "csv": writer(lambda r: as_csv(*r)),
     "xlsx": _xlsx,
 }

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from thidua_cli import numfmt
 from thidua_cli.compute import awards as award_rules
@@ -25,6 +25,7 @@ from thidua_cli.present.text import (
     PROGRESS_NOTE,
     actual_text,
     decimals,
+    few,
     footnotes,
     indicator_rows,
     over_quota,
@@ -33,6 +34,8 @@ from thidua_cli.present.text import (
     quota_text,
     remarks,
     score_text,
+    shown,
+    too_large,
 )
 from thidua_cli.read.models import Approval, QuotaDecision
 from thidua_cli.read.narrative import Narrative
@@ -181,14 +184,47 @@ def _corrections(o: Outcome) -> list[dict[str, str]]:
     return rows
 
 
-def _missing_text(st: Status) -> list[str]:
-    """Units that have not reported, one line per bloc: "Khối … (3): A, B, C"."""
+def _missing_text(o: Outcome, st: Status) -> list[str]:
+    """Units that have not reported, one line per bloc: "Khối … (3): A, B, C" (a long list
+    cut short by the catalogue's `large_rosters`)."""
     lines = []
     for b in st.blocs:
         names = [u.unit.name for u in b.units if u.state in ("missing", "not-due")]
         if names:
-            lines.append(f"{b.bloc.name} ({len(names)}): {', '.join(names)}")
+            lines.append(f"{b.bloc.name} ({len(names)}): {few(o, names)}")
     return lines
+
+
+def ranking_file(o: Outcome) -> str:
+    """The full ranking sent with a report whose blocs are too large to list in it."""
+    return f"bang-xep-hang-dot-{o.phase.number}.csv"
+
+
+def summarised(o: Outcome) -> bool:
+    """Does the report list only part of some bloc (so the full ranking must go with it)?"""
+    return too_large(o, len(o.units))
+
+
+def _cut(o: Outcome, rows: list[dict[str, str]], key: str, what: str) -> list[dict[str, str]]:
+    """A long list in a report: its first rows and one row saying how many more (and where
+    they are); the catalogue's `large_rosters` says what is long."""
+    if not too_large(o, len(rows)):
+        return rows
+    show = o.catalogue.large_rosters.show
+    more = dict.fromkeys(rows[0], "")
+    more[key] = f"… và {len(rows) - show} {what}"
+    return [*rows[:show], more]
+
+
+def _rank_row(o: Outcome, s: UnitScore, over: dict[str, str]) -> dict[str, str]:
+    return {
+        "rank": str(s.rank),
+        "name": s.unit.name,
+        "score": score_text(o, s.score),
+        "self_score": score_text(o, s.self_score),
+        "level": s.level.name if s.level else "",
+        "remarks": remarks(s, over),
+    }
 
 
 def report_context(
@@ -235,26 +271,37 @@ def report_context(
         if not members:
             continue
         counts = Counter(s.level.id for s in members if s.level is not None)
+        part = shown(o, members)
+        ranking = [_rank_row(o, s, over) for s in part.top]
+        omitted = ""
+        if part.omitted:
+            ranking.append(
+                {
+                    "rank": "…",
+                    "name": f"({part.omitted} đơn vị khác)",
+                    "score": "",
+                    "self_score": "",
+                    "level": "",
+                    "remarks": "",
+                }
+            )
+            ranking.extend(_rank_row(o, s, over) for s in part.bottom)
+            omitted = (
+                f"Khối có {len(members)} đơn vị: bảng trên ghi {len(part.top)} đơn vị đứng đầu "
+                f"và {len(part.bottom)} đơn vị cuối; xếp hạng đầy đủ ở tệp {ranking_file(o)} "
+                "gửi kèm."
+            )
         blocs.append(
             {
                 "name": b.name,
                 "size": len(members),
-                "rows": [
-                    {
-                        "rank": str(s.rank),
-                        "name": s.unit.name,
-                        "score": score_text(o, s.score),
-                        "self_score": score_text(o, s.self_score),
-                        "level": s.level.name if s.level else "",
-                        "remarks": remarks(s, over),
-                    }
-                    for s in members
-                ],
+                "rows": ranking,
+                "omitted": omitted,
                 "counts": [{"level": lv.name, "count": str(counts.get(lv.id, 0))} for lv in levels],
                 "quota": [quota_text(o, q) for q in o.quotas if q.bloc.id == b.id],
             }
         )
-    fields = [
+    fields: list[dict[str, Any]] = [
         {
             "name": r.field.name,
             "entries": [
@@ -275,6 +322,9 @@ def report_context(
         }
         for r in reg
     ]
+    for f in fields:
+        entries = cast(list[dict[str, str]], f["entries"])
+        f["entries"] = _cut(o, entries, "title", "điển hình khác (xem: thidua exemplars)")
     late = [
         {
             "name": u.unit.name,
@@ -287,7 +337,8 @@ def report_context(
         for u in b.units
         if u.state == "late"
     ]
-    missing = _missing_text(st)
+    late = _cut(o, late, "name", f"đơn vị khác (cột Ghi chú của tệp {ranking_file(o)})")
+    missing = _missing_text(o, st)
     approval = max(
         (a for a in approvals if a.phase == o.phase.number), key=lambda a: a.date, default=None
     )
@@ -360,8 +411,8 @@ def _subs(o: Outcome) -> dict[str, str]:
         ("reporting", True),
     ]
     subs: dict[str, str] = {}
-    for name, shown in present:
-        if shown:
+    for name, present_here in present:
+        if present_here:
             subs[name] = str(len(subs) + 1)
     return subs
 

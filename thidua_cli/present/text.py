@@ -303,7 +303,7 @@ def quota_text(o: Outcome, q: QuotaCheck) -> str:
         text
         + "vượt; chưa đề nghị khen thưởng các đơn vị sau khi chưa có quyết định của "
         + f"{o.catalogue.campaign.locality.council}: "
-        + ", ".join(names.get(u, u) for u in q.over)
+        + few(o, [names.get(u, u) for u in q.over])
         + "."
     )
 
@@ -335,3 +335,35 @@ def raw_text(v: object) -> str:
     if isinstance(v, list | tuple):
         return ", ".join(raw_text(x) for x in v)
     return str(v)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The units of one bloc as shown: all of them, or the first and last few of a large bloc
+    (`omitted` units between them)."""
+
+    top: list[UnitScore]
+    bottom: list[UnitScore]
+    omitted: int
+
+
+def shown(o: Outcome, ranked: list[UnitScore]) -> Shown:
+    """What to show of a bloc ranked best first, by the catalogue's `large_rosters`."""
+    if not too_large(o, len(ranked)):
+        return Shown(ranked, [], 0)
+    show = o.catalogue.large_rosters.show
+    return Shown(ranked[:show], ranked[-show:], len(ranked) - 2 * show)
+
+
+def too_large(o: Outcome, size: int) -> bool:
+    """Is a bloc of `size` units too large to list whole (catalogue: large_rosters)?"""
+    rule = o.catalogue.large_rosters
+    return size > rule.from_units and size > 2 * rule.show
+
+
+def few(o: Outcome, names: list[str]) -> str:
+    """A list of names, cut to the catalogue's `large_rosters.show` when it is long."""
+    show = o.catalogue.large_rosters.show
+    if not too_large(o, len(names)):
+        return ", ".join(names)
+    return ", ".join(names[:show]) + f" và {len(names) - show} đơn vị khác (xem tệp CSV)"

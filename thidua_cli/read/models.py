@@ -485,6 +485,15 @@ class Limits(Strict):
     note: Int = Field(default=5000, ge=100)  # free text: note, reason
 
 
+class LargeRosters(Strict):
+    """How a bloc with very many units is shown: beyond `from_units`, the report and the
+    terminal table show its `show` first and `show` last units and a summary; the full
+    ranking goes to the CSV export (a 10.000-row table helps nobody and takes 500 pages)."""
+
+    from_units: Int = Field(default=200, ge=1)
+    show: Int = Field(default=10, ge=1)
+
+
 class Catalogue(Strict):
     # read as an integer first: the YAML reader gives exact Decimals, which older pydantic
     # versions do not compare with the literal 1
@@ -556,6 +565,7 @@ class Catalogue(Strict):
 
     report: ReportSettings = ReportSettings()
     limits: Limits = Limits()
+    large_rosters: LargeRosters = LargeRosters()
 
     def window(self, unit: Unit, phase: int) -> PhaseWindow | None:
         """The unit's window for a phase, from its bloc's calendar (schools: the school year);

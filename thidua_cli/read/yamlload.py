@@ -534,5 +534,13 @@ def load(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> Loaded:
     return parse(text, rel)
 
 
+def load_bytes(raw: bytes, rel: str) -> Loaded:
+    """Parse a file already read (to hash it for the cache, say)."""
+    text, problems = read_text_bytes(raw, rel)
+    if text is None:
+        return Loaded(rel, problems=problems)
+    return parse(text, rel)
+
+
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")

@@ -1,0 +1,384 @@
+"""The cache of checked files: a hit skips parsing, anything that could change a result misses,
+a broken or unwritable cache is never a wrong answer, and every command prints the same bytes
+with the cache on or off and with one or two processes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from thidua_cli import workspace
+from thidua_cli.read import cache, compact, yamlload
+from thidua_cli.read.models import Catalogue, Unit
+
+from .conftest import DATA, HOA_BINH
+from .test_audit import git
+
+Run = Callable[..., tuple[int, str]]
+KTU = "lang-kon-ktu.yaml"
+
+
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder for this test alone."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files actually parsed (not answered from the cache), in order."""
+    seen: list[str] = []
+    original = yamlload.load_bytes
+
+    def counting(raw: bytes, rel: str) -> yamlload.Loaded:
+        seen.append(rel)
+        return original(raw, rel)
+
+    monkeypatch.setattr(yamlload, "load_bytes", counting)
+    return seen
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    shutil.copytree(DATA, tmp_path / "repo" / "data", ignore=shutil.ignore_patterns("reports"))
+    return tmp_path / "repo" / "data"
+
+
+def _summary(ws: workspace.Workspace) -> tuple[object, ...]:
+    return (
+        [(p.path, p.line, p.column, p.code, p.message, p.hint, p.yaml_path) for p in ws.problems],
+        [u.model_dump() for u in ws.units],
+        ws.paths,
+    )
+
+
+def test_second_read_parses_nothing_and_gives_the_same_workspace(
+    own_cache: Path, parses: list[str], data: Path
+) -> None:
+    first = workspace.load(data)
+    assert len(parses) == 69
+    second = workspace.load(data)
+    assert len(parses) == 69  # every unit file came from the cache
+    assert _summary(first) == _summary(second)
+    assert second.units == first.units
+    assert any(own_cache.rglob("*"))
+
+
+def test_a_changed_file_is_read_again(own_cache: Path, parses: list[str], data: Path) -> None:
+    before = [p for p in workspace.load(data).problems if p.path.endswith(KTU)]
+    parses.clear()
+    path = data / "units" / KTU
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("value: 113.9", "value: 10.900", 1), encoding="utf-8")
+    ws = workspace.load(data)
+    assert parses == [f"data/units/{KTU}"]
+    assert "thousands-separator" in {p.code for p in ws.problems if p.path.endswith(KTU)}
+    path.write_text(text, encoding="utf-8")  # back as it was: the old entry answers again
+    parses.clear()
+    assert [p for p in workspace.load(data).problems if p.path.endswith(KTU)] == before
+    assert parses == []
+
+
+def test_a_renamed_file_misses(own_cache: Path, parses: list[str], data: Path) -> None:
+    """Problems carry the file's path: the same bytes under another name are another entry."""
+    workspace.load(data)
+    parses.clear()
+    (data / "units" / KTU).rename(data / "units" / "zz.yaml")
+    ws = workspace.load(data)
+    assert parses == ["data/units/zz.yaml"]
+    assert ws.paths["lang-kon-ktu"] == "data/units/zz.yaml"
+
+
+def test_a_catalogue_change_misses_everything(
+    own_cache: Path, parses: list[str], data: Path
+) -> None:
+    workspace.load(data)
+    parses.clear()
+    catalogue = data / "indicators.yaml"
+    catalogue.write_bytes(catalogue.read_bytes() + b"\n# only a comment\n")
+    workspace.load(data)
+    assert len(parses) == 69
+
+
+def test_another_size_limit_misses(own_cache: Path, parses: list[str], data: Path) -> None:
+    workspace.load(data)
+    parses.clear()
+    workspace.load(data, max_bytes=yamlload.MAX_BYTES - 1)
+    assert len(parses) == 69
+
+
+def test_another_tool_version_misses(
+    own_cache: Path, parses: list[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.load(data)
+    parses.clear()
+    monkeypatch.setattr(cache, "_FINGERPRINT", [b"another version of thidua"])
+    workspace.load(data)
+    assert len(parses) == 69
+
+
+def test_the_fingerprint_covers_the_version_and_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    import thidua_cli
+
+    first = cache.fingerprint()
+    monkeypatch.setattr(cache, "_FINGERPRINT", [])
+    monkeypatch.setattr(thidua_cli, "__version__", "99.0")
+    assert cache.fingerprint() != first
+
+
+def test_a_removed_evidence_file_is_noticed(own_cache: Path, parses: list[str], data: Path) -> None:
+    """The checks look at evidence files: an entry is used only while they are found the same."""
+    first = workspace.load(data)
+    assert not first.has_errors
+    unit = next(u for u in first.units if any(ev.file for ev in _evidence(u)))
+    target = next(ev.file for ev in _evidence(unit) if ev.file)
+    assert target is not None
+    (data.parent / target).unlink()
+    parses.clear()
+    ws = workspace.load(data)
+    assert first.paths[unit.id] in parses
+    assert "evidence-not-found" in {p.code for p in ws.problems}
+
+
+def _evidence(unit: Unit) -> list[object]:
+    return [ev for r in unit.results for v in r.values.values() for ev in v.evidence]
+
+
+def _rows(folder: Path) -> list[tuple[bytes, bytes]]:
+    with sqlite3.connect(folder / "units.sqlite") as db:
+        return list(db.execute("SELECT key, value FROM entries ORDER BY key"))
+
+
+def _set_rows(folder: Path, rows: list[tuple[bytes, bytes]]) -> None:
+    with sqlite3.connect(folder / "units.sqlite") as db:
+        db.executemany("UPDATE entries SET value = ? WHERE key = ?", [(v, k) for k, v in rows])
+
+
+def test_corrupted_and_foreign_entries_are_misses(
+    own_cache: Path, parses: list[str], data: Path
+) -> None:
+    first = workspace.load(data)
+    rows = _rows(own_cache)
+    assert len(rows) == 69
+    spoiled = []
+    for n, (key, raw) in enumerate(rows):
+        if n % 4 == 0:
+            raw = raw[: len(raw) // 2]  # truncated
+        elif n % 4 == 1:
+            raw = raw[:-1] + bytes([raw[-1] ^ 1])  # one bit flipped
+        elif n % 4 == 2:
+            raw = rows[(n + 1) % len(rows)][1]  # another file's entry
+        else:
+            raw = b"not a cache entry at all"
+        spoiled.append((key, raw))
+    _set_rows(own_cache, spoiled)
+    parses.clear()
+    second = workspace.load(data)
+    assert len(parses) == 69
+    assert _summary(first) == _summary(second)
+    parses.clear()
+    workspace.load(data)  # the misses were written again
+    assert parses == []
+
+
+def test_a_cache_file_that_is_not_a_database_is_replaced(
+    own_cache: Path, parses: list[str], data: Path
+) -> None:
+    first = workspace.load(data)
+    (own_cache / "units.sqlite").write_bytes(b"\x00garbage" * 1000)
+    parses.clear()
+    assert _summary(workspace.load(data)) == _summary(first)
+    assert len(parses) == 69
+    parses.clear()
+    workspace.load(data)
+    assert parses == []
+
+
+def test_a_pickle_naming_code_is_refused(own_cache: Path) -> None:
+    """An entry is unpickled with data types only: a planted pickle cannot run anything."""
+    store = cache.Cache.open("units")
+    key = store.key(b"x")
+    store.put(key, ("harmless",))
+    store.flush()
+    assert cache.Cache.open("units").get(key) == ("harmless",)
+    body = pickle.dumps(os.system)
+    planted = key + hashlib.blake2b(body, digest_size=32).digest() + body
+    _set_rows(own_cache, [(key, planted)])
+    assert cache.Cache.open("units").get(key) is None
+
+
+def test_an_unwritable_cache_folder_is_tolerated(
+    tmp_path: Path, parses: list[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(blocker / "cache"))  # cannot be created
+    first = workspace.load(data)
+    second = workspace.load(data)
+    assert len(parses) == 2 * 69
+    assert _summary(first) == _summary(second)
+
+
+def test_a_read_only_cache_still_answers(
+    own_cache: Path, parses: list[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries written earlier are read; writing fails quietly (the database opens read-only,
+    as in a read-only folder; chmod cannot show it when the tests run as root)."""
+    first = workspace.load(data)
+    path = data / "units" / KTU
+    path.write_bytes(path.read_bytes() + b"\n# changed\n")
+    connect = sqlite3.connect
+
+    def read_only(file: object, **kwargs: object) -> sqlite3.Connection:
+        return connect(f"file:{file}?mode=ro", uri=True, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache.sqlite3, "connect", read_only)
+    parses.clear()
+    second = workspace.load(data)
+    assert parses == [f"data/units/{KTU}"]
+    assert _summary(first)[1] == _summary(second)[1]
+    parses.clear()
+    workspace.load(data)
+    assert parses == [f"data/units/{KTU}"]  # could not be stored: read again, still right
+
+
+def test_no_cache_reads_everything(
+    own_cache: Path, parses: list[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.load(data)
+    monkeypatch.setenv("THIDUA_NO_CACHE", "1")
+    parses.clear()
+    workspace.load(data)
+    assert len(parses) == 69
+
+
+@pytest.mark.parametrize("source", [DATA, HOA_BINH])
+def test_rebuilt_models_equal_validated_ones(source: Path) -> None:
+    ws = workspace.load(source)
+    assert ws.catalogue is not None and ws.units
+    for unit in ws.units:
+        again = compact.build(Unit, cache.loads(cache.dumps(compact.plain(unit))))
+        assert again == unit
+        assert again.model_dump() == unit.model_dump()
+        assert again.model_fields_set == unit.model_fields_set
+    catalogue = compact.build(Catalogue, compact.plain(ws.catalogue))
+    assert catalogue == ws.catalogue and catalogue.model_dump() == ws.catalogue.model_dump()
+
+
+def test_an_approved_revision_is_read_once(
+    own_cache: Path, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = data.parent
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Số liệu")
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    exports: list[str] = []
+    original = workspace.git.export
+
+    def counting(root: Path, rev: str, folder: str, dest: Path) -> Path:
+        exports.append(rev)
+        return original(root, rev, folder, dest)
+
+    monkeypatch.setattr(workspace.git, "export", counting)
+    first = workspace.load_revision(repo, sha[:10], "data")
+    second = workspace.load_revision(repo, sha, "data")
+    assert exports == [sha]
+    assert second.units == first.units and second.catalogue == first.catalogue
+    assert second.paths == first.paths
+    today = workspace.load(data, locks=False)
+    third = workspace.load_revision(repo, sha, "data", today.by_digest)
+    assert exports == [sha]
+    assert third.units == first.units
+    assert all(a is b for a, b in zip(third.units, today.units, strict=True))  # reused
+
+
+# --- the same bytes from every command, cache on or off, one process or two ---------------
+
+
+@pytest.fixture
+def history_repo(tmp_path: Path) -> Iterator[Path]:
+    repo = tmp_path / "hist"
+    shutil.copytree(DATA, repo / "data", ignore=shutil.ignore_patterns("reports"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Số liệu đợt 1")
+    path = repo / "data" / "units" / KTU
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("value: 113.9", "value: 120", 1),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-q", "-am", "Sửa CT03")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("value: 120", "value: 125", 1), encoding="utf-8"
+    )
+    yield repo
+
+
+COMMANDS = [
+    ("validate", "-f", "json"),
+    ("score", "--phase", "1", "-f", "json"),
+    ("score", "--phase", "2", "-f", "csv"),
+    ("score", "--phase", "1", "-u", "lang-kon-ktu", "--explain", "-f", "json"),
+    ("status", "--phase", "1", "--as-of", "2026-06-20", "-f", "json"),
+    ("exemplars", "-f", "json"),
+    ("diff", "HEAD~1", "-f", "json"),
+    ("history", "lang-kon-ktu", "-f", "json"),
+    ("report", "--phase", "1", "--format", "md", "--out", "OUT", "--as-of", "2026-06-30"),
+]
+
+
+def _outputs(cli: Run, repo: Path, tag: str, *front: str, jobs: str = "1") -> list[str]:
+    out = []
+    for command in COMMANDS:
+        args = [a.replace("OUT", str(repo.parent / f"out-{tag}")) for a in command]
+        if command[0] not in ("diff", "history"):
+            args[1:1] = ["--jobs", jobs]
+        code, text = cli(*front, *args, cwd=repo)
+        assert code == 0, (command, text)
+        out.append(text.replace(str(repo.parent / f"out-{tag}"), "OUT"))
+        os.environ.pop("THIDUA_NO_CACHE", None)  # `--no-cache` sets it for the process
+    report = repo.parent / f"out-{tag}" / "bao-cao-dot-1.md"
+    out.append(report.read_text(encoding="utf-8"))
+    return out
+
+
+def test_every_command_prints_the_same_bytes_with_cache_or_not_one_process_or_two(
+    cli: Run, history_repo: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = _outputs(cli, history_repo, "cold")  # fills the cache
+    assert any(own_cache.rglob("*"))
+    warm = _outputs(cli, history_repo, "warm")
+    off = _outputs(cli, history_repo, "off", "--no-cache")
+    monkeypatch.setattr(workspace, "PARALLEL_FROM", 1)  # 69 files are enough for two processes
+    two = _outputs(cli, history_repo, "two", jobs="2")
+    two_off = _outputs(cli, history_repo, "two-off", "--no-cache", jobs="2")
+    for name, other in (("warm", warm), ("off", off), ("two", two), ("two-off", two_off)):
+        for command, a, b in zip([*COMMANDS, ("report.md",)], cold, other, strict=True):
+            assert a == b, (name, command)
+    assert json.loads(cold[0])["files"] == 70
+
+
+def test_the_tests_never_touch_the_users_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = cache.default_folder().resolve()
+    assert folder.is_relative_to(tmp_path_factory.getbasetemp().resolve())
+
+
+def test_default_folder_follows_the_platform(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("THIDUA_CACHE_DIR")
+    monkeypatch.setattr(cache.sys, "platform", "linux")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/x/cache")
+    assert cache.default_folder() == Path("/x/cache/thidua")
+    monkeypatch.setattr(cache.sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", "C:/Users/an/AppData/Local")
+    assert cache.default_folder() == Path("C:/Users/an/AppData/Local/thidua/Cache")

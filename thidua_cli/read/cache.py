@@ -1,0 +1,210 @@
+"""A cache of checked files in the user's cache folder, so an unchanged file is never parsed twice.
+
+An entry is plain data (tuples, dicts, str, Decimal, date) stored under a key that hashes
+everything that can change it: the tool's own code, the library versions, a `salt` the caller
+gives (the catalogue's bytes, the size limit) and the entry's own inputs (path and bytes).
+Safety comes before speed: an entry carries its key and a digest of its body, is unpickled with
+only the types above allowed, and anything unexpected is a miss, never an answer. Entries live in
+one SQLite file per kind, written in one transaction (atomic); a folder that cannot be written
+turns writing off.
+
+    THIDUA_CACHE_DIR   the folder (default: the user's cache folder, see `default_folder`)
+    THIDUA_NO_CACHE=1  no cache at all (also `thidua --no-cache …`)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+FORMAT = b"thidua-cache-1\n"  # bump when the layout of an entry changes
+ENV_FOLDER = "THIDUA_CACHE_DIR"
+ENV_OFF = "THIDUA_NO_CACHE"
+_DIGEST = 32
+# The only globals an entry may name when unpickled: an entry is data, never code.
+_ALLOWED = {("decimal", "Decimal"), ("datetime", "date")}
+
+
+def default_folder() -> Path:
+    """The user's cache folder for thidua: THIDUA_CACHE_DIR, else the platform's place
+    (%LOCALAPPDATA% on Windows, ~/Library/Caches on macOS, $XDG_CACHE_HOME or ~/.cache)."""
+    chosen = os.environ.get(ENV_FOLDER)
+    if chosen:
+        return Path(chosen)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "thidua" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "thidua"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "thidua"
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_OFF, "").strip().lower() in ("", "0", "false", "no")
+
+
+_FINGERPRINT: list[bytes] = []
+
+
+def fingerprint() -> bytes:
+    """What the tool is: its version, every source file of the package, and the versions of
+    Python and the libraries that parse and validate. Editing the code misses every entry."""
+    if not _FINGERPRINT:
+        import pydantic
+        import yaml
+
+        from thidua_cli import __version__
+
+        h = hashlib.blake2b(digest_size=_DIGEST)
+        for part in (FORMAT, __version__, sys.version, pydantic.VERSION, yaml.__version__):
+            h.update(str(part).encode() + b"\0")
+        package = Path(__file__).resolve().parent.parent
+        for source in sorted(package.rglob("*.py")):
+            h.update(source.relative_to(package).as_posix().encode() + b"\0")
+            h.update(source.read_bytes() + b"\0")
+        _FINGERPRINT.append(h.digest())
+    return _FINGERPRINT[0]
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not data")
+        return super().find_class(module, name)
+
+
+def loads(blob: bytes) -> Any:
+    """Plain data pickled by this module's writers (restricted to data types, like entries)."""
+    return _Unpickler(io.BytesIO(blob)).load()
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class Cache:
+    """Entries of one `kind` under a `salt`, in one SQLite file in the cache folder (folder
+    None: off). Ten thousand small files cost a second of system time to write; one
+    transaction costs a few milliseconds. Writes are buffered by `put` and written together
+    by `flush`, in the process that owns the cache (worker processes only read)."""
+
+    def __init__(self, folder: Path | None, kind: str, salt: bytes = b"") -> None:
+        self.folder = folder
+        self.file = folder / f"{kind}.sqlite" if folder is not None else None
+        self.salt = hashlib.blake2b(
+            fingerprint() + b"\0" + kind.encode() + b"\0" + salt, digest_size=_DIGEST
+        ).digest()
+        self.writable = folder is not None
+        self.pending: dict[bytes, bytes] = {}
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self.hits = self.misses = 0
+
+    @classmethod
+    def open(cls, kind: str, salt: bytes = b"", folder: Path | None = None) -> Cache:
+        """The cache as configured by the environment (off when THIDUA_NO_CACHE is set)."""
+        if not enabled():
+            return cls(None, kind, salt)
+        return cls(folder or default_folder(), kind, salt)
+
+    @property
+    def on(self) -> bool:
+        return self.file is not None
+
+    def key(self, *parts: bytes) -> bytes:
+        h = hashlib.blake2b(self.salt, digest_size=_DIGEST)
+        for part in parts:
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        return h.digest()
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        """The database of this process (a connection never crosses a fork); None when there
+        is none yet or it cannot be opened. A file that is not our database is replaced."""
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        self._db = None
+        if self.file is None or (not create and not self.file.exists()):
+            return None
+        for attempt in range(2):
+            try:
+                if create:
+                    self.file.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.file, timeout=2, isolation_level=None)
+                db.execute("PRAGMA synchronous=OFF")
+                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB)")
+            except sqlite3.DatabaseError:
+                if attempt or not create:
+                    return None
+                with contextlib.suppress(OSError):  # corrupted or foreign: start afresh
+                    self.file.unlink()
+                continue
+            except OSError:
+                return None
+            self._db, self._pid = db, os.getpid()
+            return db
+        return None  # pragma: no cover
+
+    def get(self, key: bytes) -> Any | None:
+        """The entry stored under `key`, or None: missing, unreadable, corrupted or foreign."""
+        db = self._connect(create=False)
+        if db is None:
+            self.misses += 1
+            return None
+        try:
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        value = _decode(key, row[0]) if row is not None and type(row[0]) is bytes else None
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, key: bytes, value: Any) -> None:
+        """Keep an entry to be written by `flush`."""
+        if self.file is not None and self.writable:
+            body = dumps(value)
+            self.pending[key] = key + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
+
+    def flush(self) -> None:
+        """Write the kept entries in one transaction (all or none); a folder that cannot be
+        written turns writing off, silently: the tool works the same, only slower."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, {}
+        db = self._connect(create=True) if self.writable else None
+        if db is None:
+            self.writable = False
+            return
+        try:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany(
+                    "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending.items()
+                )
+        except sqlite3.Error:
+            self.writable = False
+
+
+def _decode(key: bytes, raw: bytes) -> Any | None:
+    """An entry's value if it is whole and ours: it names its key, its body matches its
+    digest, and it unpickles to data."""
+    body = raw[2 * _DIGEST :]
+    if (
+        raw[:_DIGEST] != key
+        or raw[_DIGEST : 2 * _DIGEST] != hashlib.blake2b(body, digest_size=_DIGEST).digest()
+    ):
+        return None
+    try:
+        return loads(body)
+    except Exception:  # any defect in an entry is a miss, never a crash
+        return None
