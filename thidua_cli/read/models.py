@@ -479,7 +479,7 @@ ALL_UNITS = "cac-don-vi"  # the one bloc of a plan without blocs
 class Limits(Strict):
     """The longest text accepted in a data file, in characters (see read/textpolicy.py)."""
 
-    id: Int = Field(default=64, ge=8)  # ids and keys
+    id: Int = Field(default=100, ge=8)  # ids and keys (a slug of a Vietnamese title is long)
     name: Int = Field(default=200, ge=20)  # names and titles
     text: Int = Field(default=500, ge=20)  # other short text: document numbers, units
     note: Int = Field(default=5000, ge=100)  # free text: note, reason
