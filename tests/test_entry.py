@@ -270,6 +270,12 @@ def test_set_in_a_locked_phase_needs_a_correction(cli: Run, repo: Path) -> None:
     )
     assert code == 0, out
     assert "đính chính: Thống kê lại đàn gia súc (Công văn số 45/UBND)" in out
+    line = [
+        x
+        for x in (repo / "data/units/lang-kon-ktu.yaml").read_text(encoding="utf-8").splitlines()
+        if x.strip().startswith("CT06:")
+    ][-1]  # the phase-1 figure, after the registered target
+    assert line.count("10900") == 2 and "&" not in line and "*id" not in line  # no YAML alias
     code, out = cli("validate", "--errors-only", cwd=repo)
     assert code == 0, out
 
@@ -443,3 +449,20 @@ def test_set_with_an_evidence_file(cli: Run, repo: Path) -> None:
         "+      CT06: {value: 10200, note: Minh chứng đang bổ sung, evidence: {file: "
         "data/evidence/lang-kon-ktu/ct12-bien-dong-dan-so.md}}"
     )
+
+
+def test_import_skips_forms_sent_back_blank(cli: Run, repo: Path) -> None:
+    """Forms go out to every unit that has not reported; the ones not filled yet must not
+    stop the others from being imported."""
+    blank = _form(cli, repo, "thon-kim-binh")
+    village = _form(cli, repo, "lang-kon-ktu")
+    _fill(village, {"C5": "20/06/2026"}, {("CT03", "H"): 120.5})
+    code, out = cli("import", str(blank), str(village), cwd=repo)
+    assert code == 0, out
+    assert "thon-kim-binh.xlsx: phiếu chưa điền" in out and "bỏ qua" in out
+    assert "+      CT03: {value: 120.5," in "\n".join(_git_diff(repo))
+    assert not [line for line in _git_diff(repo) if "kim-binh" in line]
+    # a form with figures but no date is still refused
+    _fill(blank, {}, {("CT03", "H"): 100})
+    code, out = cli("import", str(blank), cwd=repo)
+    assert code == 1 and "chưa ghi ngày báo cáo" in out

@@ -163,3 +163,15 @@ def test_json_of_score_is_the_same_from_the_registry(cli: Run) -> None:
     code, out = cli("score", "--phase", "1", "--format", "json")
     assert code == 0 and json.loads(out)["phase"] == 1
     assert DATA.is_dir()
+
+
+def test_main_says_every_usage_slip_in_vietnamese() -> None:
+    for args, said in (
+        (("score", "--phase"), "Tùy chọn «--phase» cần một giá trị đi kèm."),
+        (("score", "thua"), "Thừa tham số: «thua»."),
+        (("history",), "Thiếu tham số bắt buộc «unit». (Mã đơn vị"),
+        (("score", "--format", "pdf"), "Giá trị «pdf» của --format không hợp lệ"),
+    ):
+        done = _main(*args)
+        assert done.returncode == 2 and said in done.stderr, (args, done.stderr)
+        assert "Got " not in done.stderr and "requires" not in done.stderr

@@ -255,3 +255,20 @@ def test_diff_shows_the_figures_as_typed_for_checking_against_paper(
         752,
     )
     assert isinstance(ct14["new"]["actual"], float)
+
+
+def test_a_phase_nobody_reported_cannot_be_approved(repo: Path, cli: Run) -> None:  # noqa: F811
+    code, out = cli(
+        "approve",
+        "--phase",
+        "2",
+        "--by",
+        "Hội đồng",
+        "--decision",
+        "BB 06",
+        "--date",
+        "2026-11-27",
+        cwd=repo,
+    )
+    assert code == 1 and "Chưa có đơn vị nào báo cáo đợt 2" in out
+    assert not (repo / APPROVALS).exists()

@@ -105,6 +105,9 @@ def _yaml() -> Any:
     y.preserve_quotes = True
     y.width = 4096  # never fold a long line the clerk wrote on one line
     y.indent(mapping=2, sequence=4, offset=2)
+    # a number written twice (the figure and its correction) is the same object: never let it
+    # become an anchor and an alias (&id001 … *id001), which no clerk can read
+    y.representer.ignore_aliases = lambda data: True
     return y
 
 

@@ -177,6 +177,13 @@ def approve(
         phase_of(ws.catalogue, phase)
     except UnknownPhase:
         raise unknown_phase(ws, phase) from None
+    if not revoke and not any(u.report(phase) for u in ws.units):
+        # an approval locks the phase: locking one nobody has reported would block its entry
+        raise UserError(
+            f"Chưa có đơn vị nào báo cáo đợt {phase}.",
+            code=1,
+            detail="Hội đồng phê duyệt khi đã có số liệu của đợt; kiểm tra lại số đợt (--phase).",
+        )
     withdrawn = _in_force(ws.approvals, phase) if revoke else None
     if revoke and withdrawn is None:
         raise UserError(f"Đợt {phase} chưa có phê duyệt nào đang có hiệu lực để rút lại.")

@@ -206,6 +206,9 @@ def import_forms(
         if not path.is_file():
             raise UserError(f"Không có tệp «{path}».")
         filled = rf.read(path, path.name, expected_for)
+        if filled.blank:
+            say(f"{path.name}: phiếu chưa điền (không có ngày báo cáo, không có số liệu), bỏ qua.")
+            continue
         if filled.problems:
             broken = True
             say(path.name, style="bold")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Annotated, Any
 
@@ -119,8 +120,12 @@ def _usage_message(exc: Exception) -> str:
             f" Có phải ý bạn là «{close[0]}»?" if close else ""
         )
     if isinstance(exc, ce.MissingParameter):
-        name = exc.param.name if exc.param is not None else ""
-        return f"Thiếu tham số bắt buộc «{name}»."
+        param = exc.param
+        if param is None:
+            return "Thiếu tham số bắt buộc."
+        name = param.opts[0] if param.opts and param.opts[0].startswith("-") else param.name
+        what = getattr(param, "help", None) or ""
+        return f"Thiếu tham số bắt buộc «{name}»." + (f" ({what.rstrip('.')}.)" if what else "")
     if isinstance(exc, ce.BadParameter):
         param = exc.param
         name = (
@@ -133,16 +138,21 @@ def _usage_message(exc: Exception) -> str:
         text = exc.message
         if " is not one of " in text:
             wrong, _, choices = text.partition(" is not one of ")
-            wrong = wrong.replace("Value error, ", "")
-            return (
-                f"Giá trị {wrong} của {name} không hợp lệ; chọn một trong: {choices.rstrip('.')}."
-            )
+            wrong = wrong.replace("Value error, ", "").strip().strip("'\"")
+            names = ", ".join(c.strip().strip("'\"") for c in choices.rstrip(".").split(","))
+            return f"Giá trị «{wrong}» của {name} không hợp lệ; chọn một trong: {names}."
         if "integer" in text:
             return f"Giá trị của {name} phải là một số nguyên."
         if "range" in text or ">=" in text:
             return f"Giá trị của {name} nằm ngoài khoảng cho phép."
         return f"Giá trị của {name} không hợp lệ."
     text = getattr(exc, "message", str(exc))
+    needs = re.match(r"Option '([^']+)' requires (an argument|\d+ arguments)", text)
+    if needs:
+        return f"Tùy chọn «{needs.group(1)}» cần một giá trị đi kèm."
+    extra = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", text)
+    if extra:
+        return f"Thừa tham số: «{extra.group(1)}». Xem cách gọi: thidua <lệnh> --help."
     if text.startswith("No such command"):
         wrong = text.split("'")[1] if "'" in text else text
         close = difflib.get_close_matches(wrong, list(_command_names()), n=1)

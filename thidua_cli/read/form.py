@@ -76,6 +76,7 @@ class Filled:
     submitted: date | None = None
     figures: list[Cell] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    blank: bool = False  # sent back untouched: no date, no figure (skipped, not an error)
 
 
 class _Reader:
@@ -178,9 +179,7 @@ def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | No
         int(phase) if isinstance(phase, int | float) and not isinstance(phase, bool) else None
     )
     submitted = r.raw(DATE_CELL)
-    if submitted is None:
-        r.fail(DATE_CELL, "form-bad-cell", "chưa ghi ngày báo cáo.", "Ghi ngày, ví dụ 26/06/2026.")
-    else:
+    if submitted is not None:
         try:
             out.submitted = date_cell(submitted)
         except Unreadable as exc:
@@ -197,6 +196,14 @@ def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | No
         )
         return out
     _rows(r, expected)
+    entered = any(
+        c.value is not None or c.numerator is not None or c.evidence for c in out.figures
+    )
+    if submitted is None and entered:
+        r.fail(DATE_CELL, "form-bad-cell", "chưa ghi ngày báo cáo.", "Ghi ngày, ví dụ 26/06/2026.")
+    elif submitted is None:
+        # a form nobody filled (one of many sent out): skipped, not a reason to import nothing
+        out.blank = not out.problems
     return out
 
 
