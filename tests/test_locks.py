@@ -257,7 +257,7 @@ def test_diff_shows_the_figures_as_typed_for_checking_against_paper(
     assert isinstance(ct14["new"]["actual"], float)
 
 
-def test_a_phase_nobody_reported_cannot_be_approved(repo: Path, cli: Run) -> None:  # noqa: F811
+def test_a_phase_nobody_reported_cannot_be_approved(repo: Path, cli: Run) -> None:
     code, out = cli(
         "approve",
         "--phase",

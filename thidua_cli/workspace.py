@@ -213,7 +213,7 @@ Entry = tuple[
 
 def _evidence_files(unit: Unit) -> list[str]:
     return [
-        ev.file for r in unit.results for v in r.values.values() for ev in v.evidence if ev.file
+        ev.path for r in unit.results for v in r.values.values() for ev in v.evidence if ev.path
     ]
 
 

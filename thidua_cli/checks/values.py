@@ -342,15 +342,16 @@ def check_result(
                 "ghi ở «file».",
                 eat,
             )
-        if ev.file is None:
+        file = ev.path
+        if file is None:
             continue
-        place = ctx.evidence(ev.file)
+        place = ctx.evidence(file)
         if place == "git":
             yield error(
                 f.path,
                 f.pos(eat),
                 "evidence-in-git-folder",
-                f"Tệp minh chứng «{ev.file}» nằm trong thư mục .git của kho.",
+                f"Tệp minh chứng «{file}» nằm trong thư mục .git của kho.",
                 "Minh chứng là tệp trong data/evidence/; thư mục .git là của git, không phải "
                 "dữ liệu.",
                 eat,
@@ -360,7 +361,7 @@ def check_result(
                 f.path,
                 f.pos(eat),
                 "evidence-outside-repo",
-                f"Tệp minh chứng «{ev.file}» nằm ngoài kho dữ liệu.",
+                f"Tệp minh chứng «{file}» nằm ngoài kho dữ liệu.",
                 f"Chép tệp vào {ctx.data}/evidence/ và ghi đường dẫn tính từ gốc kho.",
                 eat,
             )
@@ -369,7 +370,7 @@ def check_result(
                 f.path,
                 f.pos(eat),
                 "evidence-not-found",
-                f"Không tìm thấy tệp minh chứng «{ev.file}».",
+                f"Không tìm thấy tệp minh chứng «{file}».",
                 f"Đường dẫn tính từ thư mục gốc của kho, ví dụ {ctx.data}/evidence/thon-a/bb.pdf.",
                 eat,
             )

@@ -165,10 +165,13 @@ def print_problems(
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     files = (ws.unit_files, ws.files - ws.unit_files)
-    FORMATS[fmt](problems, files, sys.stderr if only_errors else sys.stdout)
-    hidden = len(ws.problems) - len(problems)
-    if errors and hidden and fmt == "text":
-        say(f"Không in {hidden} cảnh báo (--errors-only).", style="dim")
+    stream = sys.stderr if only_errors else sys.stdout
+    if fmt == "text":
+        from thidua_cli.formats.problems import write_text
+
+        write_text(problems, files, stream, hidden=len(ws.problems) - len(problems))
+    else:
+        FORMATS[fmt](problems, files, stream)
 
 
 def load(

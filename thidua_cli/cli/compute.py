@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+if TYPE_CHECKING:
+    from thidua_cli.workspace import Workspace
+
 from thidua_cli import numfmt
 from thidua_cli.cli.app import (
     AsOfOpt,
@@ -34,6 +37,15 @@ if TYPE_CHECKING:
     from thidua_cli.compute.outcome import Outcome
     from thidua_cli.read.models import Unit
     from thidua_cli.read.narrative import Narrative
+
+
+def sample_banner(ws: Workspace) -> None:
+    """Every table computed from sample data says so (score's own table does it too)."""
+    if ws.catalogue is not None and (
+        ws.catalogue.campaign.sample or any(u.sample for u in ws.units)
+    ):
+        say("DỮ LIỆU MẪU — số liệu minh họa, không phải số liệu thật.", style="bold reverse")
+
 
 ScoreFormat = Literal["table", "json", "csv", "xlsx"]
 ReportFormat = Literal["md", "docx", "all"]
@@ -126,6 +138,8 @@ def status(
         result = st.status(ws.catalogue, ws.units, number, day)
     except UnknownPhase:
         raise unknown_phase(ws, number) from None
+    if fmt == "table":
+        sample_banner(ws)
     emit(FORMATS, fmt, result)
 
 
@@ -144,6 +158,8 @@ def exemplars(
     if not ws.catalogue.campaign.sections.exemplars and fmt == "table":
         say("Kế hoạch này không theo dõi điển hình tiên tiến (campaign.sections.exemplars: false).")
         return
+    if fmt == "table":
+        sample_banner(ws)
     emit(FORMATS, fmt, register(ws.catalogue, ws.units))
 
 

@@ -88,13 +88,16 @@ def as_github(problems: Sequence[Problem]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def summary(problems: Sequence[Problem], files: Files) -> str:
+def summary(problems: Sequence[Problem], files: Files, hidden: int = 0) -> str:
+    """The totals line; `hidden` warnings were left out of the list (--errors-only) but are
+    still counted, so the line never says "0 cảnh báo" when there are some."""
     errors, warnings = count(problems)
     units, others = files
     checked = f"{units} tệp đơn vị" + (
         f" và {others} tệp khác (danh mục, phê duyệt)" if others else ""
     )
-    return f"Đã kiểm tra {checked}: {errors} lỗi, {warnings} cảnh báo."
+    shown = " (không in cảnh báo: --errors-only)" if hidden else ""
+    return f"Đã kiểm tra {checked}: {errors} lỗi, {warnings + hidden} cảnh báo{shown}."
 
 
 def write_json(problems: Sequence[Problem], files: Files, stream: IO[str]) -> None:
@@ -105,13 +108,13 @@ def write_github(problems: Sequence[Problem], files: Files, stream: IO[str]) -> 
     stream.write(as_github(problems))
 
 
-def write_text(problems: Sequence[Problem], files: Files, stream: IO[str]) -> None:
+def write_text(problems: Sequence[Problem], files: Files, stream: IO[str], hidden: int = 0) -> None:
     from thidua_cli.formats.terminal import console
 
-    print_text(problems, files, console(stream))
+    print_text(problems, files, console(stream), hidden)
 
 
-def print_text(problems: Sequence[Problem], files: Files, console: Any) -> None:
+def print_text(problems: Sequence[Problem], files: Files, console: Any, hidden: int = 0) -> None:
     """Human output through an injected rich Console; `path:line:col` so editors can jump."""
     for p in capped(problems):
         where = f"{p.path}:{p.line}:{p.column}" if p.line else p.path
@@ -125,7 +128,7 @@ def print_text(problems: Sequence[Problem], files: Files, console: Any) -> None:
             console.print(f"    [cyan]→ {esc(p.hint)}[/]", highlight=False, soft_wrap=True)
     errors, _ = count(problems)
     style = "bold red" if errors else "bold green"
-    console.print(f"[{style}]{esc(summary(problems, files))}[/]", highlight=False)
+    console.print(f"[{style}]{esc(summary(problems, files, hidden))}[/]", highlight=False)
     if len(problems) > 5:  # at a deadline, the totals by kind say where to start
         kinds = Counter((p.severity.value, p.code) for p in problems)
         parts = [

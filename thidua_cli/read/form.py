@@ -196,9 +196,7 @@ def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | No
         )
         return out
     _rows(r, expected)
-    entered = any(
-        c.value is not None or c.numerator is not None or c.evidence for c in out.figures
-    )
+    entered = any(c.value is not None or c.numerator is not None or c.evidence for c in out.figures)
     if submitted is None and entered:
         r.fail(DATE_CELL, "form-bad-cell", "chưa ghi ngày báo cáo.", "Ghi ngày, ví dụ 26/06/2026.")
     elif submitted is None:

@@ -6,6 +6,7 @@ catalogue and a unit together live in `checks.py`.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -606,6 +607,10 @@ class Pact(Strict):
     document: Text | None = None
 
 
+# "data/evidence/lang-a/bb.pdf": no spaces, a folder, a file name with an extension
+_LOOKS_LIKE_PATH = re.compile(r"[\w.-]+(/[\w.-]+)+\.[A-Za-z0-9]{2,5}")
+
+
 class Evidence(Strict):
     doc: Text | None = None  # a document number: "Báo cáo số 12/BC-T1 ngày 20/6/2026"
     file: Text | None = None  # a path inside the repository
@@ -615,6 +620,16 @@ class Evidence(Strict):
     @classmethod
     def _from_text(cls, v: Any) -> Any:
         return {"doc": v} if isinstance(v, str) else v
+
+    @property
+    def path(self) -> str | None:
+        """The repository file this evidence names: `file`, or a document "number" that is in
+        fact a path (data/evidence/x/bb.pdf typed as text), so a missing file is never missed."""
+        if self.file is not None:
+            return self.file
+        if self.doc is not None and _LOOKS_LIKE_PATH.fullmatch(self.doc.strip()):
+            return self.doc.strip()
+        return None
 
     @model_validator(mode="after")
     def _one(self) -> Evidence:
