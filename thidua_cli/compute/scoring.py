@@ -49,6 +49,9 @@ class CriterionScore:
     # someone asks (--explain, the scorecard): at 10.000 units the words cost more than the sums
     how: tuple[object, ...] = ()
     places: int = 2
+    # the criterion's indicators the unit reported that are not judged yet (still in progress
+    # toward a later target): named, so nobody wonders where they went
+    in_progress: tuple[str, ...] = ()
 
     @property
     def rule(self) -> str:
@@ -249,8 +252,15 @@ def _score_criteria(
 ) -> None:
     for c in us.table.criteria:
         evs = _criterion_evaluations(c, us, index)
+        waiting = tuple(
+            code
+            for code in c.indicators
+            if code in us.evaluations and us.evaluations[code].label is Label.IN_PROGRESS
+        )
         if not evs:
-            us.criteria.append(CriterionScore(c, (), False, None, 0, ZERO, ("none",), places))
+            us.criteria.append(
+                CriterionScore(c, (), False, None, 0, ZERO, ("none",), places, waiting)
+            )
             continue
         met = sum(1 for _, e in evs if e.label.met)
         ms = c.points
@@ -283,7 +293,9 @@ def _score_criteria(
                 case = "cluster-between"
             how = (case, ratio, top, cap, ms)
         points = _q(points, places)
-        us.criteria.append(CriterionScore(c, tuple(evs), True, ratio, met, points, how, places))
+        us.criteria.append(
+            CriterionScore(c, tuple(evs), True, ratio, met, points, how, places, waiting)
+        )
 
 
 def _score_adjustments(us: UnitScore, places: int) -> None:

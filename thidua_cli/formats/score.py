@@ -175,6 +175,7 @@ def _unit_json(s: UnitScore, over: dict[str, str]) -> dict[str, Any]:
                 "max": _num(c.criterion.points),
                 "points": _num(c.points),
                 "applicable": c.applicable,
+                "in_progress": list(c.in_progress),
                 "rule": c.rule,
             }
             for c in s.criteria
@@ -378,7 +379,13 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
     ):
         t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
     for c in s.criteria:
-        codes = "\n".join(ind.code for ind, _ in c.evaluations) or "—"
+        codes = (
+            "\n".join(
+                [ind.code for ind, _ in c.evaluations]
+                + [f"{code} (đang thực hiện, chưa chấm)" for code in c.in_progress]
+            )
+            or "—"
+        )
         plans = "\n".join(plan_text(ind, ev) for ind, ev in c.evaluations) or "—"
         actuals = "\n".join(actual_text(ind, ev) for ind, ev in c.evaluations) or "—"
         pcts = "\n".join(percent_text(ev) for _, ev in c.evaluations) or "—"

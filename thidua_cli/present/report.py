@@ -431,7 +431,11 @@ def scorecard_context(o: Outcome, s: UnitScore, revision: str, signed: date) -> 
                 "stt": str(n),
                 "name": c.criterion.name,
                 "max": numfmt.number(c.criterion.points),
-                "indicators": ", ".join(ind.code for ind, _ in c.evaluations) or "—",
+                "indicators": ", ".join(
+                    [ind.code for ind, _ in c.evaluations]
+                    + [f"{code} (đang thực hiện, chưa chấm)" for code in c.in_progress]
+                )
+                or "—",
                 "indicator_names": "; ".join(f"{ind.name} ({ind.code})" for ind, _ in c.evaluations)
                 or "—",
                 "self": numfmt.number(mine, places) if mine is not None else "",
