@@ -9,8 +9,10 @@ the safety net for inputs nobody listed here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
+from thidua_cli import numfmt
 from thidua_cli.problems import Problem, YamlPath, error
 from thidua_cli.read.models import (
     TARGET_FIELDS,
@@ -161,11 +163,25 @@ def _results(
                 rel,
                 f.pos(at, key=True),
                 "locked-phase-changed",
-                f"{_locked(approval)}; số liệu {code} đã thay đổi mà không có đính chính.",
+                f"{_locked(approval)}; số liệu {code} đã thay đổi mà không có đính chính "
+                f"(đã duyệt: {_typed(before_r)}; hiện tại: {_typed(after_r)}).",
                 "Thêm «correction: {reason: …, reference: …, value: <số mới>}» vào kết quả này "
                 "(lý do, văn bản cho phép, số đã đính chính), hoặc trả lại số đã duyệt.",
                 at,
             )
+
+
+def _typed(r: Result | None) -> str:
+    """A figure as the unit typed it, for a message: "113,9", "708/752", "Đạt", "—"."""
+    if r is None:
+        return "—"
+    if r.numerator is not None or r.denominator is not None:
+        return f"{numfmt.number(r.numerator)}/{numfmt.number(r.denominator)}"
+    if isinstance(r.value, bool):
+        return "Đạt" if r.value else "Không đạt"
+    if isinstance(r.value, Decimal):
+        return numfmt.number(r.value)
+    return "—" if r.value is None else str(r.value)
 
 
 def _decided(amended: Amendment | None, approval: Approval) -> bool:
