@@ -9,7 +9,7 @@ from typing import Any
 
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.present.text import indicator_rows, over_quota, plain, plan_text, remarks
-from thidua_cli.present.workbook import printable, save
+from thidua_cli.present.workbook import printable, save, text_cell
 
 INDICATOR_HEADERS = (
     ("STT", 6),
@@ -59,9 +59,7 @@ def _header(sheet: Any, row: int, headers: tuple[tuple[str, int], ...]) -> None:
 
 
 def _text(sheet: Any, row: int, col: int, text: str) -> None:
-    """Data text stays text: a name beginning with "=" is never a formula."""
-    cell = sheet.cell(row=row, column=col, value=text)
-    cell.data_type = "s"
+    text_cell(sheet.cell(row=row, column=col), text)
 
 
 def _number(sheet: Any, row: int, col: int, v: Decimal | None, fmt: str) -> None:
