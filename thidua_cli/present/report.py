@@ -15,7 +15,7 @@ from typing import Any, cast
 from thidua_cli import numfmt
 from thidua_cli.compute import awards as award_rules
 from thidua_cli.compute.evaluate import Label
-from thidua_cli.compute.exemplars import STATUS_VI, FieldRegister
+from thidua_cli.compute.exemplars import FieldRegister
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore, scaled_subtotal
 from thidua_cli.compute.status import Status
@@ -23,6 +23,7 @@ from thidua_cli.present.narrative import sections as narrative_sections
 from thidua_cli.present.text import (
     INVERTED_NOTE,
     PROGRESS_NOTE,
+    STATUS_VI,
     actual_text,
     decimals,
     few,

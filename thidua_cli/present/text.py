@@ -95,6 +95,18 @@ EVENT_VI = {
     "exemplar-recognised": "có điển hình được công nhận",
     "indicator-not-met": "chỉ tiêu chưa đạt",
 }
+STATE_VI = {  # compute/status.py State
+    "on-time": "đúng hạn",
+    "late": "nộp muộn",
+    "missing": "chưa nộp (quá hạn)",
+    "not-due": "chưa nộp (còn hạn)",
+}
+STATUS_VI = {  # an exemplar's status (read/models.py Exemplar)
+    "registered": "Đăng ký",
+    "cultivated": "Đang bồi dưỡng",
+    "recognised": "Đã công nhận",
+    "commended": "Đã khen thưởng",
+}
 
 
 def actual_text(ind: Indicator, ev: Evaluation, *, mark_estimate: bool = True) -> str:
