@@ -14,7 +14,7 @@ from typing import IO, Any
 from thidua_cli import numfmt
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
-from thidua_cli.formats import writer
+from thidua_cli.formats import json_number, writer
 from thidua_cli.formats.terminal import console, esc
 from thidua_cli.present.text import (
     EVENT_VI,
@@ -24,7 +24,6 @@ from thidua_cli.present.text import (
     indicator_rows,
     over_quota,
     percent_text,
-    plain,
     plan_text,
     quota_text,
     remarks,
@@ -52,9 +51,10 @@ def title(o: Outcome) -> str:
 
 
 def _num(v: Decimal | bool | str | None) -> Any:
-    if isinstance(v, bool | str) or v is None:
-        return v
-    return plain(numfmt.quantize(v, 4)) if v.is_finite() else None
+    """json_number, rounded to 4 places first (the precision the scores are shown with)."""
+    if isinstance(v, Decimal) and v.is_finite():
+        v = numfmt.quantize(v, 4)
+    return json_number(v)
 
 
 def as_json(o: Outcome, bloc: str | None = None) -> str:
