@@ -250,3 +250,5 @@ def test_default_signing_day_is_the_deadline_not_as_of(tmp_path: Path, cli: Run)
     text = (tmp_path / "data" / "reports" / "2027" / "dot-1" / "bao-cao-dot-1.md").read_text()
     assert "*Hòa Bình, ngày 08 tháng 4 năm 2027*" in text
     assert "Số liệu tính đến ngày 30 tháng 9 năm 2027" in text
+    # only the first letter of the phase name is lowered: «Quý I» stays a Roman numeral
+    assert "kết quả xếp loại là tạm tính của quý I." in text
