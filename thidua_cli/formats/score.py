@@ -26,6 +26,7 @@ from thidua_cli.present.text import (
     percent_text,
     plan_text,
     quota_text,
+    ranked_blocs,
     remarks,
     score_text,
     shown,
@@ -292,12 +293,7 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
         console.print(t)
         console.print(f"[dim]{PROGRESS_NOTE}[/]")
     over = over_quota(o)
-    for b in o.catalogue.blocs:
-        if bloc is not None and b.id != bloc:
-            continue
-        members = sorted((s for s in o.units if s.bloc.id == b.id), key=lambda s: s.rank)
-        if not members:
-            continue
+    for b, members in ranked_blocs(o, bloc):
         t = Table(title=f"Xếp hạng {esc(b.name)} ({len(members)} đơn vị)", title_justify="left")
         for col, just in (
             ("Hạng", "right"),

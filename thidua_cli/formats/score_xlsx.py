@@ -8,7 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from thidua_cli.compute.outcome import Outcome
-from thidua_cli.present.text import indicator_rows, over_quota, plain, plan_text, remarks
+from thidua_cli.present.text import (
+    indicator_rows,
+    over_quota,
+    plain,
+    plan_text,
+    ranked_blocs,
+    remarks,
+)
 from thidua_cli.present.workbook import printable, save, text_cell
 
 INDICATOR_HEADERS = (
@@ -106,12 +113,7 @@ def build(o: Outcome, bloc: str | None = None) -> bytes:
             sheet.cell(row=row, column=col).alignment = Alignment(horizontal="right")
         row += 1
     over = over_quota(o)
-    for b in o.catalogue.blocs:
-        if bloc is not None and b.id != bloc:
-            continue
-        members = sorted((s for s in o.units if s.bloc.id == b.id), key=lambda s: s.rank)
-        if not members:
-            continue
+    for b, members in ranked_blocs(o, bloc):
         ranking = wb.create_sheet(_sheet_title(b.name, used))
         ranking["A1"] = f"Xếp hạng {b.name} — {o.phase.name}" + (
             " (xếp loại tạm tính)" if o.provisional else ""

@@ -33,6 +33,7 @@ from thidua_cli.present.text import (
     percent_text,
     plan_text,
     quota_text,
+    ranked_blocs,
     remarks,
     score_text,
     shown,
@@ -267,10 +268,7 @@ def report_context(
     over = over_quota(o)
     levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
     blocs = []
-    for b in o.catalogue.blocs:
-        members = sorted((s for s in o.units if s.bloc.id == b.id), key=lambda s: s.rank)
-        if not members:
-            continue
+    for b, members in ranked_blocs(o):
         counts = Counter(s.level.id for s in members if s.level is not None)
         part = shown(o, members)
         ranking = [_rank_row(o, s, over) for s in part.top]
