@@ -16,6 +16,7 @@ from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
 from thidua_cli.formats import json_number, writer
 from thidua_cli.formats.terminal import console, esc
+from thidua_cli.present import explain
 from thidua_cli.present.text import (
     EVENT_VI,
     PROGRESS_NOTE,
@@ -176,7 +177,7 @@ def _unit_json(s: UnitScore, over: dict[str, str]) -> dict[str, Any]:
                 "max": _num(c.criterion.points),
                 "points": _num(c.points),
                 "applicable": c.applicable,
-                "rule": c.rule,
+                "rule": explain.rule(c),
             }
             for c in s.criteria
         ],
@@ -387,7 +388,7 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
             esc(actuals),
             esc(pcts),
             esc(labels),
-            esc(c.rule),
+            esc(explain.rule(c)),
             numfmt.number(c.points, places) if c.applicable else "không tính",
         )
     console.print(t)

@@ -19,6 +19,7 @@ from thidua_cli.compute.exemplars import FieldRegister
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore, scaled_subtotal
 from thidua_cli.compute.status import Status
+from thidua_cli.present import explain
 from thidua_cli.present.narrative import sections as narrative_sections
 from thidua_cli.present.text import (
     INVERTED_NOTE,
@@ -440,7 +441,7 @@ def scorecard_context(o: Outcome, s: UnitScore, revision: str, signed: date) -> 
                 )
                 or "—",
                 "percent": "; ".join(percent_text(ev) for _, ev in c.evaluations) or "—",
-                "rule": c.rule,
+                "rule": explain.rule(c),
                 "points": numfmt.number(c.points, places) if c.applicable else "không tính",
             }
         )
