@@ -382,7 +382,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
     para(
         doc,
         "{% if provisional %}Số liệu tính đến {{ as_of }}; kết quả xếp loại là tạm tính "
-        "của {{ phase_name|lower }}.{% else %}Số liệu tính đến {{ as_of }}.{% endif %}",
+        "của {{ phase_name[:1]|lower }}{{ phase_name[1:] }}.{% else %}Số liệu tính đến {{ as_of }}.{% endif %}",
         italic=True,
         align="center",
         size=13,

@@ -376,3 +376,15 @@ def test_a_commit_of_code_only_leaves_the_report_byte_identical(repo: Path, cli:
     assert cli("report", "--phase", "1", "--out", "out3", cwd=repo)[0] == 0
     text = (repo / "out3" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
     assert git(repo, "rev-parse", "--short=12", "HEAD").strip() in text
+
+
+def test_json_numbers_are_plain_and_never_invalid_json() -> None:
+    """diff/history JSON: whole numbers as ints, others as floats, and a number with no JSON
+    spelling (infinity, NaN) as null, never a crash (int(Infinity)) or a bare NaN."""
+    from decimal import Decimal
+
+    from thidua_cli.formats import json_number
+
+    values = [Decimal("10900.00"), Decimal("6.39"), Decimal("Infinity"), Decimal("NaN")]
+    assert json_number(values) == [10900, 6.39, None, None]
+    assert [json_number(v) for v in (True, None, "Đạt")] == [True, None, "Đạt"]

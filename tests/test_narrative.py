@@ -288,3 +288,15 @@ def test_unreadable_narrative_is_a_clean_error(tmp_path: Path, cli: Run) -> None
     code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
     assert code == 1 and "không phải văn bản UTF-8" in out and "Traceback" not in out
     assert not (tmp_path / "data" / "reports").exists()
+
+
+def test_skeleton_escape_reads_back_as_typed() -> None:
+    """A data name written into the skeleton reads back literally: «*», «\\» and «<!--» (which
+    once opened a comment that swallowed the lines after the name)."""
+    from thidua_cli.present.narrative import escape
+    from thidua_cli.read.narrative import parse
+
+    name = "Thôn <!-- Mới *1* \\ a"
+    text = f"## Ưu điểm\n\n- {escape(name)} nộp muộn.\n\n<!-- ghi chú -->\n- Thôn B.\n"
+    blocks = parse(text, Path("dot-1.md")).sections["uu-diem"]
+    assert [[r.text for r in b.runs] for b in blocks] == [[f"{name} nộp muộn."], ["Thôn B."]]

@@ -236,3 +236,19 @@ def test_docx_renders_in_libreoffice(tmp_path: Path) -> None:
         "10.900",
     ):
         assert needle in text, needle
+
+
+def test_default_signing_day_is_the_deadline_not_as_of(tmp_path: Path, cli: Run) -> None:
+    """Every report came in on time: the report is dated the phase deadline even when the
+    figures are taken later (--as-of). A merge once let `--as-of` overwrite the signing day
+    (and loaded the data twice)."""
+    shutil.copytree(HOA_BINH, tmp_path / "data")
+    code, out = cli(
+        "report", "--phase", "1", "--format", "md", "--as-of", "2027-09-30", cwd=tmp_path
+    )
+    assert code == 0, out
+    text = (tmp_path / "data" / "reports" / "2027" / "dot-1" / "bao-cao-dot-1.md").read_text()
+    assert "*Hòa Bình, ngày 08 tháng 4 năm 2027*" in text
+    assert "Số liệu tính đến ngày 30 tháng 9 năm 2027" in text
+    # only the first letter of the phase name is lowered: «Quý I» stays a Roman numeral
+    assert "kết quả xếp loại là tạm tính của quý I." in text

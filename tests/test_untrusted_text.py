@@ -472,3 +472,24 @@ def test_duplicate_id_blames_the_file_added_later_in_git(cli: Run, tmp_path: Pat
     dup = [p for p in json.loads(out)["problems"] if p["code"] == "duplicate-unit-id"]
     assert [p["path"] for p in dup] == ["data/units/a-ban-sao.yaml"]
     assert KTU in dup[0]["message"]
+
+
+def test_set_and_import_output_drops_terminal_sequences() -> None:
+    """`set` and `import` print problems and file names through the same terminal escape as
+    `validate` (they once escaped rich markup only, so an OSC link or a colour reached the
+    terminal)."""
+    from thidua_cli.audit.edit import Prepared
+    from thidua_cli.formats.edit import print_form_problems, print_prepared
+    from thidua_cli.formats.terminal import console
+
+    hostile = "\x1b]8;;https://lừa.example\x07bấm\x1b]8;;\x07 \x1b[31mđỏ\u202e " + MARKUP
+    q = error("data/units/x.yaml", (3, 5), "unknown-unit", hostile, hint=hostile)
+    p = Prepared(Path("x.yaml"), "x.yaml" + hostile, "a", "a", problems=[q])
+    buf = io.StringIO()
+    out = console(buf)
+    print_prepared(p, out, source="phieu\x1b[2J.xlsx")
+    print_form_problems([q], out)
+    text = buf.getvalue()
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert text.count("[reverse]đảo[/reverse]") == 4  # markup printed as typed
+    assert "phieu.xlsx: lỗi [unknown-unit] bấm đỏ" in text

@@ -1,7 +1,7 @@
 """The one write path for figures (`thidua set` and `thidua import`): edit a unit file with
 ruamel.yaml round-trip, so comments, key order and layout stay as the clerk left them; check
 the result exactly as `validate` would, approval locks included; say what changed in the
-numbers; write it atomically, or write nothing.
+numbers. Writing is the CLI's: every prepared file together (files.write_set), or none.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from typing import Any
 from thidua_cli.audit.diff import ValueChange, unit_changes
 from thidua_cli.checks.values import thousands_problems
 from thidua_cli.codes import CODES
-from thidua_cli.files import write_atomic
 from thidua_cli.problems import Problem
 from thidua_cli.read import yamlload
 from thidua_cli.read.models import Unit
@@ -331,8 +330,3 @@ def _locks(ws: Workspace, p: Prepared) -> list[Problem]:
         ]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def write(p: Prepared) -> None:
-    """Replace the unit file with the checked text (atomic: old file or new, never half)."""
-    write_atomic(p.path, p.after)

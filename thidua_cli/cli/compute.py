@@ -209,7 +209,7 @@ def report(
     from thidua_cli.present import report as rp
     from thidua_cli.read import narrative as nr
 
-    ws, o = outcome(data, phase, as_of)
+    ws, o = outcome(data, phase, as_of, jobs)
     narrative_file = nr.path_for(data, o.catalogue.campaign.years, phase)
     if init_narrative:
         if narrative_file.exists():
@@ -224,8 +224,6 @@ def report(
             say(f"Đã ghi {path}: sửa các câu gợi ý, viết các mục còn trống rồi chạy lại report.")
         return
     day = _signing_day(o, ws.units, phase, parse_date(signed))
-    ws, o = outcome(data, phase, as_of, jobs)
-    day = parse_date(signed) or o.as_of
     templates = render.search_path(data)
     stamp = revision(data, templates[:-1])
     folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"

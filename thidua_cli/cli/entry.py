@@ -50,15 +50,19 @@ def _campaign(data: Path) -> Workspace:
     return ws
 
 
-def _finish(prepared: list[Prepared], dry_run: bool, source: dict[str, str]) -> None:
-    """Print every prepared edit; write them all together only when none is blocked."""
-    from thidua_cli.audit.edit import write
+def _show(prepared: list[Prepared], source: dict[str, str]) -> None:
+    """Print every prepared edit under its file (and the form it came from)."""
     from thidua_cli.formats.edit import print_prepared
 
     out = console()
     for p in prepared:
         say(f"{source[p.rel]} → {p.rel}" if p.rel in source else p.rel, style="bold")
         print_prepared(p, out, source=source.get(p.rel, ""))
+
+
+def _finish(prepared: list[Prepared], dry_run: bool, source: dict[str, str]) -> None:
+    """Print every prepared edit; write them all together only when none is blocked."""
+    _show(prepared, source)
     blocked = [p for p in prepared if p.blocked]
     if blocked:
         raise UserError(
@@ -69,17 +73,7 @@ def _finish(prepared: list[Prepared], dry_run: bool, source: dict[str, str]) -> 
     if dry_run:
         say("Chạy thử (--dry-run): không ghi tệp nào.", style="bold yellow")
         return
-    changed = [p for p in prepared if p.changed]
-    if len(changed) == 1:
-        try:
-            write(changed[0])
-        except OSError as exc:
-            from thidua_cli.cli.app import os_reason
-
-            raise UserError(f"Không ghi được {changed[0].rel}: {os_reason(exc)}.", code=1) from None
-        written = [changed[0].path]
-    else:
-        written = write_files([(p.path, p.after) for p in changed])
+    written = write_files([(p.path, p.after) for p in prepared if p.changed])
     for path in written:
         say(f"Đã ghi {path}")
 
@@ -240,11 +234,7 @@ def import_forms(
         source[p.rel] = path.name
         prepared.append(p)
     if broken:
-        for p in prepared:
-            say(f"{source[p.rel]} → {p.rel}", style="bold")
-            from thidua_cli.formats.edit import print_prepared
-
-            print_prepared(p, console(), source=source[p.rel])
+        _show(prepared, source)
         raise UserError(
             "Không ghi tệp nào: có phiếu còn lỗi.",
             code=1,

@@ -7,12 +7,6 @@ from dataclasses import dataclass
 
 from thidua_cli.read.models import Catalogue, Exemplar, FieldOfWork, Unit
 
-STATUS_VI = {
-    "registered": "Đăng ký",
-    "cultivated": "Đang bồi dưỡng",
-    "recognised": "Đã công nhận",
-    "commended": "Đã khen thưởng",
-}
 RECOGNISED = ("recognised", "commended")
 
 

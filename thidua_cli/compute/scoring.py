@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
-from typing import cast
 
 from thidua_cli import numfmt
 from thidua_cli.compute.evaluate import Evaluation, Label, evaluate, result_value, unit_target
@@ -45,50 +44,14 @@ class CriterionScore:
     ratio: Decimal | None  # the criterion's A/T after the cap (average over its indicators)
     met: int
     points: Decimal
-    # how the points were reached, as the case and its numbers; `rule` words it only when
-    # someone asks (--explain, the scorecard): at 10.000 units the words cost more than the sums
+    # how the points were reached, as the case and its numbers; present/explain.py words it
+    # only when someone asks (--explain, the scorecard): at 10.000 units the words cost more
+    # than the sums
     how: tuple[object, ...] = ()
     places: int = 2
     # the criterion's indicators the unit reported that are not judged yet (still in progress
     # toward a later target): named, so nobody wonders where they went
     in_progress: tuple[str, ...] = ()
-
-    @property
-    def rule(self) -> str:
-        """How the points were reached, in words and numbers."""
-        return _rule(self.how, self.points, self.places)
-
-
-def _rule(how: tuple[object, ...], points: Decimal, places: int) -> str:
-    case, *args = how
-    if case == "none":
-        return "Không đăng ký chỉ tiêu nào của tiêu chí: không tính"
-    ratio, top, cap, ms = (cast(Decimal, a) for a in args[:4])
-    if case == "proportional":
-        capped = bool(args[4])
-        rule = (
-            f"A/T = {_pct(ratio)}"
-            + (f" (tính tối đa {_pct(cap)})" if capped else "")
-            + f" × {numfmt.number(ms)}"
-        )
-    elif case == "pass-fail":
-        rule = "Đạt → đủ điểm" if points else "Chưa đạt → 0"
-    elif case == "count":
-        met, n = args[4], args[5]
-        rule = f"Đạt {met}/{n} chỉ tiêu × {numfmt.number(ms)}"
-    elif case == "cluster-below":
-        rule = f"A/T = {_pct(ratio)} < 100% → ½ × {numfmt.number(ms)} × A/T"
-    elif case == "cluster-top":
-        rule = f"A/T = {_pct(ratio)}, cao nhất khối → đủ điểm"
-    elif case == "cluster-at":
-        rule = f"A/T = 100% (đúng kế hoạch) → ½ × {numfmt.number(ms)}"
-    else:  # cluster, between the plan and the bloc's best
-        half = numfmt.number(HALF * ms)
-        rule = (
-            f"A/T = {_pct(ratio)}, cao nhất khối {_pct(top)} → {half} + {half} × "
-            f"({_pct(ratio)} − 100%)/({_pct(top)} − 100%)"
-        )
-    return f"{rule} = {numfmt.number(points, places)}"
 
 
 @dataclass(frozen=True)
@@ -149,10 +112,6 @@ class QuotaCheck:
 
 def _q(x: Decimal, places: int) -> Decimal:
     return numfmt.quantize(x, places)
-
-
-def _pct(r: Decimal) -> str:
-    return "vô hạn" if not r.is_finite() else numfmt.percent(r * 100, 2)
 
 
 def unit_evaluations(

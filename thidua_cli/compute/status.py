@@ -13,12 +13,6 @@ from thidua_cli.compute.outcome import deadline, phase_of
 from thidua_cli.read.models import Bloc, Catalogue, Unit
 
 State = Literal["on-time", "late", "missing", "not-due"]
-STATE_VI = {
-    "on-time": "đúng hạn",
-    "late": "nộp muộn",
-    "missing": "chưa nộp (quá hạn)",
-    "not-due": "chưa nộp (còn hạn)",
-}
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,12 @@ def writer(render: Callable[[T], str]) -> Callable[[T, IO[str]], None]:
 
 
 def json_number(v: object) -> object:
-    """Numbers as JSON numbers (an int when whole), true/false as booleans."""
+    """Numbers as JSON numbers (an int when whole), true/false as booleans; a number that is
+    not finite has no JSON spelling: null."""
+    from thidua_cli.present.text import plain
+
     if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else float(v)
+        return plain(v) if v.is_finite() else None
     if isinstance(v, list | tuple):
         return [json_number(x) for x in v]
     if v is None or isinstance(v, bool | int | float | str):

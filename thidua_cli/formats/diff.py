@@ -78,6 +78,19 @@ def value_texts(c: ValueChange) -> tuple[str, str, str]:
     )
 
 
+RANK_HEADERS = ["Khối", "Đơn vị", "Điểm", "Hạng", "Xếp loại"]
+
+
+def _rank_row(c: RankChange) -> list[str]:
+    return [
+        c.bloc,
+        c.unit_name,
+        _arrow(_score(c.old_score), _score(c.new_score)),
+        _rank(c),
+        _arrow(c.old_level or "—", c.new_level or "—"),
+    ]
+
+
 def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) for every part of the diff, shared by md and text."""
     out: list[tuple[str, list[str], list[list[str]]]] = []
@@ -134,17 +147,8 @@ def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
             (
                 f"Ảnh hưởng dây chuyền đến kết quả đã phê duyệt, đợt {phase} (đơn vị không sửa gì "
                 "nhưng điểm, hạng thay đổi theo đơn vị khác — Hội đồng cần xem xét)",
-                ["Khối", "Đơn vị", "Điểm", "Hạng", "Xếp loại"],
-                [
-                    [
-                        c.bloc,
-                        c.unit_name,
-                        _arrow(_score(c.old_score), _score(c.new_score)),
-                        _rank(c),
-                        _arrow(c.old_level or "—", c.new_level or "—"),
-                    ]
-                    for c in knock
-                ],
+                RANK_HEADERS,
+                [_rank_row(c) for c in knock],
             )
         )
     for phase in sorted({c.phase for c in d.ranks}):
@@ -152,17 +156,8 @@ def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
         out.append(
             (
                 f"Ảnh hưởng đến điểm và xếp hạng, đợt {phase}",
-                ["Khối", "Đơn vị", "Điểm", "Hạng", "Xếp loại"],
-                [
-                    [
-                        c.bloc,
-                        c.unit_name,
-                        _arrow(_score(c.old_score), _score(c.new_score)),
-                        _rank(c),
-                        _arrow(c.old_level or "—", c.new_level or "—"),
-                    ]
-                    for c in changes
-                ],
+                RANK_HEADERS,
+                [_rank_row(c) for c in changes],
             )
         )
     return out

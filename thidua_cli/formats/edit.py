@@ -8,6 +8,8 @@ from typing import Any
 from thidua_cli.audit.diff import ValueChange
 from thidua_cli.audit.edit import Prepared
 from thidua_cli.formats.diff import value_texts
+from thidua_cli.formats.problems import print_problem
+from thidua_cli.formats.terminal import esc
 from thidua_cli.problems import Problem
 
 
@@ -25,27 +27,16 @@ def change_line(c: ValueChange) -> str:
 def print_prepared(p: Prepared, console: Any, *, source: str = "") -> None:
     """The semantic change first, then every problem of the new file (errors before
     warnings), with the cell or figure it concerns."""
-    from rich.markup import escape
-
     if p.changes:
         for c in p.changes:
-            console.print(f"  {escape(change_line(c))}", highlight=False, soft_wrap=True)
+            console.print(f"  {esc(change_line(c))}", highlight=False, soft_wrap=True)
     elif not p.blocked:
         console.print(
-            f"  {escape(p.rel)}: không có số liệu nào thay đổi.", highlight=False, soft_wrap=True
+            f"  {esc(p.rel)}: không có số liệu nào thay đổi.", highlight=False, soft_wrap=True
         )
     for q in sorted(p.shown, key=lambda q: (not q.is_error, q)):
         place = p.place(q) or source
-        where = place or f"{q.path}:{q.line}:{q.column}"
-        label, style = ("lỗi", "bold red") if q.is_error else ("cảnh báo", "bold yellow")
-        console.print(
-            f"  [bold]{escape(where)}[/]: [{style}]{label}[/] [dim]\\[{q.code}][/] "
-            f"{escape(q.message)}",
-            highlight=False,
-            soft_wrap=True,
-        )
-        if q.hint:
-            console.print(f"      [cyan]→ {escape(q.hint)}[/]", highlight=False, soft_wrap=True)
+        print_problem(q, console, place or f"{q.path}:{q.line}:{q.column}", indent="  ")
         if q.code in ("locked-phase-changed", "correction-mismatch"):
             console.print(
                 "      [cyan]→ Với lệnh này: thêm --correction «lý do» --reference «văn bản» "
@@ -57,13 +48,5 @@ def print_prepared(p: Prepared, console: Any, *, source: str = "") -> None:
 
 def print_form_problems(problems: list[Problem], console: Any) -> None:
     """Problems of a form itself: the message already names the file and the cell."""
-    from rich.markup import escape
-
     for q in problems:
-        console.print(
-            f"  [bold red]lỗi[/] [dim]\\[{q.code}][/] {escape(q.message)}",
-            highlight=False,
-            soft_wrap=True,
-        )
-        if q.hint:
-            console.print(f"      [cyan]→ {escape(q.hint)}[/]", highlight=False, soft_wrap=True)
+        print_problem(q, console, indent="  ")

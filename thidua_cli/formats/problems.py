@@ -114,18 +114,24 @@ def write_text(problems: Sequence[Problem], files: Files, stream: IO[str], hidde
     print_text(problems, files, console(stream), hidden)
 
 
+def print_problem(p: Problem, console: Any, where: str = "", indent: str = "") -> None:
+    """One problem as one line (its place, if any, first) and its hint below, every data
+    string through the terminal escape. `validate`, `set` and `import` all print this way."""
+    label, style = ("lỗi", "bold red") if p.is_error else ("cảnh báo", "bold yellow")
+    place = f"[bold]{esc(where)}[/]: " if where else ""
+    console.print(
+        f"{indent}{place}[{style}]{label}[/] [dim]\\[{p.code}][/] {esc(p.message)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if p.hint:
+        console.print(f"{indent}    [cyan]→ {esc(p.hint)}[/]", highlight=False, soft_wrap=True)
+
+
 def print_text(problems: Sequence[Problem], files: Files, console: Any, hidden: int = 0) -> None:
     """Human output through an injected rich Console; `path:line:col` so editors can jump."""
     for p in capped(problems):
-        where = f"{p.path}:{p.line}:{p.column}" if p.line else p.path
-        label, style = ("lỗi", "bold red") if p.is_error else ("cảnh báo", "bold yellow")
-        console.print(
-            f"[bold]{esc(where)}[/]: [{style}]{label}[/] [dim]\\[{p.code}][/] {esc(p.message)}",
-            highlight=False,
-            soft_wrap=True,
-        )
-        if p.hint:
-            console.print(f"    [cyan]→ {esc(p.hint)}[/]", highlight=False, soft_wrap=True)
+        print_problem(p, console, f"{p.path}:{p.line}:{p.column}" if p.line else p.path)
     errors, _ = count(problems)
     style = "bold red" if errors else "bold green"
     console.print(f"[{style}]{esc(summary(problems, files, hidden))}[/]", highlight=False)

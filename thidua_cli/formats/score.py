@@ -14,8 +14,9 @@ from typing import IO, Any
 from thidua_cli import numfmt
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
-from thidua_cli.formats import writer
+from thidua_cli.formats import json_number, writer
 from thidua_cli.formats.terminal import console, esc
+from thidua_cli.present import explain
 from thidua_cli.present.text import (
     EVENT_VI,
     PROGRESS_NOTE,
@@ -24,9 +25,9 @@ from thidua_cli.present.text import (
     indicator_rows,
     over_quota,
     percent_text,
-    plain,
     plan_text,
     quota_text,
+    ranked_blocs,
     remarks,
     score_text,
     shown,
@@ -52,9 +53,10 @@ def title(o: Outcome) -> str:
 
 
 def _num(v: Decimal | bool | str | None) -> Any:
-    if isinstance(v, bool | str) or v is None:
-        return v
-    return plain(numfmt.quantize(v, 4)) if v.is_finite() else None
+    """json_number, rounded to 4 places first (the precision the scores are shown with)."""
+    if isinstance(v, Decimal) and v.is_finite():
+        v = numfmt.quantize(v, 4)
+    return json_number(v)
 
 
 def as_json(o: Outcome, bloc: str | None = None) -> str:
@@ -176,7 +178,7 @@ def _unit_json(s: UnitScore, over: dict[str, str]) -> dict[str, Any]:
                 "points": _num(c.points),
                 "applicable": c.applicable,
                 "in_progress": list(c.in_progress),
-                "rule": c.rule,
+                "rule": explain.rule(c),
             }
             for c in s.criteria
         ],
@@ -293,12 +295,7 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
         console.print(t)
         console.print(f"[dim]{PROGRESS_NOTE}[/]")
     over = over_quota(o)
-    for b in o.catalogue.blocs:
-        if bloc is not None and b.id != bloc:
-            continue
-        members = sorted((s for s in o.units if s.bloc.id == b.id), key=lambda s: s.rank)
-        if not members:
-            continue
+    for b, members in ranked_blocs(o, bloc):
         t = Table(title=f"Xếp hạng {esc(b.name)} ({len(members)} đơn vị)", title_justify="left")
         for col, just in (
             ("Hạng", "right"),
@@ -398,7 +395,7 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
             esc(actuals),
             esc(pcts),
             esc(labels),
-            esc(c.rule),
+            esc(explain.rule(c)),
             numfmt.number(c.points, places) if c.applicable else "không tính",
         )
     console.print(t)

@@ -8,8 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 from thidua_cli.compute.outcome import Outcome
-from thidua_cli.present.text import indicator_rows, over_quota, plain, plan_text, remarks
-from thidua_cli.present.workbook import printable, save
+from thidua_cli.present.text import (
+    indicator_rows,
+    over_quota,
+    plain,
+    plan_text,
+    ranked_blocs,
+    remarks,
+)
+from thidua_cli.present.workbook import printable, save, text_cell
 
 INDICATOR_HEADERS = (
     ("STT", 6),
@@ -59,9 +66,7 @@ def _header(sheet: Any, row: int, headers: tuple[tuple[str, int], ...]) -> None:
 
 
 def _text(sheet: Any, row: int, col: int, text: str) -> None:
-    """Data text stays text: a name beginning with "=" is never a formula."""
-    cell = sheet.cell(row=row, column=col, value=text)
-    cell.data_type = "s"
+    text_cell(sheet.cell(row=row, column=col), text)
 
 
 def _number(sheet: Any, row: int, col: int, v: Decimal | None, fmt: str) -> None:
@@ -108,12 +113,7 @@ def build(o: Outcome, bloc: str | None = None) -> bytes:
             sheet.cell(row=row, column=col).alignment = Alignment(horizontal="right")
         row += 1
     over = over_quota(o)
-    for b in o.catalogue.blocs:
-        if bloc is not None and b.id != bloc:
-            continue
-        members = sorted((s for s in o.units if s.bloc.id == b.id), key=lambda s: s.rank)
-        if not members:
-            continue
+    for b, members in ranked_blocs(o, bloc):
         ranking = wb.create_sheet(_sheet_title(b.name, used))
         ranking["A1"] = f"Xếp hạng {b.name} — {o.phase.name}" + (
             " (xếp loại tạm tính)" if o.provisional else ""

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from thidua_cli import numfmt
-from thidua_cli.compute.status import STATE_VI, Status
+from thidua_cli.compute.status import Status
 from thidua_cli.formats import writer
 from thidua_cli.formats.terminal import console, esc
+from thidua_cli.present.text import STATE_VI
 
 JSON_VERSION = 1
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from thidua_cli import numfmt
 from thidua_cli.present.text import plain, target_text, value_text
-from thidua_cli.present.workbook import printable, save
+from thidua_cli.present.workbook import printable, save, text_cell
 from thidua_cli.read import form as layout
 from thidua_cli.read.models import Catalogue, Indicator, Result, Unit
 
@@ -70,9 +70,7 @@ def rows(cat: Catalogue, unit: Unit, phase: int, expects_bool: Any) -> list[Form
 
 
 def _text(sheet: Any, ref: str, text: str) -> None:
-    """Data text into a cell as text, never as a formula (a name may begin with "=")."""
-    sheet[ref] = text
-    sheet[ref].data_type = "s"
+    text_cell(sheet[ref], text)
 
 
 def _prefill(sheet: Any, row: int, r: FormRow, result: Result | None) -> None:

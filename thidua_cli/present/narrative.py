@@ -47,8 +47,10 @@ def sections(narrative: Narrative | None, shown_path: str) -> tuple[dict[str, An
 
 
 def escape(text: str) -> str:
-    """Data text inside the narrative file: markers and backslashes kept literal."""
-    return text.replace("\\", "\\\\").replace("*", "\\*")
+    """Data text inside the narrative file: markers and backslashes kept literal, and a
+    comment opener broken («<\\!--» reads back as «<!--»), so a name cannot hide the lines
+    after it."""
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("<!--", "<\\!--")
 
 
 def _indicator_lines(o: Outcome) -> tuple[list[str], list[str], list[str]]:

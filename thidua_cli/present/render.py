@@ -54,14 +54,6 @@ class TemplateProblem(Exception):
     """A template is missing or broken (staff may edit them); the message says which and why."""
 
 
-def md_cell(value: object) -> markdown.Escaped:
-    """Text safe inside a Markdown table cell or paragraph (see present/markdown.py)."""
-    return markdown.md(value)
-
-
-md_text = md_cell  # a paragraph needs the same escape: markdown.md keeps list markers as text
-
-
 def _md_runs(runs: Sequence[dict[str, Any]]) -> str:
     out: list[str] = []
     for r in runs:
@@ -146,7 +138,7 @@ def render_markdown(
         finalize=markdown.finalize,  # every {{ value }} escaped for Markdown, see markdown.py
     )
     env.filters["md"] = markdown.md
-    env.filters["md_text"] = markdown.md
+    env.filters["md_text"] = markdown.md  # an older name of `md`, kept for local templates
     env.filters["md_block"] = md_block
     env.filters["md_section"] = md_section
     try:

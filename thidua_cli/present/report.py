@@ -15,14 +15,16 @@ from typing import Any, cast
 from thidua_cli import numfmt
 from thidua_cli.compute import awards as award_rules
 from thidua_cli.compute.evaluate import Label
-from thidua_cli.compute.exemplars import STATUS_VI, FieldRegister
+from thidua_cli.compute.exemplars import FieldRegister
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore, scaled_subtotal
 from thidua_cli.compute.status import Status
+from thidua_cli.present import explain
 from thidua_cli.present.narrative import sections as narrative_sections
 from thidua_cli.present.text import (
     INVERTED_NOTE,
     PROGRESS_NOTE,
+    STATUS_VI,
     actual_text,
     decimals,
     few,
@@ -32,6 +34,7 @@ from thidua_cli.present.text import (
     percent_text,
     plan_text,
     quota_text,
+    ranked_blocs,
     remarks,
     score_text,
     shown,
@@ -266,10 +269,7 @@ def report_context(
     over = over_quota(o)
     levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
     blocs = []
-    for b in o.catalogue.blocs:
-        members = sorted((s for s in o.units if s.bloc.id == b.id), key=lambda s: s.rank)
-        if not members:
-            continue
+    for b, members in ranked_blocs(o):
         counts = Counter(s.level.id for s in members if s.level is not None)
         part = shown(o, members)
         ranking = [_rank_row(o, s, over) for s in part.top]
@@ -445,7 +445,7 @@ def scorecard_context(o: Outcome, s: UnitScore, revision: str, signed: date) -> 
                 )
                 or "—",
                 "percent": "; ".join(percent_text(ev) for _, ev in c.evaluations) or "—",
-                "rule": c.rule,
+                "rule": explain.rule(c),
                 "points": numfmt.number(c.points, places) if c.applicable else "không tính",
             }
         )

@@ -11,7 +11,7 @@ from thidua_cli.compute.commune import PARTIAL_KINDS, IndicatorOutcome
 from thidua_cli.compute.evaluate import Evaluation, Label, Value, campaign_target
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import QuotaCheck, UnitScore
-from thidua_cli.read.models import Catalogue, Indicator
+from thidua_cli.read.models import Bloc, Catalogue, Indicator
 
 COMPARATOR_SIGN = {
     ">=": "≥",
@@ -94,6 +94,18 @@ EVENT_VI = {
     "missing-evidence": "thiếu minh chứng",
     "exemplar-recognised": "có điển hình được công nhận",
     "indicator-not-met": "chỉ tiêu chưa đạt",
+}
+STATE_VI = {  # compute/status.py State
+    "on-time": "đúng hạn",
+    "late": "nộp muộn",
+    "missing": "chưa nộp (quá hạn)",
+    "not-due": "chưa nộp (còn hạn)",
+}
+STATUS_VI = {  # an exemplar's status (read/models.py Exemplar)
+    "registered": "Đăng ký",
+    "cultivated": "Đang bồi dưỡng",
+    "recognised": "Đã công nhận",
+    "commended": "Đã khen thưởng",
 }
 
 
@@ -345,6 +357,19 @@ class Shown:
     top: list[UnitScore]
     bottom: list[UnitScore]
     omitted: int
+
+
+def ranked_blocs(o: Outcome, bloc: str | None = None) -> list[tuple[Bloc, list[UnitScore]]]:
+    """Each bloc in catalogue order with its units best first (one pass over the units, not
+    one per bloc); blocs without units left out; `bloc` keeps only that one."""
+    by_bloc: dict[str, list[UnitScore]] = {}
+    for s in o.units:
+        by_bloc.setdefault(s.bloc.id, []).append(s)
+    return [
+        (b, sorted(by_bloc[b.id], key=lambda s: s.rank))
+        for b in o.catalogue.blocs
+        if b.id in by_bloc and (bloc is None or b.id == bloc)
+    ]
 
 
 def shown(o: Outcome, ranked: list[UnitScore]) -> Shown:

@@ -56,7 +56,9 @@ def _fixed_times(data: bytes, stamp: datetime) -> bytes:
     return out.getvalue()
 
 
-def neutral(text: str) -> str:
-    """Data text as a cell shows it, never read as a formula: a leading = + - @ (and tab or
-    carriage return) gets an apostrophe-like guard, as OWASP advises for spreadsheets."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def text_cell(cell: Any, text: str) -> Any:
+    """The one spreadsheet escape: data text goes into a cell as text, never as a formula (a
+    name may begin with "="), whatever it starts with; the cell is returned for styling."""
+    cell.value = text
+    cell.data_type = "s"
+    return cell

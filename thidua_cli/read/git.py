@@ -26,7 +26,8 @@ class Commit:
     path: str = ""  # the file's path in this commit (it may have been renamed since)
 
 
-def git(root: Path, *args: str, binary: bool = False) -> bytes:
+def git(root: Path, *args: str) -> bytes:
+    """Run git in `root` and return its output; any failure is one Vietnamese GitProblem."""
     try:
         done = subprocess.run(
             ["git", *args], cwd=root, capture_output=True, timeout=60, check=False

@@ -1,0 +1,47 @@
+"""How a criterion's points were reached, in words and numbers (`score --explain`, the
+scorecard, the JSON): worded only when asked, from the case and numbers compute/scoring.py keeps."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import cast
+
+from thidua_cli import numfmt
+from thidua_cli.compute.scoring import HALF, CriterionScore
+
+
+def _pct(r: Decimal) -> str:
+    return "vô hạn" if not r.is_finite() else numfmt.percent(r * 100, 2)
+
+
+def rule(c: CriterionScore) -> str:
+    """The criterion's case with its numbers, then « = » and the points."""
+    case, *args = c.how
+    if case == "none":
+        return "Không đăng ký chỉ tiêu nào của tiêu chí: không tính"
+    ratio, top, cap, ms = (cast(Decimal, a) for a in args[:4])
+    if case == "proportional":
+        capped = bool(args[4])
+        text = (
+            f"A/T = {_pct(ratio)}"
+            + (f" (tính tối đa {_pct(cap)})" if capped else "")
+            + f" × {numfmt.number(ms)}"
+        )
+    elif case == "pass-fail":
+        text = "Đạt → đủ điểm" if c.points else "Chưa đạt → 0"
+    elif case == "count":
+        met, n = args[4], args[5]
+        text = f"Đạt {met}/{n} chỉ tiêu × {numfmt.number(ms)}"
+    elif case == "cluster-below":
+        text = f"A/T = {_pct(ratio)} < 100% → ½ × {numfmt.number(ms)} × A/T"
+    elif case == "cluster-top":
+        text = f"A/T = {_pct(ratio)}, cao nhất khối → đủ điểm"
+    elif case == "cluster-at":
+        text = f"A/T = 100% (đúng kế hoạch) → ½ × {numfmt.number(ms)}"
+    else:  # cluster, between the plan and the bloc's best
+        half = numfmt.number(HALF * ms)
+        text = (
+            f"A/T = {_pct(ratio)}, cao nhất khối {_pct(top)} → {half} + {half} × "
+            f"({_pct(ratio)} − 100%)/({_pct(top)} − 100%)"
+        )
+    return f"{text} = {numfmt.number(c.points, c.places)}"
