@@ -111,7 +111,11 @@ def form(
     ] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Thư mục ghi phiếu (mặc định: phieu/dot-<đợt>/)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Thư mục ghi phiếu (mặc định: phieu/dot-<đợt>/ bên cạnh thư mục data/).",
+        ),
     ] = None,
     data: DataOpt = Path("data"),
 ) -> None:
@@ -134,7 +138,8 @@ def form(
         u for u in ws.units if (u.id in units if units else (every or u.report(phase) is None))
     ]
     ctx = Context(cat, ws.root)
-    folder = out or Path("phieu") / f"dot-{phase}"
+    # beside the data folder (the repository root), wherever the command is run from
+    folder = out or Path(os.path.relpath(data.resolve().parent / "phieu" / f"dot-{phase}"))
     outputs: list[tuple[Path, bytes | str]] = []
     skipped = []
     for u in chosen:
