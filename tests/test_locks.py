@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_audit import KTU, NEW, OLD, edit, git
+from .test_audit import KTU, NEW, OLD, _approve, edit, git
 from .test_audit import repo as repo
 
 Run = Callable[..., tuple[int, str]]
@@ -20,21 +20,7 @@ APPROVALS = "data/approvals.yaml"
 @pytest.fixture
 def approved(repo: Path, cli: Run) -> Path:
     """The sample data with phase 1 approved by the Council and the approval committed."""
-    code, out = cli(
-        "approve",
-        "--phase",
-        "1",
-        "--by",
-        "Hội đồng Thi đua - Khen thưởng xã",
-        "--decision",
-        "Biên bản số 05/BB-HĐTĐKT",
-        "--date",
-        "2026-07-10",
-        cwd=repo,
-    )
-    assert code == 0, out
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Hội đồng phê duyệt đợt 1")
+    _approve(repo, cli)
     assert cli("validate", "--format", "json", cwd=repo)[0] == 0
     return repo
 

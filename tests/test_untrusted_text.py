@@ -28,24 +28,11 @@ from thidua_cli.read import textpolicy
 from thidua_cli.workspace import load
 
 from .conftest import DATA, HOA_BINH
+from .test_audit import git
 
 Run = Callable[..., tuple[int, str]]
 KTU = "data/units/lang-kon-ktu.yaml"
 MARKUP = "[/] [reverse]đảo[/reverse] [link=https://lừa.example]bấm[/link]"
-
-
-def git(repo: Path, *args: str, author: str = "Nguyễn Văn An") -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": author,
-        "GIT_COMMITTER_NAME": author,
-        "GIT_AUTHOR_EMAIL": "an@xa.example",
-        "GIT_COMMITTER_EMAIL": "an@xa.example",
-    }
-    done = subprocess.run(
-        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout
 
 
 def edit(repo: Path, path: str, old: str, new: str) -> None:
