@@ -88,6 +88,9 @@ def skeleton(o: Outcome, st: Status, reg: list[FieldRegister]) -> str:
     registered = sum(1 for u in units if u.registration is not None)
     pacts = sum(1 for u in units if u.pact is not None and u.pact.signed <= o.as_of)
     exceeded, not_met, unknown = _indicator_lines(o)
+    if not any(s.report for s in o.units):
+        # nothing reported yet: figures "0%, còn thiếu 100 điểm" would be false; say so instead
+        exceeded = not_met = unknown = []
     main = [io for io in o.indicators if io.indicator.parent is None]
     counts = {lb: sum(1 for io in main if io.evaluation.label is lb) for lb in Label}
     summary = ", ".join(
@@ -141,13 +144,24 @@ def skeleton(o: Outcome, st: Status, reg: list[FieldRegister]) -> str:
         "",
         f"## {TITLES['ket-qua-noi-bat']}",
         "",
-        f"Trong {len(main)} chỉ tiêu toàn {escape(level)}: {summary}.",
+        (
+            f"Trong {len(main)} chỉ tiêu toàn {escape(level)}: {summary}."
+            if any(s.report for s in o.units)
+            else f"Chưa có đơn vị nào báo cáo {o.phase.name[0].lower()}{o.phase.name[1:]}; "
+            "viết phần này khi đã có số liệu."
+        ),
         "",
         *exceeded,
         "",
         f"## {TITLES['uu-diem']}",
         "",
-        (f"Có {best} đơn vị đạt mức “{escape(top.name)}”" if top else "Các đơn vị đã báo cáo")
+        (
+            f"Có {best} đơn vị đạt mức “{escape(top.name)}”"
+            if top and any(s.report for s in o.units)
+            else "Chưa có kết quả xếp loại của đợt này"
+            if top
+            else "Các đơn vị đã báo cáo"
+        )
         + (f"; {len(recognised)} điển hình tiên tiến được công nhận:" if recognised else "."),
         "",
         *recognised,

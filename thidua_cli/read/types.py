@@ -43,6 +43,13 @@ def number(v: Any) -> Any:
             raise PydanticCustomError(
                 "decimal-comma", "«{text}» dùng dấu phẩy thập phân", {"text": v}
             )
+        bare = s.removesuffix("%").strip()
+        if s.endswith("%") and re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", bare):
+            raise PydanticCustomError(
+                "expected-number",
+                "«{text}» có dấu %: tỷ lệ ghi con số không kèm dấu %, ví dụ {bare}",
+                {"text": v, "bare": bare.replace(",", ".")},
+            )
         raise PydanticCustomError(
             "expected-number", "«{text}» là chữ, ở đây cần một số", {"text": v}
         )
