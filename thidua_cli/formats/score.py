@@ -344,10 +344,6 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
 
 def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
     """Every point of one unit's score, with the numbers and the rule: readable aloud."""
-    from rich.table import Table
-
-    places = decimals(o)
-    members = sum(1 for x in o.units if x.bloc.id == s.bloc.id)
     assert s.level is not None
     if o.sample:
         console.print("[bold reverse] DỮ LIỆU MẪU [/]")
@@ -362,6 +358,16 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
             f"Báo cáo nộp ngày {numfmt.day(s.report.submitted)}{due}"
             + (f" — muộn {s.late_days} ngày" if s.late_days else "")
         )
+    _explain_criteria(o, s, console)
+    _explain_sums(o, s, console)
+    _explain_verdict(o, s, console)
+
+
+def _explain_criteria(o: Outcome, s: UnitScore, console: Any) -> None:
+    """One row per criterion: its indicators, plans, figures, evaluations, rule and points."""
+    from rich.table import Table
+
+    places = decimals(o)
     t = Table(title="Điểm theo tiêu chí", title_justify="left", show_lines=True)
     for col, just in (
         ("Tiêu chí", "left"),
@@ -399,6 +405,11 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
             numfmt.number(c.points, places) if c.applicable else "không tính",
         )
     console.print(t)
+
+
+def _explain_sums(o: Outcome, s: UnitScore, console: Any) -> None:
+    """The criteria's sum (rescaled when some criteria did not apply), bonuses and penalties."""
+    places = decimals(o)
     line = f"Cộng điểm tiêu chí: {numfmt.number(s.subtotal, places)}"
     if s.applicable_max != s.table_max:
         from thidua_cli.compute.scoring import scaled_subtotal
@@ -426,6 +437,13 @@ def print_explain(o: Outcome, s: UnitScore, console: Any) -> None:
             f"{'Điểm thưởng' if a.points > 0 else 'Điểm trừ'}: {esc(a.adjustment.name)} "
             f"({each}{limit}) = {sign}{numfmt.number(a.points, places)}"
         )
+
+
+def _explain_verdict(o: Outcome, s: UnitScore, console: Any) -> None:
+    """The total beside the self-score, the class with its thresholds, the rank in the bloc."""
+    assert s.level is not None
+    places = decimals(o)
+    members = sum(1 for x in o.units if x.bloc.id == s.bloc.id)
     console.print(
         f"[bold]Tổng điểm: {numfmt.number(s.score, places)}[/]"
         + (

@@ -243,7 +243,52 @@ def report_context(
     decisions: Sequence[QuotaDecision] = (),
     earlier: Sequence[Outcome] = (),
 ) -> dict[str, Any]:
-    """The full phase report (sơ kết or tổng kết)."""
+    """The full phase report (sơ kết or tổng kết), part by part."""
+    approval = max(
+        (a for a in approvals if a.phase == o.phase.number), key=lambda a: a.date, default=None
+    )
+    nv, _ = narrative_sections(narrative, narrative_path)
+    return {
+        **_header(o, signed, revision),
+        "title": "BÁO CÁO",
+        "subtitle": o.phase.report_title,
+        "opening": _plan_sentence(o),
+        "approval": (
+            f"Số liệu trong báo cáo đã được {o.catalogue.campaign.locality.council} thông qua "
+            f"tại {approval.decision} ngày {numfmt.day(approval.date)}."
+            if approval
+            else ""
+        ),
+        "corrections": _corrections(o) if approval else [],
+        "heads": _heads(o),
+        "subs": _subs(o),
+        "nv": nv,
+        **_indicators(o),
+        "blocs": _blocs(o),
+        **_exemplars(o, reg),
+        **_reporting(o, st),
+        "final": not o.provisional,
+        "show_scoring": o.catalogue.scores,
+        "show_exemplars": o.catalogue.campaign.sections.exemplars,
+        **_awards(o, reg, decisions, earlier),
+    }
+
+
+def _heads(o: Outcome) -> dict[str, str]:
+    """The part numbers: the awards part exists only in the final report."""
+    numbers = iter(ROMAN)
+    return {
+        "situation": next(numbers),
+        "results": next(numbers),
+        "assessment": next(numbers),
+        "awards": next(numbers) if not o.provisional else "",
+        "direction": next(numbers),
+        "proposals": next(numbers),
+    }
+
+
+def _indicators(o: Outcome) -> dict[str, Any]:
+    """The indicator table by the plan's groups, its one-line summary and its notes."""
     rows = indicator_rows(o)
     groups: list[dict[str, Any]] = []
     for r in rows:
@@ -258,7 +303,6 @@ def report_context(
         for io in o.indicators
         if io.indicator.parent is None and not io.indicator.heading
     )
-    main = sum(labels.values())
 
     def said(lb: Label) -> str:
         return (
@@ -266,6 +310,23 @@ def report_context(
         )
 
     summary = ", ".join(f"{labels[lb]} chỉ tiêu {said(lb)}" for lb in Label if labels[lb])
+    threshold = o.catalogue.report.coverage
+    return {
+        "indicator_groups": groups,
+        "indicator_summary": f"Trong {sum(labels.values())} chỉ tiêu: {summary}.",
+        "progress_note": PROGRESS_NOTE,
+        "inverted_note": INVERTED_NOTE if any(r.inverted for r in rows) else "",
+        "coverage_note": (
+            "Với số liệu cộng từ nhiều đơn vị, cột “Thực hiện” ghi số đơn vị đã báo cáo trên số "
+            f"đơn vị phải báo cáo; dưới {numfmt.number(threshold)}% số đơn vị thì đánh giá "
+            f"“{Label.INSUFFICIENT}”."
+        ),
+        "footnotes": footnotes(o),
+    }
+
+
+def _blocs(o: Outcome) -> list[dict[str, Any]]:
+    """Each bloc's ranking (the first and last units of a large one), level counts, quotas."""
     over = over_quota(o)
     levels = o.catalogue.scoring.levels if o.catalogue.scoring else []
     blocs = []
@@ -301,6 +362,11 @@ def report_context(
                 "quota": [quota_text(o, q) for q in o.quotas if q.bloc.id == b.id],
             }
         )
+    return blocs
+
+
+def _exemplars(o: Outcome, reg: list[FieldRegister]) -> dict[str, Any]:
+    """The exemplar register by field, and the fields still without a recognised one."""
     fields: list[dict[str, Any]] = [
         {
             "name": r.field.name,
@@ -325,6 +391,15 @@ def report_context(
     for f in fields:
         entries = cast(list[dict[str, str]], f["entries"])
         f["entries"] = _cut(o, entries, "title", "điển hình khác (xem: thidua exemplars)")
+    return {
+        "fields": fields,
+        "fields_missing": [r.field.name for r in reg if not r.has_recognised],
+        "fields_done": f"{sum(1 for r in reg if r.has_recognised)}/{len(reg)}",
+    }
+
+
+def _reporting(o: Outcome, st: Status) -> dict[str, Any]:
+    """Who reported: the count, the late reports (a table), the missing ones (a paragraph)."""
     late = [
         {
             "name": u.unit.name,
@@ -337,65 +412,15 @@ def report_context(
         for u in b.units
         if u.state == "late"
     ]
-    late = _cut(o, late, "name", f"đơn vị khác (cột Ghi chú của tệp {ranking_file(o)})")
-    missing = _missing_text(o, st)
-    approval = max(
-        (a for a in approvals if a.phase == o.phase.number), key=lambda a: a.date, default=None
-    )
-    nv, _ = narrative_sections(narrative, narrative_path)
-    threshold = o.catalogue.report.coverage
-    final = not o.provisional
-    # section numbers: the awards section exists only in the final report
-    numbers = iter(ROMAN)
-    heads = {
-        "situation": next(numbers),
-        "results": next(numbers),
-        "assessment": next(numbers),
-        "awards": next(numbers) if final else "",
-        "direction": next(numbers),
-        "proposals": next(numbers),
-    }
     return {
-        **_header(o, signed, revision),
-        "title": "BÁO CÁO",
-        "subtitle": o.phase.report_title,
-        "opening": _plan_sentence(o),
-        "approval": (
-            f"Số liệu trong báo cáo đã được {o.catalogue.campaign.locality.council} thông qua "
-            f"tại {approval.decision} ngày {numfmt.day(approval.date)}."
-            if approval
-            else ""
-        ),
-        "corrections": _corrections(o) if approval else [],
-        "heads": heads,
-        "nv": nv,
-        "indicator_groups": groups,
-        "indicator_summary": f"Trong {main} chỉ tiêu: {summary}.",
-        "progress_note": PROGRESS_NOTE,
-        "inverted_note": INVERTED_NOTE if any(r.inverted for r in rows) else "",
-        "coverage_note": (
-            "Với số liệu cộng từ nhiều đơn vị, cột “Thực hiện” ghi số đơn vị đã báo cáo trên số "
-            f"đơn vị phải báo cáo; dưới {numfmt.number(threshold)}% số đơn vị thì đánh giá "
-            f"“{Label.INSUFFICIENT}”."
-        ),
-        "blocs": blocs,
-        "fields": fields,
-        "fields_missing": [r.field.name for r in reg if not r.has_recognised],
-        "fields_done": f"{sum(1 for r in reg if r.has_recognised)}/{len(reg)}",
-        "late": late,
-        "missing": missing,
+        "late": _cut(o, late, "name", f"đơn vị khác (cột Ghi chú của tệp {ranking_file(o)})"),
+        "missing": _missing_text(o, st),
         "missing_count": str(
             sum(1 for b in st.blocs for u in b.units if u.state in ("missing", "not-due"))
         ),
         "reported": f"{sum(b.count('on-time', 'late') for b in st.blocs)}/"
         f"{sum(len(b.units) for b in st.blocs)}",
-        "final": final,
         "no_reports": not any(b.count("on-time", "late") for b in st.blocs),
-        "show_scoring": o.catalogue.scores,
-        "show_exemplars": o.catalogue.campaign.sections.exemplars,
-        "subs": _subs(o),
-        "footnotes": footnotes(o),
-        **_awards(o, reg, decisions, earlier),
     }
 
 
