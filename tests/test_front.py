@@ -175,3 +175,31 @@ def test_main_says_every_usage_slip_in_vietnamese() -> None:
         done = _main(*args)
         assert done.returncode == 2 and said in done.stderr, (args, done.stderr)
         assert "Got " not in done.stderr and "requires" not in done.stderr
+
+
+def test_the_catalogue_takes_the_words_a_person_writes_first(tmp_path: Path) -> None:
+    """`locality: phường`, `comparator: trên`, `target: true` on a yes/no indicator: accepted
+    as the plan writes them, with the full meaning."""
+    base = (ROOT / "tests/cases/catalogue/valid/indicators.yaml").read_text(encoding="utf-8")
+    text = base.replace(
+        "    signer: {title: CHỦ TỊCH, name: Nguyễn Văn A}\n",
+        ("    signer: {title: CHỦ TỊCH, name: Nguyễn Văn A}\n  locality: phường\n"),
+    ).replace(
+        "kind: percent, target: 95, aggregation: ratio",
+        "kind: percent, comparator: trên, target: 95, aggregation: ratio",
+    )
+    text = text.replace(
+        "\nscoring:",
+        '\n  - {code: CT03, name: Không ma túy, group: kinh-te, source: "(3)", unit: đạt/không,'
+        " kind: boolean, target: true, aggregation: count-true, applies_to: [thon]}\nscoring:",
+    )
+    data = tmp_path / "data"
+    (data / "units").mkdir(parents=True)
+    (data / "indicators.yaml").write_text(text, encoding="utf-8")
+    ws = load(data)
+    assert [p.code for p in ws.problems if p.is_error] == []
+    assert ws.catalogue is not None
+    assert ws.catalogue.campaign.locality.body == "UBND phường"
+    by_code = {i.code: i for i in ws.catalogue.indicators}
+    assert by_code["CT02"].comparator == ">"
+    assert (by_code["CT03"].target_bool, by_code["CT03"].comparator) == (True, "=")

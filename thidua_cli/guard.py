@@ -481,7 +481,8 @@ def _commit_dates(scene: Scene, root: Path) -> list[Problem]:
                         f"{found[0][:12]}), sau {late} ngày.",
                         "Ngày nộp phải là ngày đơn vị thực nộp (ngày trên văn bản); nếu báo cáo "
                         f"đến muộn, sửa lại ngày nộp. Cho phép chênh tối đa {grace} ngày "
-                        "(campaign.report_grace_days).",
+                        "(campaign.report_grace_days); khi nhập bù số liệu cũ vào kho, tăng "
+                        "giá trị này trong thời gian nhập bù.",
                         at,
                     )
                 )

@@ -137,7 +137,9 @@ class _Checker:
                     self.problem(
                         "invalid-window",
                         at,
-                        "Thời gian đợt phải có: bắt đầu ≤ kết thúc ≤ hạn báo cáo.",
+                        "Thời gian đợt phải có: bắt đầu ≤ kết thúc ≤ hạn báo cáo (đang ghi: bắt "
+                        f"đầu {numfmt.day(w.start)}, kết thúc {numfmt.day(w.end)}, hạn "
+                        f"{numfmt.day(w.due)}).",
                     )
             missing = self.phases - {w.phase for w in cal.phases}
             if missing:

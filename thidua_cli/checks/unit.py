@@ -416,7 +416,11 @@ def _indicator(
         )
         return None
     if not ctx.may_register(unit, ind):
-        who = ", ".join(ind.applies_to) or f"chỉ {ind.owner}"
+        who = (
+            ", ".join(ind.applies_to)
+            or (f"chỉ đơn vị {ind.owner}" if ind.owner else "")
+            or "chưa loại đơn vị nào (danh mục chưa ghi «applies_to» cho chỉ tiêu này)"
+        )
         yield error(
             f.path,
             f.pos(at, key=True),

@@ -85,10 +85,7 @@ def print_register(reg: list[FieldRegister], console: Any) -> None:
     console.print(t)
     missing = [r.field.name for r in reg if not r.has_recognised]
     done = len(reg) - len(missing)
-    console.print(
-        f"Lĩnh vực có điển hình được công nhận: [bold]{done}/{len(reg)}[/] "
-        "(chỉ tiêu: mỗi lĩnh vực ít nhất 01)."
-    )
+    console.print(f"Lĩnh vực có điển hình được công nhận: [bold]{done}/{len(reg)}[/].")
     if missing:
         console.print(
             "[bold yellow]Lĩnh vực chưa có điển hình được công nhận:[/] " + esc("; ".join(missing))

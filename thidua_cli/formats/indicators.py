@@ -77,7 +77,8 @@ def print_table(cat: Catalogue, console: Any) -> None:
             esc(how),
         )
     console.print(table)
-    console.print("[dim](*) có ghi chú trong danh mục (indicators.yaml)[/]")
+    if any(ind.note for ind in cat.indicators):
+        console.print("[dim](*) có ghi chú trong danh mục (indicators.yaml)[/]")
 
 
 def _table(cat: Catalogue, stream: IO[str]) -> None:

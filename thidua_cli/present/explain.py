@@ -18,6 +18,8 @@ def rule(c: CriterionScore) -> str:
     """The criterion's case with its numbers, then « = » and the points."""
     case, *args = c.how
     if case == "none":
+        if c.in_progress:  # registered, but its target is not due yet
+            return "Chỉ tiêu đang thực hiện, chưa đến hạn đánh giá: không tính"
         return "Không đăng ký chỉ tiêu nào của tiêu chí: không tính"
     ratio, top, cap, ms = (cast(Decimal, a) for a in args[:4])
     if case == "proportional":

@@ -57,6 +57,19 @@ class Locality(Strict):
     body: Text = "UBND xã"  # who units register with and report to
     council: Text = "Hội đồng Thi đua - Khen thưởng xã"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_word(cls, v: Any) -> Any:
+        """`locality: phường` is enough: the body and the council are named after it."""
+        if isinstance(v, str) and v.strip():
+            word = v.strip()
+            return {
+                "level": word,
+                "body": f"UBND {word}",
+                "council": f"Hội đồng Thi đua - Khen thưởng {word}",
+            }
+        return v
+
 
 class Period(Strict):
     """The years a term plan (kế hoạch nhiệm kỳ) covers: 2021–2025."""
@@ -212,7 +225,28 @@ TARGET_FIELDS = (
 )
 
 
+# the plan's own words for a comparator, accepted as the comparator
+COMPARATOR_WORDS = {"trên": ">", "dưới": "<", "≥": ">=", "≤": "<=", "từ": ">=", "không quá": "<="}
+
+
 class Indicator(Strict):
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_words(cls, v: Any) -> Any:
+        """What a person writes first: `comparator: trên`, and `target: true` on a yes/no
+        indicator (its comparator is then `=`)."""
+        if not isinstance(v, dict):
+            return v
+        v = dict(v)
+        word = v.get("comparator")
+        if isinstance(word, str) and word.strip().lower() in COMPARATOR_WORDS:
+            v["comparator"] = COMPARATOR_WORDS[word.strip().lower()]
+        if v.get("kind") == "boolean":
+            if isinstance(v.get("target"), bool) and "target_bool" not in v:
+                v["target_bool"] = v.pop("target")
+            v.setdefault("comparator", "=")
+        return v
+
     code: Code
     name: Text
     group: Slug
