@@ -203,3 +203,45 @@ def test_the_catalogue_takes_the_words_a_person_writes_first(tmp_path: Path) -> 
     by_code = {i.code: i for i in ws.catalogue.indicators}
     assert by_code["CT02"].comparator == ">"
     assert (by_code["CT03"].target_bool, by_code["CT03"].comparator) == (True, "=")
+
+
+def test_the_readme_minimal_catalogue_works_as_written(tmp_path: Path, cli: Run) -> None:
+    """The catalogue the README offers to a locality starting from scratch validates, scores
+    and reports (the documentation cannot drift from the tool)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Một danh mục tối thiểu, viết từ đầu")[1]
+    catalogue = section.split("```yaml\n")[1].split("```")[0]
+    data = tmp_path / "data"
+    (data / "units").mkdir(parents=True)
+    (data / "indicators.yaml").write_text(catalogue, encoding="utf-8")
+    (data / "units" / "to-dan-pho-1.yaml").write_text(
+        "id: to-dan-pho-1\nname: Tổ dân phố 1\nkind: to-dan-pho\nbloc: khoi-tdp\n"
+        "registration: {date: 2026-01-15, targets: {P01: 800, P02: 95}}\n"
+        "pact: {signed: 2026-01-20}\n"
+        "results:\n  - phase: 1\n    submitted: 2026-07-08\n    values:\n"
+        "      P01: {value: 450, evidence: Báo cáo số 1/BC}\n"
+        "      P02: {numerator: 930, denominator: 1000}\n",
+        encoding="utf-8",
+    )
+    (data / "units" / "van-phong.yaml").write_text(
+        "id: van-phong\nname: Văn phòng HĐND-UBND phường\nkind: co-quan\nbloc: khoi-co-quan\n"
+        "registration: {date: 2026-01-15, targets: {P03: null, P04: null}}\n"
+        "pact: {signed: 2026-01-20}\n"
+        "results:\n  - phase: 1\n    submitted: 2026-07-01\n    values:\n"
+        "      P03: {value: true, evidence: Quyết định số 5/QĐ}\n"
+        "      P04: {value: 5, evidence: Báo cáo số 2/BC}\n",
+        encoding="utf-8",
+    )
+    code, out = cli("validate", "--format", "json", cwd=tmp_path)
+    assert code == 0, out
+    codes = {p["code"] for p in json.loads(out)["problems"]}
+    assert codes <= {"late-report", "missing-evidence"}, codes
+    code, out = cli("score", "--phase", "1", "--unit", "to-dan-pho-1", "--explain", cwd=tmp_path)
+    assert code == 0 and "Nộp báo cáo sau hạn" in out and "Tổ dân phố 1" in out
+    code, out = cli("score", "--phase", "1", cwd=tmp_path)
+    assert "toàn phường" in out and "toàn xã" not in out
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "bc", cwd=tmp_path)
+    assert code == 0, out
+    md = (tmp_path / "bc" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    assert "PHƯỜNG HÒA KHÁNH" in md and "Thực hiện Kế hoạch số 12/KH-UBND" in md
+    assert "trên 5%" in md  # «trên», as the plan writes it
