@@ -245,3 +245,12 @@ def test_the_readme_minimal_catalogue_works_as_written(tmp_path: Path, cli: Run)
     md = (tmp_path / "bc" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
     assert "PHƯỜNG HÒA KHÁNH" in md and "Thực hiện Kế hoạch số 12/KH-UBND" in md
     assert "trên 5%" in md  # «trên», as the plan writes it
+    # an editor using the shipped schema accepts the shorthands too (locality, trên, true)
+    schemafile = ROOT / "schemas" / "indicators.schema.json"
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    done = subprocess.run(
+        [str(checker), "--schemafile", str(schemafile), str(data / "indicators.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,7 +1,8 @@
 """JSON Schemas of the two file shapes, generated from the models, for editors and CI.
 
 The models accept a few shorthands that pydantic cannot see from the types alone (evidence
-written as plain text, a result written as a bare value, dates as 30/06/2026); the schemas are
+written as plain text, a result written as a bare value, dates as 30/06/2026, `locality: phường`,
+`comparator: trên`, `target: true` on a yes/no indicator); the schemas are
 widened for those, so that every file `thidua validate` accepts also passes the schema.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from thidua_cli.read.models import Catalogue, Unit
+from thidua_cli.read.models import COMPARATOR_WORDS, Catalogue, Unit
 from thidua_cli.read.types import BOOL_WORD_SCHEMA, CODE
 
 UNIT_SCHEMA = "unit.schema.json"
@@ -35,6 +36,15 @@ def _widen(schema: dict[str, Any]) -> dict[str, Any]:
         defs["Result"] = {
             "anyOf": [{"type": ["number", "boolean", "null"]}, BOOL_WORD_SCHEMA, result]
         }
+    if "Locality" in defs:
+        defs["Locality"] = {
+            "anyOf": [{"type": "string", "minLength": 1}, defs["Locality"]],
+            "description": "Cấp chính quyền: `phường`, hoặc {level: …, body: …, council: …}",
+        }
+    if "Indicator" in defs:
+        props = defs["Indicator"]["properties"]
+        props["comparator"]["enum"] = [*props["comparator"]["enum"], *sorted(COMPARATOR_WORDS)]
+        props["target"]["anyOf"] = [{"type": "number"}, {"type": "boolean"}, {"type": "null"}]
     if "PhaseReport" in defs:
         defs["PhaseReport"]["properties"]["values"]["propertyNames"] = {"pattern": CODE}
     return schema
