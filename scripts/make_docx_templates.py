@@ -10,6 +10,7 @@ borderless two-column heading, page numbers at the top centre from page 2.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from docx import Document
@@ -21,6 +22,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
+
+from thidua_cli.present.render import reproducible_zip
 
 FONT = "Times New Roman"
 OUT = Path(__file__).resolve().parent.parent / "templates"
@@ -701,10 +704,17 @@ def scorecard_template() -> Document:  # type: ignore[valid-type]
     return doc
 
 
+def save(doc: Document, name: str) -> None:  # type: ignore[valid-type]
+    """Fixed zip timestamps: running the script again gives the same bytes."""
+    raw = io.BytesIO()
+    doc.save(raw)  # type: ignore[attr-defined]
+    (OUT / name).write_bytes(reproducible_zip(raw.getvalue()))
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    report_template().save(str(OUT / "bao-cao.docx"))
-    scorecard_template().save(str(OUT / "phieu-cham-diem.docx"))
+    save(report_template(), "bao-cao.docx")
+    save(scorecard_template(), "phieu-cham-diem.docx")
     print(f"Đã ghi {OUT / 'bao-cao.docx'} và {OUT / 'phieu-cham-diem.docx'}")
 
 

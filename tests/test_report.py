@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import zipfile
@@ -22,7 +23,7 @@ from thidua_cli.present import markdown, render, report
 from thidua_cli.read import narrative
 from thidua_cli.workspace import load
 
-from .conftest import DATA, HOA_BINH
+from .conftest import DATA, HOA_BINH, ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
 Run = Callable[..., tuple[int, str]]
@@ -252,3 +253,17 @@ def test_default_signing_day_is_the_deadline_not_as_of(tmp_path: Path, cli: Run)
     assert "Số liệu tính đến ngày 30 tháng 9 năm 2027" in text
     # only the first letter of the phase name is lowered: «Quý I» stays a Roman numeral
     assert "kết quả xếp loại là tạm tính của quý I." in text
+
+
+def test_template_builder_gives_the_same_bytes_twice(tmp_path: Path) -> None:
+    """`make templates` run again changes nothing unless the layout changed."""
+    script = runpy.run_path(str(ROOT / "scripts" / "make_docx_templates.py"))
+    script["main"].__globals__["OUT"] = tmp_path
+    script["main"]()
+    first = {p.name: p.read_bytes() for p in sorted(tmp_path.glob("*.docx"))}
+    script["main"]()
+    again = {p.name: p.read_bytes() for p in sorted(tmp_path.glob("*.docx"))}
+    assert sorted(first) == ["bao-cao.docx", "phieu-cham-diem.docx"]
+    assert first == again
+    with zipfile.ZipFile(io.BytesIO(first["bao-cao.docx"])) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}

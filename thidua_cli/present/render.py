@@ -184,10 +184,10 @@ def render_docx(
     props.title = f"{context.get('title', '')} {context.get('subtitle', '')}".strip()
     raw = io.BytesIO()
     doc.save(raw)
-    return _reproducible_zip(raw.getvalue())
+    return reproducible_zip(raw.getvalue())
 
 
-def _reproducible_zip(data: bytes) -> bytes:
+def reproducible_zip(data: bytes) -> bytes:
     """Same entries, same order, fixed timestamps and permissions."""
     out = io.BytesIO()
     with (

@@ -9,7 +9,7 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
-from thidua_cli.present.render import _reproducible_zip
+from thidua_cli.present.render import reproducible_zip
 
 
 def save(wb: Any, title: str, day: date) -> bytes:
@@ -23,7 +23,7 @@ def save(wb: Any, title: str, day: date) -> bytes:
     props.modified = stamp
     raw = io.BytesIO()
     wb.save(raw)
-    return _reproducible_zip(_fixed_times(raw.getvalue(), stamp))
+    return reproducible_zip(_fixed_times(raw.getvalue(), stamp))
 
 
 def printable(sheet: Any, header_row: int) -> None:
