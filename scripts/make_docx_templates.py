@@ -511,7 +511,14 @@ def report_template() -> Document:  # type: ignore[valid-type]
     )
     # the inner loop over a field's exemplars wraps the templated row once more
     exemplar_row = t.rows[2]
-    _tag_row(exemplar_row, "{%tr for e in f.entries %}", before=True)
+    # a field with no exemplar still gets its row, as in the Markdown (no braces: docxtpl's
+    # row tags cannot hold them)
+    _tag_row(
+        exemplar_row,
+        "{%tr for e in f.entries or [dict(title='chưa có điển hình', unit='', status='',"
+        " mentor='')] %}",
+        before=True,
+    )
     _tag_row(exemplar_row, "{%tr endfor %}", before=False)
     para(
         doc,

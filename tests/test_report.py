@@ -255,6 +255,20 @@ def test_default_signing_day_is_the_deadline_not_as_of(tmp_path: Path, cli: Run)
     assert "kết quả xếp loại là tạm tính của quý I." in text
 
 
+def test_a_field_without_exemplars_keeps_its_row_in_both_documents() -> None:
+    context, day = _context(DATA, 1)
+    fields = context["fields"]
+    assert isinstance(fields, list) and fields
+    first = fields[0]["name"]
+    for f in fields:
+        f["entries"] = []
+    xml = _document_xml(render.render_docx("bao-cao.docx", context, day))
+    assert xml.count(">chưa có điển hình</w:t>") == len(fields), "one row per field"
+    assert f">{first}</w:t>" in xml
+    md = render.render_markdown("bao-cao.md.j2", context)
+    assert md.count("*chưa có điển hình*") == len(fields)
+
+
 def test_template_builder_gives_the_same_bytes_twice(tmp_path: Path) -> None:
     """`make templates` run again changes nothing unless the layout changed."""
     script = runpy.run_path(str(ROOT / "scripts" / "make_docx_templates.py"))
