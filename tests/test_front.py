@@ -99,6 +99,28 @@ def test_indicators_table(cli: Run) -> None:
     assert "trong đó:" in out  # CT04.1 under CT04
 
 
+def test_indicators_table_has_one_header_per_group(cli: Run, tmp_path: Path) -> None:
+    """Codes that interleave groups (CT01 economy, CT02 society, CT03 economy) still list
+    each group once, in the catalogue's group order."""
+    text = (ROOT / "tests/cases/catalogue/valid/indicators.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  - {id: kinh-te, name: Kinh tế}\n",
+        "  - {id: kinh-te, name: Kinh tế}\n  - {id: xa-hoi, name: Văn hóa - Xã hội}\n",
+    ).replace("name: Tỷ lệ BHYT, group: kinh-te", "name: Tỷ lệ BHYT, group: xa-hoi")
+    text = text.replace(
+        "\nscoring:",
+        '\n  - {code: CT03, name: Diện tích lúa, group: kinh-te, source: "(3)", unit: ha,'
+        " kind: number, target: 10, aggregation: sum, applies_to: [thon]}\nscoring:",
+    )
+    (tmp_path / "data" / "units").mkdir(parents=True)
+    (tmp_path / "data" / "indicators.yaml").write_text(text, encoding="utf-8")
+    code, out = cli("indicators", cwd=tmp_path)
+    assert code == 0, out
+    assert out.count("Kinh tế") == 1 and out.count("Văn hóa - Xã hội") == 1
+    order = [out.index(s) for s in ("Kinh tế", "CT01", "CT03", "Văn hóa - Xã hội", "CT02")]
+    assert order == sorted(order)
+
+
 def test_exemplars_table(cli: Run) -> None:
     code, out = cli("exemplars")
     assert code == 0

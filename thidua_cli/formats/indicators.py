@@ -62,8 +62,12 @@ def print_table(cat: Catalogue, console: Any) -> None:
     table = Table(title=f"Danh mục chỉ tiêu — {esc(cat.campaign.title)}", show_lines=False)
     for col in ("Mã", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Tổng hợp"):
         table.add_column(col, overflow="fold")
+    # one header per group, in the catalogue's group order, even when codes interleave groups
+    order = {
+        g: i for i, g in enumerate(dict.fromkeys([*groups, *(i.group for i in cat.indicators)]))
+    }
     current = None
-    for ind in cat.indicators:
+    for ind in sorted(cat.indicators, key=lambda i: order[i.group]):
         if ind.group != current:
             current = ind.group
             table.add_row("", f"[bold]{esc(groups.get(ind.group, ind.group))}[/]", "", "", "")
