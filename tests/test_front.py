@@ -199,6 +199,14 @@ def test_main_says_every_usage_slip_in_vietnamese() -> None:
         assert "Got " not in done.stderr and "requires" not in done.stderr
 
 
+def test_help_names_option_types_in_vietnamese() -> None:
+    done = _main("score", "--help")
+    assert done.returncode == 0, done.stderr
+    assert "<số>" in done.stdout and "<đường dẫn>" in done.stdout and "[≥ 0]" in done.stdout
+    for english in ("<int", "<str>", "<path>", "<bool>", "x>="):
+        assert english not in done.stdout, english
+
+
 def test_the_catalogue_takes_the_words_a_person_writes_first(tmp_path: Path) -> None:
     """`locality: phường`, `comparator: trên`, `target: true` on a yes/no indicator: accepted
     as the plan writes them, with the full meaning."""

@@ -78,6 +78,50 @@ def _light_rich_utils() -> Any:
     return rich_utils
 
 
+# what typer shows after an option (<int>, <path>…), in the clerk's words
+_TYPE_WORDS = {
+    "<int>": "<số>",
+    "<int range>": "<số>",
+    "<float>": "<số>",
+    "<str>": "<chữ>",
+    "<path>": "<đường dẫn>",
+    "<list[Path]>": "<đường dẫn>…",
+    "<list[str]>": "<chữ>…",
+    "<list[int]>": "<số>…",
+}
+
+
+def _vietnamese_types() -> None:
+    """Option types in Vietnamese, and none after a flag (`--explain <bool>` reads as if it
+    wanted a value). Typer's own internals: best effort, other versions keep English."""
+    try:
+        from typer.core import TyperArgument, TyperOption
+    except ImportError:  # pragma: no cover
+        return
+    for cls in (TyperOption, TyperArgument):
+        shown = getattr(cls, "display_type_rich", None)
+        if shown is None:  # pragma: no cover
+            continue
+
+        def display(self: Any, ctx: Any, _shown: Any = shown) -> str | None:
+            if getattr(self, "is_flag", False):
+                return None
+            text = _shown(self, ctx)
+            return _TYPE_WORDS.get(text, text) if isinstance(text, str) else text
+
+        cls.display_type_rich = display  # type: ignore[method-assign]
+        ranged = getattr(cls, "_get_number_range_help_str", None)
+        if ranged is not None:
+
+            def range_text(self: Any, _ranged: Any = ranged) -> str | None:
+                text = _ranged(self)
+                if not isinstance(text, str):
+                    return None
+                return text.replace("x>=", "≥ ").replace("x<=", "≤ ").replace("x>", "> ")
+
+            cls._get_number_range_help_str = range_text  # type: ignore[method-assign]
+
+
 def _vietnamese_help() -> None:
     """Help headings in Vietnamese (typer's texts are English); only when help is shown."""
     rich_utils = _light_rich_utils()
@@ -88,6 +132,7 @@ def _vietnamese_help() -> None:
     rich_utils.ERRORS_PANEL_TITLE = "Lỗi"
     rich_utils.DEFAULT_STRING = "[mặc định: {}]"
     rich_utils.REQUIRED_LONG_STRING = "[bắt buộc]"
+    _vietnamese_types()
     try:  # the --help line itself comes from typer's bundled click; best effort
         from typer._click import decorators
 
