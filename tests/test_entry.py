@@ -364,6 +364,33 @@ def test_set_adds_a_report_for_a_new_phase(cli: Run, repo: Path) -> None:
     ]
 
 
+def test_first_report_drops_the_not_reported_note_and_says_a_yes_no_once(
+    cli: Run, repo: Path
+) -> None:
+    unit = repo / "data" / "units" / "truong-tieu-hoc-vo-thi-sau.yaml"
+    assert "results: []        # chưa nộp báo cáo sơ kết đợt 1" in unit.read_text("utf-8")
+    args = ("set", "truong-tieu-hoc-vo-thi-sau", "CT15", "--value", "có")
+    code, out = cli(*args, "--evidence", "Báo cáo số 3/BC", "--submitted", "28/06/2026", cwd=repo)
+    assert code == 0, out
+    assert "CT15: — → Đạt; minh chứng thêm" in out  # the figure is its own evaluation
+    diff = _git_diff(repo)
+    assert "-results: []        # chưa nộp báo cáo sơ kết đợt 1" in diff
+    assert "+results:" in diff and "chưa nộp" not in unit.read_text("utf-8")
+
+
+def test_first_report_keeps_a_comment_block_that_follows(cli: Run, repo: Path) -> None:
+    unit = repo / "data" / "units" / "truong-tieu-hoc-vo-thi-sau.yaml"
+    text = unit.read_text("utf-8").replace(
+        "results: []        # chưa nộp báo cáo sơ kết đợt 1\n",
+        "results: []        # chưa nộp báo cáo sơ kết đợt 1\n# ghi chú của văn thư\n",
+    )
+    unit.write_text(text, encoding="utf-8")
+    args = ("set", "truong-tieu-hoc-vo-thi-sau", "CT15", "--value", "có")
+    code, out = cli(*args, "--evidence", "Báo cáo số 3/BC", "--submitted", "28/06/2026", cwd=repo)
+    assert code == 0, out
+    assert "# ghi chú của văn thư" in unit.read_text("utf-8")  # nothing the clerk wrote is lost
+
+
 def test_a_prefilled_form_imports_back_to_no_change(cli: Run, repo: Path) -> None:
     form = _form(cli, repo, "lang-kon-ktu")
     sheet = load_workbook(form)["Số liệu"]

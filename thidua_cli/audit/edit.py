@@ -243,8 +243,20 @@ def _report(doc: Any, edit: Edit) -> Any:
     report = CommentedMap(
         [("phase", edit.phase), ("submitted", edit.submitted), ("values", CommentedMap())]
     )
+    if not results:
+        _drop_empty_note(doc, results)
     results.append(report)
     return report
+
+
+def _drop_empty_note(doc: Any, results: Any) -> None:
+    """`results: []  # chưa nộp báo cáo` stops being true with the first report: the note on
+    that line goes. A comment block below it (about the next key) stays where it is."""
+    note = doc.ca.items.get("results", [None] * 4)[2]
+    if note is None or note.value.strip().count("\n") > 0:
+        return
+    del doc.ca.items["results"]
+    results.ca.comment = None
 
 
 def prepare(ws: Workspace, edit: Edit) -> Prepared:

@@ -16,7 +16,9 @@ from thidua_cli.problems import Problem
 def change_line(c: ValueChange) -> str:
     """ "Làng Kon Ktu, đợt 1, CT03: 113,9 (ước) → 120,5 (ước); Không đạt → Vượt"."""
     old, new, evaluation = value_texts(c)
-    line = f"{c.unit_name}, đợt {c.phase}, {c.code}: {old} → {new}; {evaluation}"
+    line = f"{c.unit_name}, đợt {c.phase}, {c.code}: {old} → {new}"
+    if evaluation != f"{old} → {new}":  # a yes/no figure is its own evaluation: said once
+        line += f"; {evaluation}"
     if c.evidence_added:
         line += "; minh chứng thêm: " + "; ".join(c.evidence_added)
     if c.correction:
