@@ -82,6 +82,19 @@ def test_a_late_report_cannot_become_timely(approved: Path, cli: Run) -> None:
     assert code == 1 and changed and "ngày nộp báo cáo đợt 1" in str(changed[0]["message"])
 
 
+def test_a_mistyped_date_in_an_approved_phase_is_one_error_not_a_fake_change(
+    approved: Path, cli: Run
+) -> None:
+    edit(
+        approved, "data/units/thon-tan-huong.yaml", "submitted: 2026-07-05", "submitted: 31/06/2026"
+    )
+    code, found = problems(cli, approved)
+    said = [str(p["message"]) for p in found if p["severity"] == "error"]
+    assert code == 1 and any("31/06/2026" in m for m in said), said
+    assert "invalid-date" in {p["code"] for p in found}
+    assert not any("01/01/1" in m or "0001" in m for m in said), said
+
+
 def test_removing_or_adding_a_registration_is_refused(approved: Path, cli: Run) -> None:
     text = (approved / KTU).read_text(encoding="utf-8")
     start = text.index("registration:")

@@ -25,7 +25,14 @@ from thidua_cli.checks import context, roster, values
 from thidua_cli.checks import unit as checks
 from thidua_cli.problems import Problem, Severity, error
 from thidua_cli.read import cache, compact, git, schema_errors, textpolicy, yamlload
-from thidua_cli.read.models import Approval, Approvals, Catalogue, QuotaDecision, Unit
+from thidua_cli.read.models import (
+    UNREADABLE_DATE,
+    Approval,
+    Approvals,
+    Catalogue,
+    QuotaDecision,
+    Unit,
+)
 
 CATALOGUE = "indicators.yaml"
 UNITS = "units"
@@ -151,7 +158,7 @@ def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | Non
     return None
 
 
-_PLACEHOLDERS: dict[str, Any] = {"invalid-date": date(1, 1, 1), "expected-integer": 0}
+_PLACEHOLDERS: dict[str, Any] = {"invalid-date": UNREADABLE_DATE, "expected-integer": 0}
 
 
 def _replace(data: Any, point: tuple[str | int, ...], value: Any) -> Any:

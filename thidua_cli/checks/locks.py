@@ -16,6 +16,7 @@ from thidua_cli import numfmt
 from thidua_cli.problems import Problem, YamlPath, error
 from thidua_cli.read.models import (
     TARGET_FIELDS,
+    UNREADABLE_DATE,
     Amendment,
     Approval,
     Catalogue,
@@ -357,7 +358,12 @@ def _unit_inputs(
                 ("results", index),
                 f"báo cáo đợt {approval.phase} được thêm sau phê duyệt",
             )
-        elif a is not None and b is not None and a.submitted != b.submitted:
+        elif (
+            a is not None
+            and b is not None
+            and a.submitted != b.submitted
+            and b.submitted != UNREADABLE_DATE  # the bad date is its own error
+        ):
             index = unit.results.index(b)
             yield _input_changed(
                 approval,

@@ -22,6 +22,10 @@ from pydantic import (
 
 from thidua_cli.read.types import Bool, Code, Day, Int, Number, Slug, Target, Text, as_int
 
+# what stands in for a date that could not be read, so the rest of the file is still checked
+# (the date itself is already an error); no check compares it with anything
+UNREADABLE_DATE = date(1, 1, 1)
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
