@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -134,6 +136,21 @@ def test_score_csv_and_bloc(cli: Run) -> None:
     assert len(lines) == 1 + len(list((DATA / "units").glob("*.yaml")))
     code, out = cli("score", "--bloc", "khoi-truong-hoc")
     assert code == 0 and "Khối trường học" in out and "Khối các thôn" not in out
+
+
+def test_csv_rows_say_sample_data_and_real_data_does_not(cli: Run, tmp_path: Path) -> None:
+    """A CSV has no banner: every row of sample data carries «DỮ LIỆU MẪU» in «Ghi chú»,
+    so a range pasted into a real document still says so; real data carries nothing."""
+    code, out = cli("score", "--phase", "1", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff")), delimiter=";"))[1:]
+    assert code == 0 and rows and all(r[-1].startswith("DỮ LIỆU MẪU") for r in rows)
+    real = tmp_path / "data"
+    shutil.copytree(HOA_BINH, real)
+    for f in real.rglob("*.yaml"):
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text.replace("sample: true", "sample: false"), encoding="utf-8")
+    code, out = cli("score", "--phase", "1", "--format", "csv", "--data", str(real))
+    assert code == 0 and out.count("\n") > 1 and "MẪU" not in out, out
 
 
 def test_explain_adds_up(cli: Run) -> None:

@@ -248,7 +248,8 @@ def as_csv(o: Outcome, bloc: str | None = None) -> str:
             s.met,
             score_text(o, s.self_score),
             s.level.name,
-            remarks(s, over),
+            # a CSV has no banner: each row of sample data says so, wherever it is pasted
+            "; ".join(t for t in ("DỮ LIỆU MẪU" if o.sample else "", remarks(s, over)) if t),
         ]
         w.writerow([csv_cell(c) for c in row])
     return buf.getvalue()
