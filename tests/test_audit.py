@@ -114,6 +114,12 @@ def test_history_shows_who_changed_a_figure(repo: Path, cli: Run) -> None:
     code, out = cli("history", "lang-kon-ktu", "--phase", "2", cwd=repo)
     assert code == 0 and "Chưa có thay đổi" in out
     assert cli("history", "thon-khong-co", cwd=repo)[0] == 2
+    code, out = cli("history", "lang-kon-ktu", "CT03", cwd=repo)
+    iso = json.loads(cli("history", "lang-kon-ktu", "CT03", "--format", "json", cwd=repo)[1])
+    day = iso["changes"][0]["date"][:10]  # JSON keeps ISO; the table says it as people do
+    assert code == 0 and f"{day[8:10]}/{day[5:7]}/{day[:4]}" in out and day not in out
+    code, out = cli("history", "lang-kon-ktu", "CT3", cwd=repo)
+    assert code == 2 and "«CT03»" in out and "CT23" not in out
 
 
 def _approve(repo: Path, cli: Run) -> None:

@@ -243,6 +243,16 @@ def test_set_changes_one_figure(cli: Run, repo: Path) -> None:
     ]
 
 
+def test_set_names_a_missing_phase_and_a_replaced_evidence(cli: Run, repo: Path) -> None:
+    code, out = cli("set", "lang-kon-ktu", "CT03", "--phase", "3", "--value", "150", cwd=repo)
+    assert code == 2 and "Không có đợt 3" in out and "Các đợt: 1, 2" in out
+    code, out = cli(
+        "set", "lang-kon-ktu", "CT03", "--value", "113.9", "--evidence", "Số 23/BC", cwd=repo
+    )
+    assert code == 0, out
+    assert "minh chứng: Báo cáo thống kê sản lượng vụ Đông Xuân số 23/BC-LKK → Số 23/BC" in out
+
+
 def test_set_refuses_a_fraction_and_a_one_digit_code(cli: Run, repo: Path) -> None:
     code, out = cli("set", "tram-y-te", "CT13", "--value", "0.9614", cwd=repo)
     assert code == 1 and "percent-as-fraction" in out and "96.14" in out

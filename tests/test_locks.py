@@ -160,6 +160,10 @@ def test_a_correction_is_accepted_and_its_knock_on_effects_are_named(
     assert code == 0, [p for p in found if p["severity"] == "error"]
     knock = [p for p in found if p["code"] == "approved-outcome-knock-on"]
     assert knock and all("lang-kon-ktu" not in str(p["path"]) for p in knock)
+    moved = re.findall(
+        r"điểm (\d+(?:,\d+)?) → (\d+(?:,\d+)?)", " ".join(str(p["message"]) for p in knock)
+    )
+    assert moved and all(re.fullmatch(r"\d+,\d\d", s) for pair in moved for s in pair), moved
     code, out = cli("diff", "--format", "md", cwd=approved)
     assert code == 0 and "ảnh hưởng dây chuyền" in out.lower()
 

@@ -337,7 +337,7 @@ def _moved(before: Outcome, after: Outcome, uid: str) -> str:
         return "đơn vị được thêm" if a is None else "đơn vị bị xóa"
     parts = []
     if a.score != b.score:
-        parts.append(f"điểm {numfmt.number(a.score)} → {numfmt.number(b.score)}")
+        parts.append(f"điểm {numfmt.number(a.score, 2)} → {numfmt.number(b.score, 2)}")
     if a.level != b.level and a.level and b.level:
         parts.append(f"xếp loại {a.level.name} → {b.level.name}")
     if a.rank != b.rank:

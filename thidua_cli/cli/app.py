@@ -266,6 +266,16 @@ def not_found(what: str, wrong: str, choices: list[str]) -> UserError:
     )
 
 
+def code_not_found(code: str, codes: list[str]) -> UserError:
+    """«Không có chỉ tiêu «CT3».» with the code as the catalogue writes it (CT03, never CT23)."""
+    from thidua_cli.checks.context import suggest_code
+
+    return UserError(
+        f"Không có chỉ tiêu «{code}».",
+        detail=suggest_code(code, codes) or "Xem: thidua indicators.",
+    )
+
+
 def os_reason(exc: OSError) -> str:
     """An operating-system error in Vietnamese, for the usual cases."""
     import errno

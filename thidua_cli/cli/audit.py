@@ -15,6 +15,7 @@ from thidua_cli.cli.app import (
     PhaseOpt,
     TableFormat,
     UserError,
+    code_not_found,
     command,
     emit,
     format_option,
@@ -107,7 +108,7 @@ def history(
         raise not_found("đơn vị", unit, list(ws.paths))
     codes = sorted(i.code for i in ws.catalogue.indicators)
     if indicator is not None and indicator.upper() not in codes:
-        raise not_found("chỉ tiêu", indicator.upper(), codes)
+        raise code_not_found(indicator.upper(), codes)
     if phase is not None and phase not in {p.number for p in ws.catalogue.phases}:
         raise unknown_phase(ws, phase)
     path = ws.root / ws.paths[unit]

@@ -16,12 +16,14 @@ from thidua_cli.cli.app import (
     DataOpt,
     PhaseOpt,
     UserError,
+    code_not_found,
     console,
     load,
     named,
     not_found,
     parse_date,
     say,
+    unknown_phase,
     write_files,
 )
 
@@ -294,13 +296,9 @@ def set_figure(
     code = code.strip().upper()
     ind = next((i for i in ws.catalogue.indicators if i.code == code), None)
     if ind is None:
-        from thidua_cli.checks.context import suggest_code
-
-        raise UserError(
-            f"Không có chỉ tiêu «{code}».",
-            detail=suggest_code(code, [i.code for i in ws.catalogue.indicators])
-            or "Xem: thidua indicators.",
-        )
+        raise code_not_found(code, [i.code for i in ws.catalogue.indicators])
+    if phase not in {p.number for p in ws.catalogue.phases}:
+        raise unknown_phase(ws, phase)
     if unit not in ws.paths:
         raise not_found("đơn vị", unit, sorted(ws.paths))
     file = None

@@ -19,8 +19,12 @@ def change_line(c: ValueChange) -> str:
     line = f"{c.unit_name}, đợt {c.phase}, {c.code}: {old} → {new}"
     if evaluation != f"{old} → {new}":  # a yes/no figure is its own evaluation: said once
         line += f"; {evaluation}"
-    if c.evidence_added:
+    if c.evidence_added and c.evidence_removed:
+        line += f"; minh chứng: {'; '.join(c.evidence_removed)} → {'; '.join(c.evidence_added)}"
+    elif c.evidence_added:
         line += "; minh chứng thêm: " + "; ".join(c.evidence_added)
+    elif c.evidence_removed:
+        line += "; minh chứng bỏ: " + "; ".join(c.evidence_removed)
     if c.correction:
         line += f"; đính chính: {c.correction}"
     return line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from typing import IO, Any
 
 from thidua_cli import numfmt
@@ -60,6 +61,14 @@ def as_json(unit: str, changes: list[Change]) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
+def _day(iso: str) -> str:
+    """2026-11-24 as 24/11/2026, as every other date the tool prints (JSON keeps ISO)."""
+    try:
+        return numfmt.day(date.fromisoformat(iso[:10]))
+    except ValueError:
+        return iso
+
+
 def print_history(unit: str, changes: list[Change], console: Any) -> None:
     from rich.table import Table
 
@@ -76,8 +85,9 @@ def print_history(unit: str, changes: list[Change], console: Any) -> None:
             move = figure_text(c.new)
         else:
             move = f"{figure_text(c.old)} → {figure_text(c.new)}"
+        day = _day(c.date)
         t.add_row(
-            *(esc(x) for x in (c.date, c.author, c.commit, c.phase or "—", c.code, move, c.message))
+            *(esc(x) for x in (day, c.author, c.commit, c.phase or "—", c.code, move, c.message))
         )
     console.print(t)
 
