@@ -153,6 +153,19 @@ def test_csv_rows_say_sample_data_and_real_data_does_not(cli: Run, tmp_path: Pat
     assert code == 0 and out.count("\n") > 1 and "MẪU" not in out, out
 
 
+def test_people_read_names_not_ids(cli: Run, tmp_path: Path) -> None:
+    """The source of a commune figure and the kinds an indicator is for are named as the
+    catalogue names them (Phòng Kinh tế, Thôn / làng), not by their ids."""
+    code, out = cli("score", "--phase", "1")
+    table = out.split("Xếp hạng")[0]  # the ranking tables show ids in their «Mã» column
+    assert code == 0 and "Phòng Kinh tế" in table and "phong-kinh-te" not in table
+    wrong = ROOT / "tests/cases/invalid/not-applicable/thon-mau.yaml"
+    code, out = cli("validate", str(wrong), "--format", "json")
+    said = [p for p in json.loads(out)["problems"] if p["code"] == "not-applicable"]
+    assert said and "«thon»" not in said[0]["message"], said
+    assert "Thôn" in said[0]["message"] + said[0]["hint"], said
+
+
 def test_explain_adds_up(cli: Run) -> None:
     code, out = cli("score", "--unit", "thon-tan-huong", "--format", "json")
     unit = json.loads(out)["unit"]

@@ -164,6 +164,10 @@ def test_a_correction_is_accepted_and_its_knock_on_effects_are_named(
         r"điểm (\d+(?:,\d+)?) → (\d+(?:,\d+)?)", " ".join(str(p["message"]) for p in knock)
     )
     assert moved and all(re.fullmatch(r"\d+,\d\d", s) for pair in moved for s in pair), moved
+    whose = re.findall(
+        r"đã phê duyệt của (.+?) thay đổi", " ".join(str(p["message"]) for p in knock)
+    )
+    assert whose and not any(re.fullmatch(r"[a-z0-9-]+", w) for w in whose), whose  # names
     code, out = cli("diff", "--format", "md", cwd=approved)
     assert code == 0 and "ảnh hưởng dây chuyền" in out.lower()
 

@@ -271,13 +271,14 @@ def _outcome(
             continue
         rel = scene.paths.get(uid, f"{_rel(scene, scene.data_dir)}/units/{uid}.yaml")
         moved = _moved(before, after, uid)
+        who = _who(before, after, uid)
         if explained or plan:
             out.append(
                 warning(
                     rel,
                     (1, 1),
                     "approved-outcome-knock-on",
-                    f"Kết quả đợt {phase} đã phê duyệt của {uid} thay đổi do đính chính hoặc quyết "
+                    f"Kết quả đợt {phase} đã phê duyệt của {who} thay đổi do đính chính hoặc quyết "
                     f"định khác ({moved}).",
                     "Hội đồng xem xét cả ảnh hưởng này khi quyết định đính chính (xem: thidua "
                     "diff).",
@@ -286,7 +287,7 @@ def _outcome(
             continue
         causes = locks.changed_inputs(old_by_id.get(uid), new_by_id.get(uid), phase)
         if not causes:
-            followers.append((uid, rel, moved))
+            followers.append((who, rel, moved))
             continue
         causes_found = True
         out.append(
@@ -295,14 +296,14 @@ def _outcome(
                 (1, 1),
                 "approved-outcome-changed",
                 f"Kết quả đợt {phase} đã được {approval.by} phê duyệt ({approval.decision}) của "
-                f"{uid} đã thay đổi ({moved}) mà không có đính chính hay quyết định nào; thay đổi "
+                f"{who} đã thay đổi ({moved}) mà không có đính chính hay quyết định nào; thay đổi "
                 f"của đơn vị: {', '.join(causes)}.",
                 "Trả lại như đã duyệt, hoặc ghi quyết định cho phép: «correction» ở số liệu, "
                 "«amended: {decision: …, date: …}» ở cấp cao nhất của tệp đơn vị.",
             )
         )
     if followers and causes_found:
-        names = ", ".join(uid for uid, _, _ in followers)
+        names = ", ".join(who for who, _, _ in followers)
         out.append(
             error(
                 cat_rel,
@@ -314,13 +315,13 @@ def _outcome(
             )
         )
     elif followers:
-        for uid, rel, moved in followers:
+        for who, rel, moved in followers:
             out.append(
                 error(
                     rel,
                     (1, 1),
                     "approved-outcome-changed",
-                    f"Kết quả đợt {phase} đã phê duyệt của {uid} đã thay đổi ({moved}) dù đơn vị "
+                    f"Kết quả đợt {phase} đã phê duyệt của {who} đã thay đổi ({moved}) dù đơn vị "
                     "không đổi gì: nguyên nhân ở danh mục (indicators.yaml) hoặc đơn vị khác.",
                     "Tìm thay đổi bằng thidua diff; trả lại như đã duyệt hoặc ghi quyết định "
                     "(«amended») cho thay đổi đó.",
@@ -329,6 +330,12 @@ def _outcome(
     if not explained and not plan:
         out.extend(_figures(before, after, approval, cat_rel))
     return out
+
+
+def _who(before: Outcome, after: Outcome, uid: str) -> str:
+    """The unit's name, as the Council knows it (the id when it has none)."""
+    s = after.unit(uid) or before.unit(uid)
+    return s.unit.name if s is not None else uid
 
 
 def _moved(before: Outcome, after: Outcome, uid: str) -> str:

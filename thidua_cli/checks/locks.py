@@ -286,7 +286,7 @@ def _registrations(
             rel,
             where.file(rel).pos(at, key=True),
             "target-changed-without-decision",
-            f"Chỉ tiêu đăng ký của {unit.id} đã thay đổi sau khi Hội đồng phê duyệt đợt "
+            f"Chỉ tiêu đăng ký của {unit.name} đã thay đổi sau khi Hội đồng phê duyệt đợt "
             f"{approval.phase} mà không ghi quyết định.",
             "Thêm «amended: {decision: …, date: …}» vào mục registration.",
             at,
@@ -394,7 +394,7 @@ def _input_changed(
         rel,
         where.file(rel).pos(at, key=len(at) == 1),
         "locked-input-changed",
-        f"{_locked(approval)}; với {unit.id}: {what}.",
+        f"{_locked(approval)}; với {unit.name}: {what}.",
         "Trả lại như đã duyệt, hoặc thêm «amended: {decision: …, date: …}» (quyết định của "
         "Hội đồng cho phép thay đổi) ở cấp cao nhất của tệp đơn vị.",
         at,

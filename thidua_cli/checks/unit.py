@@ -416,8 +416,9 @@ def _indicator(
         )
         return None
     if not ctx.may_register(unit, ind):
+        kinds = {k.id: k.name for k in ctx.catalogue.unit_kinds}
         who = (
-            ", ".join(ind.applies_to)
+            ", ".join(kinds.get(k, k) for k in ind.applies_to)
             or (f"chỉ đơn vị {ind.owner}" if ind.owner else "")
             or "chưa loại đơn vị nào (danh mục chưa ghi «applies_to» cho chỉ tiêu này)"
         )
@@ -425,7 +426,7 @@ def _indicator(
             f.path,
             f.pos(at, key=True),
             "not-applicable",
-            f"Chỉ tiêu {code} không áp dụng cho đơn vị loại «{unit.kind}».",
+            f"Chỉ tiêu {code} không áp dụng cho đơn vị loại «{kinds.get(unit.kind, unit.kind)}».",
             f"Chỉ tiêu này dành cho: {who}.",
             at,
         )

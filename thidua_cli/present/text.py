@@ -195,6 +195,7 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
     n = 0
     by_plan = o.catalogue.campaign.numbering == "plan"
     marks = {code: mark for mark, code, _ in _notes(o)}
+    names = {s.unit.id: s.unit.name for s in o.units}
     for io in _ordered(o):
         ind, ev = io.indicator, io.evaluation
         if ind.parent is None:
@@ -211,7 +212,7 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
                 actual="" if ind.heading else actual_text(ind, ev),
                 percent="" if ind.heading else percent_text(ev),
                 label=label,
-                source=_source(io),
+                source=_source(io, names),
                 sub=ind.parent is not None,
                 group=groups.get(ind.group, ind.group),
                 item=ind.source,
@@ -242,7 +243,7 @@ def footnotes(o: Outcome) -> list[str]:
     return [f"{mark} {code}: {note}" for mark, code, note in _notes(o)]
 
 
-def _source(io: IndicatorOutcome) -> str:
+def _source(io: IndicatorOutcome, names: dict[str, str]) -> str:
     ind = io.indicator
     if ind.aggregation == "none":
         return ""
@@ -255,7 +256,7 @@ def _source(io: IndicatorOutcome) -> str:
             else "tính từ sổ điển hình"
         )
     if ind.aggregation == "owner":
-        return ind.owner or ""
+        return names.get(ind.owner, ind.owner) if ind.owner else ""  # the name, not the id
     return f"{io.reporters}/{io.expected} đơn vị"
 
 
