@@ -203,7 +203,8 @@ def test_help_names_option_types_in_vietnamese() -> None:
     done = _main("score", "--help")
     assert done.returncode == 0, done.stderr
     assert "<số>" in done.stdout and "<đường dẫn>" in done.stdout and "[≥ 0]" in done.stdout
-    for english in ("<int", "<str>", "<path>", "<bool>", "x>="):
+    assert "Cách gọi: thidua score [TÙY CHỌN]" in done.stdout
+    for english in ("<int", "<str>", "<path>", "<bool>", "x>=", "Usage", "[OPTIONS]"):
         assert english not in done.stdout, english
 
 

@@ -31,6 +31,8 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
+    options_metavar="[TÙY CHỌN]",
+    subcommand_metavar="LỆNH [THAM SỐ]...",
 )
 
 
@@ -120,7 +122,7 @@ def named(name: str | None) -> Callable[[F], F]:
                 report_error(exc)
                 raise typer.Exit(exc.code) from None
 
-        app.command(name)(guarded)
+        app.command(name, options_metavar="[TÙY CHỌN]")(guarded)
         return fn
 
     return register

@@ -133,6 +133,19 @@ def _vietnamese_help() -> None:
     rich_utils.DEFAULT_STRING = "[mặc định: {}]"
     rich_utils.REQUIRED_LONG_STRING = "[bắt buộc]"
     _vietnamese_types()
+    try:  # the usage line's "Usage:" is fixed in typer's bundled click; best effort
+        from typer._click import formatting
+
+        write_usage = formatting.HelpFormatter.write_usage
+
+        def usage_in_vietnamese(
+            self: Any, prog: str, args: str = "", prefix: str | None = None
+        ) -> None:
+            write_usage(self, prog, args, "Cách gọi: " if prefix is None else prefix)
+
+        formatting.HelpFormatter.write_usage = usage_in_vietnamese  # type: ignore[method-assign]
+    except (ImportError, AttributeError):  # pragma: no cover
+        pass
     try:  # the --help line itself comes from typer's bundled click; best effort
         from typer._click import decorators
 
