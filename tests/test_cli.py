@@ -225,3 +225,9 @@ def test_duplicate_unit_ids_and_missing_owner(
     assert [p["path"] for p in dup] == ["data/units/a-ban-sao.yaml"]
     assert "data/units/lang-kon-ktu.yaml" in dup[0]["message"]
     assert ("data/indicators.yaml", "owner-missing") in found
+
+
+def test_report_for_an_unknown_unit_says_only_that(cli: Run, tmp_path: Path) -> None:
+    code, out = cli("report", "--phase", "1", "--unit", "lang-kon-kt", "--out", str(tmp_path))
+    assert code == 2 and "Không có đơn vị «lang-kon-kt»" in out and "lang-kon-ktu" in out
+    assert "Chú ý" not in out and not list(tmp_path.iterdir())

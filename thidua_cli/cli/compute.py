@@ -223,6 +223,8 @@ def report(
         for path in write_files([(narrative_file, text)]):
             say(f"Đã ghi {path}: sửa các câu gợi ý, viết các mục còn trống rồi chạy lại report.")
         return
+    if unit is not None and o.catalogue.scores and o.unit(unit) is None:  # before any note
+        raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
     day = _signing_day(o, ws.units, phase, parse_date(signed))
     templates = render.search_path(data)
     stamp = revision(data, templates[:-1])
