@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 Run = Callable[..., tuple[int, str]]
 
@@ -503,3 +503,37 @@ def test_import_skips_forms_sent_back_blank(cli: Run, repo: Path) -> None:
     _fill(blank, {}, {("CT03", "H"): 100})
     code, out = cli("import", str(blank), cwd=repo)
     assert code == 1 and "chưa ghi ngày báo cáo" in out
+
+
+@pytest.fixture
+def rated(tmp_path: Path) -> Path:
+    """A second catalogue with a rating indicator (H8: Xuất sắc, Tốt, Khá, Trung bình)."""
+    root = tmp_path / "son-ha"
+    shutil.copytree(ROOT / "tests/fixtures/son-ha/data", root / "data")
+    return root
+
+
+def test_a_rating_is_entered_by_set_and_by_form(cli: Run, rated: Path) -> None:
+    unit = rated / "data/units/phong-tckh.yaml"
+    code, out = cli("set", "phong-tckh", "H8", "--value", "Giỏi", cwd=rated)
+    assert code == 2 and "«Xuất sắc», «Tốt», «Khá», «Trung bình»" in out
+    code, out = cli("set", "phong-tckh", "H8", "--value", "tốt", cwd=rated)
+    assert code == 0 and "H8: Khá → Tốt" in out, out
+    assert "H8: {value: Tốt, evidence: QĐ 80/QĐ-UBND}" in unit.read_text("utf-8")
+    code, out = cli("form", "--all", "--unit", "phong-tckh", "--out", "phieu", cwd=rated)
+    assert code == 0, out
+    form = rated / "phieu" / "phong-tckh.xlsx"
+    sheet = load_workbook(form)["Số liệu"]
+    row = _row(sheet, "H8")
+    assert sheet[f"H{row}"].value == "Tốt" and sheet[f"G{row}"].value == "Chọn mức"
+    lists = [v for v in sheet.data_validations.dataValidation if f"H{row}" in str(v.sqref)]
+    assert [v.formula1 for v in lists] == ['"Xuất sắc,Tốt,Khá,Trung bình"']
+    assert all(v.showErrorMessage for v in sheet.data_validations.dataValidation)
+    _fill(form, {}, {("H8", "H"): "Giỏi"})
+    code, out = cli("import", str(form), cwd=rated)
+    assert code == 1 and f"ô H{row}" in out and "unknown-level" in out
+    assert "H8: {value: Tốt" in unit.read_text("utf-8")  # nothing written
+    _fill(form, {}, {("H8", "H"): " khá "})
+    code, out = cli("import", str(form), cwd=rated)
+    assert code == 0 and "H8: Tốt → Khá" in out, out
+    assert "H8: {value: Khá, evidence: QĐ 80/QĐ-UBND}" in unit.read_text("utf-8")

@@ -40,7 +40,7 @@ class Figure:
     its place for people ("lang-kon-ktu.xlsx, ô D12"); empty for the command line."""
 
     code: str
-    value: Decimal | bool | None = None
+    value: Decimal | bool | str | None = None  # str: a rating's level, as the catalogue writes it
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     evidence: str | None = None

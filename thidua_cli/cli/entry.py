@@ -80,9 +80,11 @@ def _finish(prepared: list[Prepared], dry_run: bool, source: dict[str, str]) -> 
         say(f"Đã ghi {path}")
 
 
-def _value(ind: Indicator, text: str) -> Decimal | bool:
+def _value(ind: Indicator, text: str) -> Decimal | bool | str:
     from thidua_cli.read.typed import Unreadable, bool_cell, number_text
 
+    if ind.kind == "rating":
+        return _level(ind, text)
     try:
         if ind.kind == "boolean" or ind.aggregation == "count-true":
             return bool_cell(text)
@@ -90,6 +92,20 @@ def _value(ind: Indicator, text: str) -> Decimal | bool:
         return value
     except Unreadable as exc:
         raise UserError(f"--value: {exc}.", detail=f"Chỉ tiêu {ind.code} ({ind.unit}).") from None
+
+
+def _level(ind: Indicator, text: str) -> str:
+    """A rating's level as the catalogue writes it; anything else is refused with the levels
+    to choose from."""
+    from thidua_cli.read.typed import level_of
+
+    level = level_of(ind.levels, text)
+    if level is not None:
+        return level
+    raise UserError(
+        f"--value: «{text}» không phải một mức của chỉ tiêu {ind.code}.",
+        detail="Chọn một trong: " + ", ".join(f"«{v}»" for v in ind.levels) + ".",
+    )
 
 
 def _number(option: str, text: str) -> Decimal:
@@ -200,6 +216,17 @@ def import_forms(
             if ind.code in u.registration.targets and ind.aggregation != "computed"
         }
 
+    by_code = {i.code: i for i in ws.catalogue.indicators}
+
+    def _typed_level(code: str, value: Decimal | bool | str | None) -> Decimal | bool | str | None:
+        """A level typed as «tốt» is the catalogue's «Tốt»; any other text stays as typed, and
+        the check of the new file names it at its cell."""
+        from thidua_cli.read.typed import level_of
+
+        if not isinstance(value, str):
+            return value
+        return level_of(by_code[code].levels, value) or value
+
     prepared = []
     source: dict[str, str] = {}
     broken = False
@@ -217,7 +244,14 @@ def import_forms(
             continue
         assert filled.unit is not None and filled.phase is not None
         figures = [
-            Figure(c.code, c.value, c.numerator, c.denominator, c.evidence, where=c.where)
+            Figure(
+                c.code,
+                _typed_level(c.code, c.value),
+                c.numerator,
+                c.denominator,
+                c.evidence,
+                where=c.where,
+            )
             for c in filled.figures
         ]
         if correction is not None and reference is not None:

@@ -16,6 +16,7 @@ from thidua_cli.read.models import Catalogue, Indicator, Result, Unit
 
 KIND_VI = {
     "bool": "Chọn Có/Không",
+    "rating": "Chọn mức",
     "ratio": "Tử số / mẫu số",
     "percent": "Tỷ lệ % (0–100)",
     "count": "Số nguyên",
@@ -29,8 +30,8 @@ INSTRUCTIONS = (
     "1. Chỉ điền vào các ô nền trắng: ngày báo cáo (ô C5) và các cột Thực hiện, Tử số, Mẫu số, "
     "Minh chứng. Các ô khác đã khóa.",
     "2. Cột «Cách nhập» cho biết nhập gì: số ở cột Thực hiện; tỷ lệ theo tử số/mẫu số ở cột Tử "
-    "số và Mẫu số (ví dụ 612 người có thẻ BHYT trên 648 người); chỉ tiêu Có/Không chọn trong "
-    "danh sách.",
+    "số và Mẫu số (ví dụ 612 người có thẻ BHYT trên 648 người); chỉ tiêu Có/Không và chỉ tiêu "
+    "xếp mức (Tốt, Khá…) chọn trong danh sách.",
     "3. Tỷ lệ phần trăm ghi theo phần trăm: 96,5 nghĩa là 96,5% (không ghi 0,965).",
     "4. Số ghi kiểu Việt Nam được: 10.900 là mười nghìn chín trăm; 96,5 là chín mươi sáu phẩy "
     "năm. Không dùng công thức; không chèn, xóa hay di chuyển dòng, cột, trang.",
@@ -85,6 +86,8 @@ def _prefill(sheet: Any, row: int, r: FormRow, result: Result | None) -> None:
         sheet[f"{layout.VALUE}{row}"] = "Có" if result.value else "Không"
     elif isinstance(result.value, Decimal):
         sheet[f"{layout.VALUE}{row}"] = plain(result.value)
+    elif isinstance(result.value, str):  # a rating's level
+        _text(sheet, f"{layout.VALUE}{row}", result.value)
     if len(result.evidence) == 1:
         ev = result.evidence[0]
         _text(sheet, f"{layout.EVIDENCE}{row}", ev.doc or ev.file or ev.url or "")
@@ -131,6 +134,7 @@ def build(cat: Catalogue, unit: Unit, phase: int, form_rows: list[FormRow]) -> b
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     yes_no = DataValidation(type="list", formula1='"Có,Không"', allow_blank=True)
     yes_no.error, yes_no.errorTitle = "Chọn Có hoặc Không.", "Giá trị không hợp lệ"
+    yes_no.showErrorMessage = True  # Excel stops a wrong entry instead of keeping it silently
     sheet.add_data_validation(yes_no)
     for n, r in enumerate(form_rows):
         row = layout.FIRST_ROW + n
@@ -148,9 +152,13 @@ def build(cat: Catalogue, unit: Unit, phase: int, form_rows: list[FormRow]) -> b
             cell = sheet[f"{col}{row}"]
             if col in inputs:
                 cell.protection = Protection(locked=False)
-                cell.number_format = "0" if r.kind == "count" else "#,##0.##"
+                cell.number_format = {"count": "0", "rating": "@"}.get(r.kind, "#,##0.##")
                 if r.kind == "bool":
                     yes_no.add(cell)
+                elif r.kind == "rating":
+                    choice = _levels(ind, cell.coordinate)
+                    if choice is not None:
+                        sheet.add_data_validation(choice)
                 else:
                     sheet.add_data_validation(_bounds(ind, r.kind, cell.coordinate))
             else:
@@ -173,6 +181,27 @@ def build(cat: Catalogue, unit: Unit, phase: int, form_rows: list[FormRow]) -> b
     return save(wb, title, window.start if window else cat.campaign.start)
 
 
+def _levels(ind: Indicator, ref: str) -> Any:
+    """A drop-down of the rating's levels. Excel's list is one quoted text of at most 255
+    characters separated by commas: levels that cannot be written so get no drop-down (the
+    import still checks the level)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    listed = ",".join(ind.levels)
+    if (
+        not ind.levels
+        or len(listed) > 250
+        or any(c in listed for c in '"\n\r')
+        or any("," in level for level in ind.levels)
+    ):
+        return None
+    v = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+    v.error, v.errorTitle = "Chọn một mức trong danh sách.", "Mức không hợp lệ"
+    v.showErrorMessage = True
+    v.add(ref)
+    return v
+
+
 def _bounds(ind: Indicator, kind: str, ref: str) -> Any:
     """Excel checks the bounds as the unit types: 0 to 100 for a percentage, the catalogue's
     own minimum and maximum when it sets them, whole numbers for counts."""
@@ -188,6 +217,7 @@ def _bounds(ind: Indicator, kind: str, ref: str) -> Any:
         v = DataValidation(type=rule, operator="between", formula1=f"{low:f}", formula2=f"{high:f}")
         v.error = f"Ghi một số từ {numfmt.number(low)} đến {numfmt.number(high)}."
     v.errorTitle = "Số không hợp lệ"
+    v.showErrorMessage = True
     v.allow_blank = True
     v.add(ref)
     return v

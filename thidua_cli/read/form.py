@@ -45,10 +45,12 @@ INPUTS = (VALUE, NUMERATOR, DENOMINATOR, EVIDENCE)
 
 
 def input_kind(ind: Indicator, expects_bool: bool) -> str:
-    """How a figure is entered: "bool" (Có/Không), "ratio" (numerator and denominator),
-    "percent", "count" (whole number) or "number"."""
+    """How a figure is entered: "bool" (Có/Không), "rating" (a level from a list), "ratio"
+    (numerator and denominator), "percent", "count" (whole number) or "number"."""
     if expects_bool:
         return "bool"
+    if ind.kind == "rating":
+        return "rating"
     if ind.aggregation == "ratio" or ind.kind == "ratio":
         return "ratio"
     return ind.kind if ind.kind in ("percent", "count") else "number"
@@ -59,7 +61,7 @@ class Cell:
     """A figure read from the form, with the cells it came from."""
 
     code: str
-    value: Decimal | bool | None
+    value: Decimal | bool | str | None  # str: a rating's level as typed
     numerator: Decimal | None
     denominator: Decimal | None
     evidence: str | None
@@ -236,7 +238,7 @@ def _rows(r: _Reader, expected: dict[str, str]) -> None:
 
 def _row(r: _Reader, row: int, code: str, kind: str) -> None:
     cells = {col: r.raw(f"{col}{row}") for col in INPUTS}
-    value: Decimal | bool | None = None
+    value: Decimal | bool | str | None = None
     parts: dict[str, Decimal | None] = {NUMERATOR: None, DENOMINATOR: None}
     used = (NUMERATOR, DENOMINATOR) if kind == "ratio" else (VALUE,)
     for col in (VALUE, NUMERATOR, DENOMINATOR):
@@ -254,6 +256,8 @@ def _row(r: _Reader, row: int, code: str, kind: str) -> None:
         try:
             if kind == "bool":
                 value = bool_cell(v)
+            elif kind == "rating":  # the level is checked against the catalogue on import
+                value = str(v).strip()
             else:
                 fmt = str(r.sheet[f"{col}{row}"].number_format or "")
                 number, _ = number_cell(v, percent_format="%" in fmt)
@@ -262,7 +266,9 @@ def _row(r: _Reader, row: int, code: str, kind: str) -> None:
                 else:
                     parts[col] = number
         except Unreadable as exc:
-            want = "Có hoặc Không" if kind == "bool" else "một số, ví dụ 10900 hoặc 96,5"
+            want = {"bool": "Có hoặc Không", "rating": "một mức trong danh sách"}.get(
+                kind, "một số, ví dụ 10900 hoặc 96,5"
+            )
             r.fail(f"{col}{row}", "form-bad-cell", f"{code}: {exc}.", f"Ghi {want}.")
     if kind == "ratio" and (parts[NUMERATOR] is None) != (parts[DENOMINATOR] is None):
         missing = NUMERATOR if parts[NUMERATOR] is None else DENOMINATOR

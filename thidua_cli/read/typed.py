@@ -91,6 +91,16 @@ def bool_cell(value: object) -> bool:
     raise Unreadable("ô cần Có hoặc Không")
 
 
+def level_of(levels: list[str], typed: str) -> str | None:
+    """A rating's level as the catalogue writes it: «tốt», « Tốt » are «Tốt»; None when the
+    text is none of the levels (the caller says so; nothing is guessed)."""
+
+    def key(s: str) -> str:
+        return _SPACES.sub(" ", unicodedata.normalize("NFC", s)).strip().casefold()
+
+    return next((level for level in levels if key(level) == key(typed)), None)
+
+
 def date_cell(value: object) -> date:
     """A date cell: a real date, an Excel serial number, or text (26/6/2026, 2026-06-26)."""
     if isinstance(value, datetime):
