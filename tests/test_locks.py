@@ -279,3 +279,30 @@ def test_a_phase_nobody_reported_cannot_be_approved(repo: Path, cli: Run) -> Non
     )
     assert code == 1 and "Chưa có đơn vị nào báo cáo đợt 2" in out
     assert not (repo / APPROVALS).exists()
+
+
+def test_figures_for_a_later_phase_leave_the_approved_outcome_uncomputed(
+    approved: Path, cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phase-2 figures cannot move phase 1: the lock sees the inputs unchanged and skips its
+    two computations; a phase-1 change still gets them (the safety net stays)."""
+    from thidua_cli import guard
+
+    code, out = cli(
+        "set", "lang-kon-ktu", "CT03", "--phase", "2", "--value", "230",
+        "--evidence", "Báo cáo số 40/BC", "--submitted", "20/12/2026", cwd=approved,
+    )  # fmt: skip
+    assert code == 0, out
+    calls: list[int] = []
+    real = guard.compute
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(int(str(args[2])))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(guard, "compute", counted)
+    code, out = cli("validate", "--format", "json", "--jobs", "1", cwd=approved)
+    assert code == 0 and calls == [], (calls, out)
+    edit(approved, KTU, "pact:\n  signed: 2026-01-27\n  document: Giao ước thi đua năm 2026\n", "")
+    code, out = cli("validate", "--format", "json", "--jobs", "1", cwd=approved)
+    assert code == 1 and "approved-outcome-changed" in out and calls == [1, 1]
