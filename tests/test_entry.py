@@ -398,7 +398,9 @@ def test_first_report_keeps_a_comment_block_that_follows(cli: Run, repo: Path) -
     args = ("set", "truong-tieu-hoc-vo-thi-sau", "CT15", "--value", "có")
     code, out = cli(*args, "--evidence", "Báo cáo số 3/BC", "--submitted", "28/06/2026", cwd=repo)
     assert code == 0, out
-    assert "# ghi chú của văn thư" in unit.read_text("utf-8")  # nothing the clerk wrote is lost
+    after = unit.read_text("utf-8")
+    assert "# ghi chú của văn thư" in after  # nothing the clerk wrote is lost
+    assert "chưa nộp" not in after  # but the note that stopped being true
 
 
 def test_a_prefilled_form_imports_back_to_no_change(cli: Run, repo: Path) -> None:
@@ -528,7 +530,8 @@ def test_a_rating_is_entered_by_set_and_by_form(cli: Run, rated: Path) -> None:
     assert sheet[f"H{row}"].value == "Tốt" and sheet[f"G{row}"].value == "Chọn mức"
     lists = [v for v in sheet.data_validations.dataValidation if f"H{row}" in str(v.sqref)]
     assert [v.formula1 for v in lists] == ['"Xuất sắc,Tốt,Khá,Trung bình"']
-    assert all(v.showErrorMessage for v in sheet.data_validations.dataValidation)
+    checks = sheet.data_validations.dataValidation
+    assert all(v.showErrorMessage and v.errorStyle == "warning" for v in checks)
     _fill(form, {}, {("H8", "H"): "Giỏi"})
     code, out = cli("import", str(form), cwd=rated)
     assert code == 1 and f"ô H{row}" in out and "unknown-level" in out

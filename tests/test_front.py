@@ -285,3 +285,10 @@ def test_the_readme_minimal_catalogue_works_as_written(tmp_path: Path, cli: Run)
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_option_ranges_read_as_words() -> None:
+    from thidua_cli.cli.usage import _range_words
+
+    said = [_range_words(t) for t in ("x>=0", "0<=x<=100", "x<5", "1<x<5")]
+    assert said == ["≥ 0", "từ 0 đến 100", "< 5", "1<x<5"]

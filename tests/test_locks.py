@@ -95,6 +95,22 @@ def test_a_mistyped_date_in_an_approved_phase_is_one_error_not_a_fake_change(
     assert not any("01/01/1" in m or "0001" in m for m in said), said
 
 
+def test_a_mistyped_correction_date_is_one_error_not_a_fake_change(
+    approved: Path, cli: Run
+) -> None:
+    edit(
+        approved,
+        KTU,
+        OLD,
+        "      CT03: {value: 150, correction: {reason: Chi cục Thống kê điều chỉnh, "
+        "reference: Công văn 45/CCTK, date: 31/09/2026, value: 150}, evidence",
+    )
+    code, found = problems(cli, approved)
+    errors = {str(p["code"]) for p in found if p["severity"] == "error"}
+    assert code == 1 and "invalid-date" in errors, found
+    assert not errors & {"locked-phase-changed", "approved-outcome-changed"}, errors
+
+
 def test_removing_or_adding_a_registration_is_refused(approved: Path, cli: Run) -> None:
     text = (approved / KTU).read_text(encoding="utf-8")
     start = text.index("registration:")

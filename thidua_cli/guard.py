@@ -40,6 +40,9 @@ class Scene:
     paths: dict[str, str]
     approvals: list[Approval]
     has_errors: bool
+    # files with errors of their own (a mistyped date…): their lock messages would describe
+    # the stand-in, not a change, so only their own errors are shown until they are fixed
+    broken: frozenset[str] = frozenset()
 
 
 def check(
@@ -222,6 +225,7 @@ def _lock(
         cat_rel,
         whole,
     )
+    fields = [p for p in fields if p.path not in scene.broken]
     out = [*fields, *_dates(scene, approval, today)]
     if fields or scene.has_errors or old_cat is None or scene.catalogue is None or not whole:
         # the field errors say what to add; broken data cannot be computed; ranks among a few

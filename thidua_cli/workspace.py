@@ -572,6 +572,7 @@ def _approval_locks(
         ws.paths,
         ws.approvals,
         ws.has_errors,
+        frozenset(p.path for p in ws.problems if p.is_error),
     )
     return guard.check(scene, approved_revision, whole=whole, today=today, git_dates=git_dates)
 

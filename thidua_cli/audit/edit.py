@@ -251,9 +251,13 @@ def _report(doc: Any, edit: Edit) -> Any:
 
 def _drop_empty_note(doc: Any, results: Any) -> None:
     """`results: []  # chưa nộp báo cáo` stops being true with the first report: the note on
-    that line goes. A comment block below it (about the next key) stays where it is."""
+    that line goes. Lines below it (ruamel holds them in the same comment) are kept."""
     note = doc.ca.items.get("results", [None] * 4)[2]
-    if note is None or note.value.strip().count("\n") > 0:
+    if note is None or not note.value.lstrip(" ").startswith("#"):
+        return
+    rest = note.value.split("\n", 1)[1] if "\n" in note.value else ""
+    if rest.strip():
+        note.value = "\n" + rest  # the clerk's other lines, without the stale note
         return
     del doc.ca.items["results"]
     results.ca.comment = None

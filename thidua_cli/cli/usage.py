@@ -91,6 +91,20 @@ _TYPE_WORDS = {
 }
 
 
+def _range_words(text: str) -> str:
+    """click's "x>=0" as "≥ 0", "0<=x<=100" as "từ 0 đến 100"; anything else as it is."""
+    one = re.fullmatch(r"x(>=|<=|>|<)(.+)", text)
+    if one:
+        return f"{_SIGNS[one.group(1)]} {one.group(2)}"
+    both = re.fullmatch(r"(.+?)<=x<=(.+)", text)
+    if both:
+        return f"từ {both.group(1)} đến {both.group(2)}"
+    return text
+
+
+_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+
 def _vietnamese_types() -> None:
     """Option types in Vietnamese, and none after a flag (`--explain <bool>` reads as if it
     wanted a value). Typer's own internals: best effort, other versions keep English."""
@@ -117,7 +131,7 @@ def _vietnamese_types() -> None:
                 text = _ranged(self)
                 if not isinstance(text, str):
                     return None
-                return text.replace("x>=", "≥ ").replace("x<=", "≤ ").replace("x>", "> ")
+                return _range_words(text)
 
             cls._get_number_range_help_str = range_text  # type: ignore[method-assign]
 

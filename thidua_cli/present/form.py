@@ -134,7 +134,9 @@ def build(cat: Catalogue, unit: Unit, phase: int, form_rows: list[FormRow]) -> b
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     yes_no = DataValidation(type="list", formula1='"Có,Không"', allow_blank=True)
     yes_no.error, yes_no.errorTitle = "Chọn Có hoặc Không.", "Giá trị không hợp lệ"
-    yes_no.showErrorMessage = True  # Excel stops a wrong entry instead of keeping it silently
+    # Excel warns at a wrong entry (and lets it stand: «96,5» typed as text on an English Excel
+    # is still a number to `import`, which checks every cell again)
+    yes_no.showErrorMessage, yes_no.errorStyle = True, "warning"
     sheet.add_data_validation(yes_no)
     for n, r in enumerate(form_rows):
         row = layout.FIRST_ROW + n
@@ -197,7 +199,7 @@ def _levels(ind: Indicator, ref: str) -> Any:
         return None
     v = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
     v.error, v.errorTitle = "Chọn một mức trong danh sách.", "Mức không hợp lệ"
-    v.showErrorMessage = True
+    v.showErrorMessage, v.errorStyle = True, "warning"
     v.add(ref)
     return v
 
@@ -217,7 +219,7 @@ def _bounds(ind: Indicator, kind: str, ref: str) -> Any:
         v = DataValidation(type=rule, operator="between", formula1=f"{low:f}", formula2=f"{high:f}")
         v.error = f"Ghi một số từ {numfmt.number(low)} đến {numfmt.number(high)}."
     v.errorTitle = "Số không hợp lệ"
-    v.showErrorMessage = True
+    v.showErrorMessage, v.errorStyle = True, "warning"
     v.allow_blank = True
     v.add(ref)
     return v
