@@ -71,7 +71,11 @@ def compute(
 ) -> Outcome:
     """Everything the Council reviews for one phase, as the data stood on `as_of`. By default
     that is the phase deadline or the latest submission for the phase, whichever is later, so
-    late reports count (with their penalty) and the result depends on the data alone."""
+    late reports count (with their penalty) and the result depends on the data alone.
+
+    Invariant the approval lock relies on (guard._same_inputs): the outcome of a phase reads
+    the catalogue, each unit's own fields and its reports up to this phase, never a later one.
+    A rule that looks at later phases must change that comparison too (test_locks counts)."""
     p = phase_of(cat, phase)
     if as_of is None:
         as_of = _default_as_of(cat, units, phase)
