@@ -180,12 +180,11 @@ def cell_text(
     return p
 
 
-def short_rule(cell, indent_mm: float) -> None:  # type: ignore[no-untyped-def]
-    """The short line under the agency name and the motto: a bottom border on an empty
-    paragraph narrowed by indents."""
-    p = cell.add_paragraph()
+def _rule(container, indent_mm: float, space_after_pt: float) -> None:  # type: ignore[no-untyped-def]
+    """A short horizontal line: a bottom border on an empty paragraph narrowed by indents."""
+    p = container.add_paragraph()
     p.paragraph_format.left_indent = p.paragraph_format.right_indent = Mm(indent_mm)
-    p.paragraph_format.space_after = Pt(4)
+    p.paragraph_format.space_after = Pt(space_after_pt)
     p.paragraph_format.line_spacing = Pt(2)
     ppr = p._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
@@ -194,21 +193,16 @@ def short_rule(cell, indent_mm: float) -> None:  # type: ignore[no-untyped-def]
         bottom.set(qn(k), v)
     borders.append(bottom)
     ppr.append(borders)
+
+
+def short_rule(cell, indent_mm: float) -> None:  # type: ignore[no-untyped-def]
+    """The short line under the agency name and the motto."""
+    _rule(cell, indent_mm, 4)
 
 
 def body_rule(doc: Document, indent_mm: float) -> None:  # type: ignore[valid-type]
     """The short line under the trích yếu of a document, centred."""
-    p = doc.add_paragraph()
-    p.paragraph_format.left_indent = p.paragraph_format.right_indent = Mm(indent_mm)
-    p.paragraph_format.space_after = Pt(8)
-    p.paragraph_format.line_spacing = Pt(2)
-    ppr = p._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(k), v)
-    borders.append(bottom)
-    ppr.append(borders)
+    _rule(doc, indent_mm, 8)
 
 
 def narrative(doc: Document, key: str) -> None:  # type: ignore[valid-type]
