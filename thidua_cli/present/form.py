@@ -132,11 +132,11 @@ def build(cat: Catalogue, unit: Unit, phase: int, form_rows: list[FormRow]) -> b
         cell.font = bold
         cell.fill = grey
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    yes_no = DataValidation(type="list", formula1='"Có,Không"', allow_blank=True)
-    yes_no.error, yes_no.errorTitle = "Chọn Có hoặc Không.", "Giá trị không hợp lệ"
-    # Excel warns at a wrong entry (and lets it stand: «96,5» typed as text on an English Excel
-    # is still a number to `import`, which checks every cell again)
-    yes_no.showErrorMessage, yes_no.errorStyle = True, "warning"
+    yes_no = _warning(
+        DataValidation(type="list", formula1='"Có,Không"'),
+        "Giá trị không hợp lệ",
+        "Chọn Có hoặc Không.",
+    )
     sheet.add_data_validation(yes_no)
     for n, r in enumerate(form_rows):
         row = layout.FIRST_ROW + n
@@ -190,17 +190,22 @@ def _levels(ind: Indicator, ref: str) -> Any:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     listed = ",".join(ind.levels)
-    if (
-        not ind.levels
-        or len(listed) > 250
-        or any(c in listed for c in '"\n\r')
-        or any("," in level for level in ind.levels)
-    ):
+    if not ind.levels or len(listed) > 250 or any(c in listed for c in '"\n\r'):
         return None
-    v = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
-    v.error, v.errorTitle = "Chọn một mức trong danh sách.", "Mức không hợp lệ"
-    v.showErrorMessage, v.errorStyle = True, "warning"
+    if any("," in level for level in ind.levels):
+        return None
+    v = DataValidation(type="list", formula1=f'"{listed}"')
+    _warning(v, "Mức không hợp lệ", "Chọn một mức trong danh sách.")
     v.add(ref)
+    return v
+
+
+def _warning(v: Any, title: str, message: str) -> Any:
+    """Excel warns at a wrong entry and lets it stand: «96,5» typed as text on an English
+    Excel is still a number to `import`, which checks every cell again."""
+    v.error, v.errorTitle = message, title
+    v.showErrorMessage, v.errorStyle = True, "warning"
+    v.allow_blank = True
     return v
 
 
@@ -214,12 +219,10 @@ def _bounds(ind: Indicator, kind: str, ref: str) -> Any:
     rule = "whole" if kind == "count" else "decimal"
     if high is None:
         v = DataValidation(type=rule, operator="greaterThanOrEqual", formula1=f"{low:f}")
-        v.error = f"Ghi một số không nhỏ hơn {numfmt.number(low)}."
+        said = f"Ghi một số không nhỏ hơn {numfmt.number(low)}."
     else:
         v = DataValidation(type=rule, operator="between", formula1=f"{low:f}", formula2=f"{high:f}")
-        v.error = f"Ghi một số từ {numfmt.number(low)} đến {numfmt.number(high)}."
-    v.errorTitle = "Số không hợp lệ"
-    v.showErrorMessage, v.errorStyle = True, "warning"
-    v.allow_blank = True
+        said = f"Ghi một số từ {numfmt.number(low)} đến {numfmt.number(high)}."
+    _warning(v, "Số không hợp lệ", said)
     v.add(ref)
     return v
