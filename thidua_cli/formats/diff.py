@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import IO, Any
@@ -10,7 +9,7 @@ from typing import IO, Any
 from thidua_cli import numfmt
 from thidua_cli.audit.diff import Diff, PlanChange, RankChange, TargetChange, ValueChange
 from thidua_cli.audit.figures import Figure
-from thidua_cli.formats import json_number, writer
+from thidua_cli.formats import json_number, json_text, writer
 from thidua_cli.formats.terminal import console, esc
 from thidua_cli.present.markdown import md
 from thidua_cli.present.text import figure_text, raw_text, target_text
@@ -295,7 +294,7 @@ def as_json(d: Diff) -> str:
             for c in d.ranks
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_text(doc)
 
 
 def print_text(d: Diff, console: Any) -> None:

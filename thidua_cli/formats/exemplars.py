@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import IO, Any
 
 from thidua_cli import numfmt
 from thidua_cli.compute.exemplars import FieldRegister
-from thidua_cli.formats import writer
+from thidua_cli.formats import json_text, writer
 from thidua_cli.formats.terminal import console, esc
 from thidua_cli.present.text import STATUS_VI
 
@@ -48,7 +47,7 @@ def as_json(reg: list[FieldRegister]) -> str:
         ],
         "fields_without_recognised": [r.field.id for r in reg if not r.has_recognised],
     }
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_text(doc)
 
 
 def print_register(reg: list[FieldRegister], console: Any) -> None:

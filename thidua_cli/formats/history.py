@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import IO, Any
@@ -10,7 +9,7 @@ from typing import IO, Any
 from thidua_cli import numfmt
 from thidua_cli.audit.figures import Figure
 from thidua_cli.audit.history import Change
-from thidua_cli.formats import json_number, writer
+from thidua_cli.formats import json_number, json_text, writer
 from thidua_cli.formats.terminal import console, esc
 
 
@@ -58,7 +57,7 @@ def as_json(unit: str, changes: list[Change]) -> str:
         "unit": unit,
         "changes": [_change_json(c) for c in changes],
     }
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_text(doc)
 
 
 def _day(iso: str) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import IO, Any
 
-from thidua_cli.formats import writer
+from thidua_cli.formats import json_text, writer
 from thidua_cli.formats.terminal import console, esc
 from thidua_cli.present.text import AGGREGATION_VI, plain, target_text
 from thidua_cli.read.models import Catalogue, Indicator
@@ -52,7 +51,7 @@ def as_json(cat: Catalogue) -> str:
         "campaign": cat.campaign.id,
         "indicators": [indicator_dict(i) for i in cat.indicators],
     }
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_text(doc)
 
 
 def print_table(cat: Catalogue, console: Any) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
+from thidua_cli.formats import json_text
 from thidua_cli.formats.terminal import clean, esc
 from thidua_cli.problems import Problem, count, warning
 
@@ -64,7 +64,7 @@ def as_json(problems: Sequence[Problem], files: Files) -> str:
         "warnings": warnings,
         "problems": [problem_dict(p) for p in problems],
     }
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_text(doc)
 
 
 def _escape_data(s: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -14,7 +13,7 @@ from typing import IO, Any
 from thidua_cli import numfmt
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
-from thidua_cli.formats import json_number, writer
+from thidua_cli.formats import json_number, json_text, write_json, writer
 from thidua_cli.formats.terminal import console, esc
 from thidua_cli.present import explain
 from thidua_cli.present.text import (
@@ -60,7 +59,7 @@ def _num(v: Decimal | bool | str | None) -> Any:
 
 
 def as_json(o: Outcome, bloc: str | None = None) -> str:
-    return json.dumps(_document(o, bloc), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_text(_document(o, bloc))
 
 
 class _Lazy(list[Any]):
@@ -82,16 +81,8 @@ class _Lazy(list[Any]):
 
 
 def _write_json(r: Ranking, stream: IO[str]) -> None:
-    """The same bytes as `as_json`, written as they are made, in batches."""
-    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=2)
-    batch: list[str] = []
-    for chunk in encoder.iterencode(_document(*r, lazy=True)):
-        batch.append(chunk)
-        if len(batch) >= 16384:
-            stream.write("".join(batch))
-            batch.clear()
-    batch.append("\n")
-    stream.write("".join(batch))
+    """The same bytes as `as_json`, written as they are made."""
+    write_json(_document(*r, lazy=True), stream)
 
 
 def _document(o: Outcome, bloc: str | None = None, lazy: bool = False) -> dict[str, Any]:
@@ -202,7 +193,7 @@ def unit_json(o: Outcome, s: UnitScore) -> str:
         "provisional": o.provisional,
         "unit": _unit_json(s, over_quota(o)),
     }
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_text(doc)
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import IO, Any
 
 from thidua_cli import numfmt
 from thidua_cli.compute.status import Status
-from thidua_cli.formats import writer
+from thidua_cli.formats import json_text, writer
 from thidua_cli.formats.terminal import console, esc
 from thidua_cli.present.text import STATE_VI
 
@@ -49,7 +48,7 @@ def as_json(s: Status) -> str:
             for b in s.blocs
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_text(doc)
 
 
 def print_status(s: Status, console: Any) -> None:
