@@ -1,4 +1,5 @@
-"""Writing files so that nothing is ever half-written: one file, or a set of files together."""
+"""Writing files so that nothing is ever half-written (one file, or a set of files together),
+and where a path named in a data file leads."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -74,3 +76,28 @@ def write_set(outputs: Sequence[tuple[Path, bytes | str]]) -> SetWrite:
             tmp.unlink(missing_ok=True)
     result.kept = [p for p, _ in outputs if p not in result.written]
     return result
+
+
+@lru_cache(maxsize=4096)
+def _realpath(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def evidence_state(real_root: str, file: str) -> str:
+    """Where an evidence path leads, from the repository's real root: "ok", "missing",
+    "outside" the repository (also through a symlink) or into its "git" folder. Directories
+    are resolved once each: thousands of files share few."""
+    joined = os.path.normpath(os.path.join(real_root, file))
+    folder, name = os.path.split(joined)
+    real_folder = _realpath(folder)
+    inside = real_folder == real_root or real_folder.startswith(real_root + os.sep)
+    if not inside:
+        return "outside"
+    target = os.path.join(real_folder, name)
+    if os.path.islink(target):
+        target = os.path.realpath(target)
+        if not target.startswith(real_root + os.sep):
+            return "outside"
+    if ".git" in Path(os.path.relpath(target, real_root)).parts:
+        return "git"
+    return "ok" if os.path.isfile(target) else "missing"

@@ -56,6 +56,8 @@ class Workspace:
     # each unit by a digest of its checked plain data: equal digests, equal units (lets the
     # data of an approved commit reuse today's units instead of rebuilding them)
     by_digest: dict[bytes, Unit] = field(default_factory=dict, repr=False)
+    # every evidence file the checks looked at, with what they found (see files.evidence_state)
+    evidence: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def has_errors(self) -> bool:
@@ -185,6 +187,7 @@ class _Checked:
     units: list[Unit] = field(default_factory=list)
     roster: list[roster.RosterEntry] = field(default_factory=list)
     by_digest: dict[bytes, Unit] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
 
 
 def _outside(path: Path, root: Path) -> bool:
@@ -332,7 +335,7 @@ def _check_files(
             out.append(((_problem_tuple(_symlink_outside(rel)),), None, (), None))
             continue
         entry = _check_file(path, rel, ctx, max_bytes, store, seen)
-        out.append(entry if keep_units else (entry[0], entry[1], (), None))
+        out.append(entry if keep_units else (entry[0], entry[1], entry[2], None))
     return out
 
 
@@ -341,7 +344,7 @@ def _assemble(entries: list[Entry], reuse: dict[bytes, Unit] | None = None) -> _
     again (they were validated when the entry was made)."""
     out = _Checked()
     for n in range(len(entries)):
-        problems, entry, _evidence, blob = entries[n]
+        problems, entry, evidence, blob = entries[n]
         entries[n] = _SPENT  # each entry's bytes are let go once its unit is built
         if n % FREEZE_EVERY == FREEZE_EVERY - 1:
             # The units kept so far live until the end: freeze them, or the cyclic collector
@@ -353,6 +356,7 @@ def _assemble(entries: list[Entry], reuse: dict[bytes, Unit] | None = None) -> _
         )
         if entry is not None:
             out.roster.append(roster.RosterEntry(*entry))
+        out.evidence.update(evidence)
         if blob is not None:
             digest = _digest(blob)
             unit = (reuse or {}).get(digest) or compact.build(Unit, cache.loads(blob))
@@ -487,6 +491,7 @@ def load(
         ws.problems.extend(roster.check_roster(checked.roster, ctx, cat_file, whole=not paths))
     ws.units = sorted(checked.units, key=lambda u: u.id)
     ws.by_digest = checked.by_digest
+    ws.evidence = checked.evidence
     ws.paths = {e.id: e.path for e in reversed(checked.roster)}
     if locks and ws.catalogue is not None:
         ws.problems.extend(_approval_locks(ws, not paths, today, git_dates))

@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from thidua_cli.files import evidence_state
 from thidua_cli.read.models import Bloc, Catalogue, Indicator, Registration, Result, Unit
 from thidua_cli.read.types import bool_word
 
@@ -20,11 +21,6 @@ _HUNDRED = Decimal(100)
 
 
 LATE_LIMIT = timedelta(days=120)  # a report this long after the last deadline is a typo
-
-
-@lru_cache(maxsize=4096)
-def _realpath(folder: str) -> str:
-    return os.path.realpath(folder)
 
 
 @dataclass(frozen=True)
@@ -62,23 +58,8 @@ class Context:
         return os.path.realpath(self.root)
 
     def evidence(self, file: str) -> str:
-        """Where an evidence path leads: "ok", "missing", "outside" the repository (also
-        through a symlink) or into its "git" folder. Directories are resolved once each:
-        thousands of files share few."""
-        joined = os.path.normpath(os.path.join(self.real_root, file))
-        folder, name = os.path.split(joined)
-        real_folder = _realpath(folder)
-        inside = real_folder == self.real_root or real_folder.startswith(self.real_root + os.sep)
-        if not inside:
-            return "outside"
-        target = os.path.join(real_folder, name)
-        if os.path.islink(target):
-            target = os.path.realpath(target)
-            if not target.startswith(self.real_root + os.sep):
-                return "outside"
-        if ".git" in Path(os.path.relpath(target, self.real_root)).parts:
-            return "git"
-        return "ok" if os.path.isfile(target) else "missing"
+        """Where an evidence path leads (files.evidence_state)."""
+        return evidence_state(self.real_root, file)
 
     def may_register(self, unit: Unit, ind: Indicator) -> bool:
         return unit.kind in ind.applies_to or ind.owner == unit.id

@@ -12,9 +12,12 @@ import sys
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
 import typer
+
+from thidua_cli.cli import replay
+from thidua_cli.cli.errors import UserError as UserError
 
 if TYPE_CHECKING:
     from thidua_cli.compute.outcome import Outcome
@@ -34,18 +37,6 @@ app = typer.Typer(
     options_metavar="[TÙY CHỌN]",
     subcommand_metavar="LỆNH [THAM SỐ]...",
 )
-
-
-class UserError(Exception):
-    """Something the person running the command can fix: one message, one exit code
-    (2: the command was called wrongly; 1: the data or the files stop it). `main()` turns it
-    into one red line; nothing else prints errors and exits by hand."""
-
-    def __init__(self, message: str, code: int = 2, detail: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.detail = detail  # plain text after the red part
 
 
 def console(stderr: bool = False) -> Any:
@@ -103,6 +94,22 @@ TableFormat = Literal["table", "json"]
 
 def format_option(help_text: str = "Cách in: table (bảng) hoặc json.") -> Any:
     return typer.Option("--format", "-f", help=help_text)
+
+
+def replayable(skip: Callable[[dict[str, Any]], bool] | None = None) -> Callable[[F], F]:
+    """A reading command whose result is kept and replayed while none of its inputs change
+    (see replay.py); `skip(options)` says when not to (it writes inputs, or raw bytes)."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(**options: Any) -> Any:
+            if skip is not None and skip(options):
+                return fn(**options)
+            return replay.run(fn.__name__, options, lambda: fn(**options), write_files)
+
+        return cast(F, run)
+
+    return wrap
 
 
 def command(fn: F) -> F:
@@ -199,7 +206,7 @@ def load(
             raise UserError(f"Không có tệp hoặc thư mục «{p}».")
     limit = max_kb * 1024 if max_kb else MAX_BYTES
     jobs = jobs or min(os.cpu_count() or 1, 8)  # 0: every core (few files stay in one process)
-    return load_workspace(
+    ws = load_workspace(
         data,
         paths or [],
         jobs=jobs,
@@ -209,6 +216,8 @@ def load(
         git_dates=git_dates,
         locks=locks,
     )
+    replay.note_evidence(ws.evidence, ws.root)
+    return ws
 
 
 def load_tolerant(data: Path, jobs: int = 0) -> Workspace:
@@ -300,6 +309,7 @@ def write_files(outputs: list[tuple[Path, bytes | str]]) -> list[Path]:
     were not replaced."""
     from thidua_cli.files import write_set
 
+    replay.note_written(outputs)
     result = write_set(outputs)
     if result.error is not None:
         kept = ", ".join(str(p) for p in result.kept)

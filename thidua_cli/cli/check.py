@@ -17,6 +17,7 @@ from thidua_cli.cli.app import (
     format_option,
     load,
     print_problems,
+    replayable,
     say,
     write_files,
 )
@@ -25,6 +26,7 @@ CheckFormat = Literal["auto", "text", "json", "github"]
 
 
 @command
+@replayable(lambda o: bool(o["paths"]))
 def validate(
     paths: Annotated[
         list[Path] | None,

@@ -28,6 +28,7 @@ from thidua_cli.cli.app import (
     not_found,
     outcome,
     parse_date,
+    replayable,
     say,
     unknown_phase,
     write_files,
@@ -52,6 +53,7 @@ ReportFormat = Literal["md", "docx", "all"]
 
 
 @command
+@replayable(lambda o: o["fmt"] == "xlsx")
 def score(
     phase: PhaseOpt = 1,
     bloc: Annotated[
@@ -115,6 +117,7 @@ def no_scoring() -> UserError:
 
 
 @command
+@replayable()
 def status(
     phase: Annotated[
         int | None,
@@ -144,6 +147,7 @@ def status(
 
 
 @command
+@replayable()
 def exemplars(
     fmt: Annotated[TableFormat, format_option()] = "table",
     jobs: JobsOpt = 0,
@@ -164,6 +168,7 @@ def exemplars(
 
 
 @command
+@replayable(lambda o: bool(o["init_narrative"]))
 def report(
     phase: PhaseOpt = 1,
     fmt: Annotated[
