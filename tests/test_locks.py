@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -322,3 +323,41 @@ def test_figures_for_a_later_phase_leave_the_approved_outcome_uncomputed(
     edit(approved, KTU, "pact:\n  signed: 2026-01-27\n  document: Giao ước thi đua năm 2026\n", "")
     code, out = cli("validate", "--format", "json", "--jobs", "1", cwd=approved)
     assert code == 1 and "approved-outcome-changed" in out and calls == [1, 1]
+
+
+def test_approved_data_from_today_equals_the_exported_commit(
+    approved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first read of an approved commit takes the files git finds unchanged from today's
+    reading and reads the others from git: the same units as exporting the whole commit."""
+    from thidua_cli import workspace
+
+    commit = git(approved, "rev-parse", "HEAD").strip()
+    units = approved / "data" / "units"
+    edit(approved, KTU, OLD, NEW)  # changed
+    (units / "cong-an-xa.yaml").unlink()  # deleted since
+    shutil.copy(units / "ban-chi-huy-quan-su.yaml", units / "moi.yaml")  # added (untracked)
+    edit(approved, "data/units/moi.yaml", "id: ban-chi-huy-quan-su", "id: don-vi-moi")
+    staged = units / "thon-tan-an.yaml"
+    staged.write_text(staged.read_text(encoding="utf-8") + "# ghi chú\n", encoding="utf-8")
+    git(approved, "add", str(staged))  # changed and staged
+    today = workspace.load(approved / "data", locks=False)
+    assert today.by_path and len(today.by_path) == len(today.units)
+
+    def plain(ws: workspace.Workspace) -> tuple[object, ...]:
+        return ([u.model_dump() for u in ws.units], ws.paths)
+
+    root = Path(git(approved, "rev-parse", "--show-toplevel").strip())
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "a"))
+    fast = workspace.load_revision(root, commit, "data", today.by_digest, today)
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "b"))
+    exported = workspace.load_revision(root, commit, "data")
+    assert plain(fast) == plain(exported)
+    assert "cong-an-xa" in fast.paths and "don-vi-moi" not in fast.paths
+    ktu = next(u for u in fast.units if u.id == "lang-kon-ktu")
+    assert ktu is not next(u for u in today.units if u.id == "lang-kon-ktu")  # read from git
+    same = next(u for u in fast.units if u.id == "ban-chi-huy-quan-su")
+    assert same is next(u for u in today.units if u.id == "ban-chi-huy-quan-su")  # today's
+    # a changed catalogue: every unit is checked against it, so the whole commit is read
+    edit(approved, "data/indicators.yaml", "name:", "name: ")
+    assert workspace._from_today(root, commit, "data", today, {}) is None

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from thidua_cli import numfmt
 from thidua_cli.checks import locks
+from thidua_cli.checks.roster import RosterEntry
 from thidua_cli.compute.outcome import Outcome, compute
 from thidua_cli.problems import Problem, error, warning
 from thidua_cli.read import git, yamlload
@@ -43,6 +44,7 @@ class Scene:
     # files with errors of their own (a mistyped date…): their lock messages would describe
     # the stand-in, not a change, so only their own errors are shown until they are fixed
     broken: frozenset[str] = frozenset()
+    roster: Sequence[RosterEntry] = ()  # every unit file read, with its report dates
 
 
 def check(
@@ -483,29 +485,29 @@ def _commit_dates(scene: Scene, root: Path) -> list[Problem]:
     units_rel = Path(os.path.relpath((scene.data_dir / "units").resolve(), root)).as_posix()
     touched = git.first_commits(root, units_rel)
     out = []
-    wanted: list[tuple[Unit, str, str, list[tuple[str, str]]]] = []
-    for unit in scene.units:
-        rel = scene.paths.get(unit.id)
-        if rel is None or not unit.results or unit.sample:
+    wanted: list[tuple[RosterEntry, str, list[tuple[str, str]]]] = []
+    for entry in scene.roster:
+        if not entry.reports or entry.sample:
             continue  # sample data was written in one go, long after its dates
-        path = Path(os.path.relpath((scene.root / rel).resolve(), root)).as_posix()
+        path = Path(os.path.relpath((scene.root / entry.path).resolve(), root)).as_posix()
         if path in touched:
-            wanted.append((unit, rel, path, touched[path]))
+            wanted.append((entry, path, touched[path]))
     # the versions of each file, oldest first, until every phase it reports has been seen
-    requests = [(sha, path) for _, _, path, commits in wanted for sha, _ in commits]
+    requests = [(sha, path) for _, path, commits in wanted for sha, _ in commits]
     blobs = iter(git.show_many(root, requests))
-    for unit, rel, _, commits in wanted:
+    for entry, _, commits in wanted:
+        rel = entry.path
         first: dict[int, tuple[str, str]] = {}
         for sha, when in commits:
             blob = next(blobs)
             for m in _PHASE_LINE.finditer(blob or b""):
                 first.setdefault(int(m.group(1)), (sha, when))
-        for index, report in enumerate(unit.results):
-            found = first.get(report.phase)
+        for index, (phase, submitted) in enumerate(entry.reports):
+            found = first.get(phase)
             if found is None:
                 continue  # not committed yet: the pull request's own commit decides
             committed = datetime.fromisoformat(found[1]).date()
-            late = (committed - report.submitted).days
+            late = (committed - submitted).days
             if late > grace:
                 at = ("results", index, "submitted")
                 out.append(
@@ -513,7 +515,7 @@ def _commit_dates(scene: Scene, root: Path) -> list[Problem]:
                         rel,
                         _position(scene, rel, at),
                         "submitted-before-commit",
-                        f"Báo cáo đợt {report.phase} ghi nộp ngày {report.submitted:%d/%m/%Y} "
+                        f"Báo cáo đợt {phase} ghi nộp ngày {submitted:%d/%m/%Y} "
                         f"nhưng lần đầu có trong kho ngày {committed:%d/%m/%Y} (commit "
                         f"{found[0][:12]}), sau {late} ngày.",
                         "Ngày nộp phải là ngày đơn vị thực nộp (ngày trên văn bản); nếu báo cáo "

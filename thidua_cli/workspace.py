@@ -58,6 +58,8 @@ class Workspace:
     by_digest: dict[bytes, Unit] = field(default_factory=dict, repr=False)
     # every evidence file the checks looked at, with what they found (see files.evidence_state)
     evidence: dict[str, str] = field(default_factory=dict, repr=False)
+    roster: list[roster.RosterEntry] = field(default_factory=list, repr=False)
+    by_path: dict[str, Unit] = field(default_factory=dict, repr=False)  # file -> its unit
 
     @property
     def has_errors(self) -> bool:
@@ -188,6 +190,7 @@ class _Checked:
     roster: list[roster.RosterEntry] = field(default_factory=list)
     by_digest: dict[bytes, Unit] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
+    by_path: dict[str, Unit] = field(default_factory=dict)
 
 
 def _outside(path: Path, root: Path) -> bool:
@@ -244,7 +247,16 @@ def _check_loaded(f: yamlload.Loaded, ctx: context.Context | None) -> Entry:
         evidence = tuple((e, ctx.evidence(e)) for e in _evidence_files(unit))
     return (
         tuple(_problem_tuple(p) for p in problems),
-        (entry.path, entry.id, entry.id_pos, entry.name, entry.name_pos, entry.exemplars),
+        (
+            entry.path,
+            entry.id,
+            entry.id_pos,
+            entry.name,
+            entry.name_pos,
+            entry.exemplars,
+            entry.reports,
+            entry.sample,
+        ),
         evidence,
         cache.dumps(compact.plain(unit)),
     )
@@ -362,6 +374,8 @@ def _assemble(entries: list[Entry], reuse: dict[bytes, Unit] | None = None) -> _
             unit = (reuse or {}).get(digest) or compact.build(Unit, cache.loads(blob))
             out.units.append(unit)
             out.by_digest[digest] = unit
+            if entry is not None:
+                out.by_path[entry[0]] = unit
     return out
 
 
@@ -470,8 +484,8 @@ def load(
         ws.quota_decisions = approved.quota_decisions if approved else []
     data_rel = posixpath.dirname(_rel(cat_path, root)) or "."
     ctx = context.Context(ws.catalogue, root, data_rel) if ws.catalogue is not None else None
-    # approval locks compare whole units; the git dates need their reports
-    keep_units = keep_units or git_dates or (locks and guard.ever_approved(data_dir))
+    # approval locks compare whole units (the git dates need only the roster's report dates)
+    keep_units = keep_units or (locks and guard.ever_approved(data_dir))
     unit_paths = discover(data_dir, paths)
     ws.files += len(unit_paths)
     ws.unit_files = len(unit_paths)
@@ -492,9 +506,13 @@ def load(
     ws.units = sorted(checked.units, key=lambda u: u.id)
     ws.by_digest = checked.by_digest
     ws.evidence = checked.evidence
+    ws.roster = checked.roster
+    ws.by_path = checked.by_path
     ws.paths = {e.id: e.path for e in reversed(checked.roster)}
     if locks and ws.catalogue is not None:
-        ws.problems.extend(_approval_locks(ws, not paths, today, git_dates))
+        # today's units stand for the approved ones only when every file was read, as then
+        whole = not paths and max_bytes == yamlload.MAX_BYTES
+        ws.problems.extend(_approval_locks(ws, not paths, today, git_dates, whole))
     ws.problems.sort()
     return ws
 
@@ -510,13 +528,19 @@ def _unit_cache(cat_path: Path, ctx: context.Context | None, max_bytes: int) -> 
 
 
 def load_revision(
-    root: Path, rev: str, data_rel: str, reuse: dict[bytes, Unit] | None = None
+    root: Path,
+    rev: str,
+    data_rel: str,
+    reuse: dict[bytes, Unit] | None = None,
+    today: Workspace | None = None,
 ) -> Workspace:
     """The catalogue and units of `data_rel` as they stood at commit `rev` (read and checked
     without locks). A commit never changes, so this is cached by its full id and the folder:
     after the first call it costs one read, not an export and a read of every file; and a unit
     whose checked data has not changed since is taken from `reuse` (today's units by digest)
-    instead of being rebuilt."""
+    instead of being rebuilt. `today`, the whole data as read now, lets it take every file git
+    finds unchanged since `rev` from there and read only the others (not stored: it costs
+    less than storing it)."""
     import tempfile
 
     sha = git.resolve(root, rev)  # a commit that does not exist: GitProblem
@@ -538,6 +562,9 @@ def load_revision(
             reuse.get(digest) or compact.build(Unit, cache.loads(blob)) for digest, blob in hit[1]
         ]
         return Workspace(root, folder, catalogue, units, paths=hit[2])
+    old = _from_today(root, sha, data_rel, today, reuse) if today is not None else None
+    if old is not None:
+        return old  # cheaper than storing it: git compares with its index, not file by file
     with tempfile.TemporaryDirectory(prefix="thidua-rev-") as tmp:
         exported = git.export(root, sha, data_rel, Path(tmp))
         if not (exported / CATALOGUE).is_file():
@@ -557,8 +584,60 @@ def load_revision(
     return Workspace(root, folder, old.catalogue, old.units, paths=old.paths)
 
 
+def _from_today(
+    root: Path, sha: str, data_rel: str, today: Workspace, reuse: dict[bytes, Unit]
+) -> Workspace | None:
+    """The data at commit `sha` built from today's: a unit file git finds unchanged since then
+    is today's unit; the changed ones are read from git and checked (through the cache). None
+    when that cannot be trusted: the catalogue changed (every unit is checked against it), or
+    today's reading is not of the same repository."""
+    if today.catalogue is None or os.path.realpath(today.root) != os.path.realpath(root):
+        return None
+    prefix = "" if data_rel in ("", ".") else data_rel.rstrip("/") + "/"
+    changed = git.changed_since(root, sha, data_rel)
+    if prefix + CATALOGUE in changed:
+        return None
+    listed = sorted(
+        p for p in git.files(root, sha, prefix + UNITS) if p.endswith((".yaml", ".yml"))
+    )
+    wanted = [p for p in listed if p in changed]
+    unchanged = [p for p in listed if p not in changed]
+    ctx = context.Context(today.catalogue, root, data_rel or ".")
+    store = _unit_cache(today.data_dir / CATALOGUE, ctx, yamlload.MAX_BYTES)
+    fetched = dict(zip(wanted, git.show_many(root, [(sha, p) for p in wanted]), strict=True))
+    digest_of = {id(u): d for d, u in today.by_digest.items()}
+    old = Workspace(root, root / data_rel, today.catalogue)
+    for path in listed:
+        if path in unchanged:
+            unit = today.by_path.get(path)  # same bytes as today: none when it had no unit
+            digest = digest_of.get(id(unit), b"")
+        else:
+            raw = fetched[path]
+            if raw is None or len(raw) > yamlload.MAX_BYTES:
+                continue  # too large then as now: it had no unit
+            entry_key = store.key(path.encode(), raw)
+            entry = store.get(entry_key)
+            if not _is_entry(entry):
+                entry = _check_loaded(yamlload.load_bytes(raw, path), ctx)
+                store.put(entry_key, entry)
+            blob = cast(Entry, entry)[3]
+            if blob is None:
+                continue
+            digest = _digest(blob)
+            unit = reuse.get(digest) or compact.build(Unit, cache.loads(blob))
+        if unit is None:
+            continue
+        old.units.append(unit)
+        old.paths.setdefault(unit.id, path)
+        if digest:
+            old.by_digest[digest] = unit
+    store.flush()
+    old.units.sort(key=lambda u: u.id)
+    return old
+
+
 def _approval_locks(
-    ws: Workspace, whole: bool, today: date | None, git_dates: bool
+    ws: Workspace, whole: bool, today: date | None, git_dates: bool, as_then: bool
 ) -> list[Problem]:
     """The approval locks (guard.py); each approved revision is read once ever (cached by
     commit, reusing today's unchanged units)."""
@@ -566,7 +645,7 @@ def _approval_locks(
     def approved_revision(commit: str) -> guard.Revision:
         root = git.top(ws.data_dir)
         data_rel = Path(os.path.relpath(ws.data_dir.resolve(), root)).as_posix()
-        old = load_revision(root, commit, data_rel, ws.by_digest)
+        old = load_revision(root, commit, data_rel, ws.by_digest, ws if as_then else None)
         return old.catalogue, old.units
 
     scene = guard.Scene(
@@ -578,6 +657,7 @@ def _approval_locks(
         ws.approvals,
         ws.has_errors,
         frozenset(p.path for p in ws.problems if p.is_error),
+        ws.roster,
     )
     return guard.check(scene, approved_revision, whole=whole, today=today, git_dates=git_dates)
 

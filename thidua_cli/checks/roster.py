@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from thidua_cli.checks.context import Context
@@ -26,6 +27,10 @@ class RosterEntry:
     name: str
     name_pos: tuple[int, int]
     exemplars: tuple[tuple[str, tuple[int, int]], ...]
+    # each phase report's phase and `submitted` date, in file order, and whether the file is
+    # sample data: what comparing dates with the git history needs (without the whole unit)
+    reports: tuple[tuple[int, date], ...] = ()
+    sample: bool = False
 
     @classmethod
     def of(cls, unit: Unit, f: Loaded) -> RosterEntry:
@@ -36,6 +41,8 @@ class RosterEntry:
             unit.name,
             f.pos(("name",)),
             tuple((ex.id, f.pos(("exemplars", i, "id"))) for i, ex in enumerate(unit.exemplars)),
+            tuple((r.phase, r.submitted) for r in unit.results),
+            unit.sample,
         )
 
 

@@ -98,6 +98,26 @@ def export(root: Path, rev: str, folder: str, dest: Path) -> Path:
     return dest / folder
 
 
+def files(root: Path, rev: str, folder: str) -> list[str]:
+    """The regular files under `folder` at `rev` (links and submodules left out, as `export`
+    leaves them out), repository-relative."""
+    raw = git(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", folder)
+    out = []
+    for record in raw.split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        if meta.split(b" ")[:1] in ([b"100644"], [b"100755"]):
+            out.append(path.decode("utf-8", "surrogateescape"))
+    return out
+
+
+def changed_since(root: Path, rev: str, folder: str) -> set[str]:
+    """Files under `folder` whose working-tree content differs from `rev` (modified, added
+    to the index, deleted; renames as both names). git compares using its index, so unchanged
+    files cost nothing to confirm."""
+    raw = git(root, "diff", "--name-only", "--no-renames", "-z", rev, "--", folder)
+    return {p.decode("utf-8", "surrogateescape") for p in raw.split(b"\0") if p}
+
+
 def show(root: Path, rev: str, path: str) -> bytes | None:
     """The content of `path` at `rev`, or None when it did not exist there."""
     try:
