@@ -79,7 +79,9 @@ def write_set(outputs: Sequence[tuple[Path, bytes | str]]) -> SetWrite:
 
 
 @lru_cache(maxsize=4096)
-def _realpath(folder: str) -> str:
+def real_folder(folder: str) -> str:
+    """os.path.realpath of a folder, resolved once per process (thousands of files share a
+    few folders, and resolving walks every part of the path)."""
     return os.path.realpath(folder)
 
 
@@ -89,11 +91,11 @@ def evidence_state(real_root: str, file: str) -> str:
     are resolved once each: thousands of files share few."""
     joined = os.path.normpath(os.path.join(real_root, file))
     folder, name = os.path.split(joined)
-    real_folder = _realpath(folder)
-    inside = real_folder == real_root or real_folder.startswith(real_root + os.sep)
+    resolved = real_folder(folder)
+    inside = resolved == real_root or resolved.startswith(real_root + os.sep)
     if not inside:
         return "outside"
-    target = os.path.join(real_folder, name)
+    target = os.path.join(resolved, name)
     if os.path.islink(target):
         target = os.path.realpath(target)
         if not target.startswith(real_root + os.sep):

@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
 
-from thidua_cli import guard
+from thidua_cli import files, guard
 from thidua_cli.checks import catalogue as catalogue_checks
 from thidua_cli.checks import context, roster, values
 from thidua_cli.checks import unit as checks
@@ -196,8 +196,14 @@ class _Checked:
 def _outside(path: Path, root: Path) -> bool:
     """A path that reaches outside the repository through a symlink, the file itself or any
     folder above it (a linked data/units): it could expose any file on the machine."""
-    real = os.path.realpath(path)
-    if real == os.path.abspath(path):
+    absolute = os.path.abspath(path)
+    folder, name = os.path.split(absolute)
+    real = (
+        os.path.realpath(absolute)
+        if os.path.islink(absolute)
+        else os.path.join(files.real_folder(folder), name)
+    )
+    if real == absolute:
         return False  # no link on the way: a file named on the command line is read as is
     base = os.path.realpath(root)
     return not real.startswith(base + os.sep)
@@ -305,25 +311,27 @@ def _check_file(
     ctx: context.Context | None,
     max_bytes: int,
     store: cache.Cache,
-    seen: dict[str, str],
 ) -> Entry:
-    """Check one unit file, through the cache: an entry is used only when the file's path and
-    bytes, the catalogue, the size limit and the tool are the same (all in the key) and every
-    evidence file it points to is still found the same way."""
+    """Check one unit file, and keep the entry in `store` (to be written) under a key made of
+    its path and bytes."""
     raw = _read_raw(path, max_bytes)
     if raw is None:
         return _check_loaded(yamlload.load(path, rel, max_bytes), ctx)
-    if not store.on:
-        return _check_loaded(yamlload.load_bytes(raw, rel), ctx)
-    key = store.key(rel.encode(), raw)
-    hit = store.get(key)
-    if _is_entry(hit):
-        found = cast(Entry, hit)
-        if ctx is None or all(_evidence_state(ctx, e, seen) == state for e, state in found[2]):
-            return found
     entry = _check_loaded(yamlload.load_bytes(raw, rel), ctx)
-    store.put(key, entry)
+    if store.on:
+        store.put(store.key(rel.encode(), raw), entry)
     return entry
+
+
+def _rel_paths(paths: Sequence[Path], root: Path) -> list[str]:
+    here, base = os.getcwd(), os.path.abspath(root) + os.sep
+    out = []
+    for path in paths:
+        absolute = os.path.normpath(os.path.join(here, path))  # os.path.abspath, without
+        out.append(  # asking the system for the current folder ten thousand times
+            Path(absolute[len(base) :]).as_posix() if absolute.startswith(base) else path.as_posix()
+        )
+    return out
 
 
 def _check_files(
@@ -334,20 +342,50 @@ def _check_files(
     max_bytes: int = yamlload.MAX_BYTES,
     store: cache.Cache | None = None,
 ) -> list[Entry]:
+    """Check each file (not looked up in the cache: `_cached` did that; new entries are kept
+    in `store` to be written)."""
     store = store or cache.Cache(None, "units")
     out: list[Entry] = []
-    here, base = os.getcwd(), os.path.abspath(root) + os.sep
-    seen: dict[str, str] = {}  # evidence file -> what ctx.evidence found, for this reading
-    for path in paths:
-        absolute = os.path.normpath(os.path.join(here, path))  # os.path.abspath, without
-        rel = (  # asking the system for the current folder ten thousand times
-            Path(absolute[len(base) :]).as_posix() if absolute.startswith(base) else path.as_posix()
-        )
+    for path, rel in zip(paths, _rel_paths(paths, root), strict=True):
         if _outside(path, root):
             out.append(((_problem_tuple(_symlink_outside(rel)),), None, (), None))
             continue
-        entry = _check_file(path, rel, ctx, max_bytes, store, seen)
+        entry = _check_file(path, rel, ctx, max_bytes, store)
         out.append(entry if keep_units else (entry[0], entry[1], entry[2], None))
+    return out
+
+
+def _cached(
+    paths: Sequence[Path],
+    root: Path,
+    ctx: context.Context | None,
+    keep_units: bool,
+    max_bytes: int,
+    store: cache.Cache,
+) -> list[Entry | None]:
+    """What the cache already holds for each file (None: to be checked). An entry is used only
+    when the file's path and bytes, the catalogue, the size limit and the tool are the same
+    (all in the key) and every evidence file it points to is still found the same way. The
+    entries are fetched a few hundred per query."""
+    if not store.on:
+        return [None] * len(paths)
+    keys: list[bytes | None] = []
+    for path, rel in zip(paths, _rel_paths(paths, root), strict=True):
+        raw = None if _outside(path, root) else _read_raw(path, max_bytes)
+        keys.append(store.key(rel.encode(), raw) if raw is not None else None)
+    found = store.get_many([k for k in keys if k is not None])
+    seen: dict[str, str] = {}  # evidence file -> what ctx.evidence found, for this reading
+    out: list[Entry | None] = []
+    for key in keys:
+        hit = found.get(key) if key is not None else None
+        if not _is_entry(hit):
+            out.append(None)
+            continue
+        entry = cast(Entry, hit)
+        if ctx is not None and any(_evidence_state(ctx, e, seen) != s for e, s in entry[2]):
+            out.append(None)
+        else:
+            out.append(entry if keep_units else (entry[0], entry[1], entry[2], None))
     return out
 
 
@@ -490,10 +528,14 @@ def load(
     ws.files += len(unit_paths)
     ws.unit_files = len(unit_paths)
     store = _unit_cache(cat_path, ctx, max_bytes)
-    if jobs > 1 and len(unit_paths) >= PARALLEL_FROM:
-        entries = _check_parallel(unit_paths, root, ctx, jobs, keep_units, max_bytes, store)
+    found = _cached(unit_paths, root, ctx, keep_units, max_bytes, store)
+    todo = [p for p, e in zip(unit_paths, found, strict=True) if e is None]
+    if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        fresh = iter(_check_parallel(todo, root, ctx, jobs, keep_units, max_bytes, store))
     else:
-        entries = _check_files(unit_paths, root, ctx, keep_units, max_bytes, store)
+        fresh = iter(_check_files(todo, root, ctx, keep_units, max_bytes, store))
+    entries = [e if e is not None else next(fresh) for e in found]
+    del found, fresh
     store.flush()
     checked = _assemble(entries, reuse)
     del entries

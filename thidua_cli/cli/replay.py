@@ -123,21 +123,31 @@ def _files(folder: Path, skip: str | None = None) -> Iterator[tuple[str, os.DirE
         yield from walk(str(folder), "")
 
 
-def _tree(h: Any, folder: Path, skip: str | None = None) -> None:
-    h.update(b"\0folder\0" + os.fsencode(folder.resolve()))
+def _tree(h: Any, stamps: Any, folder: Path, skip: str | None = None) -> None:
+    """Every file's name and bytes into `h`; its name, size and time into `stamps` (`h` None:
+    only the stamps, to see cheaply whether anything was saved meanwhile)."""
+    where = b"\0folder\0" + os.fsencode(folder.resolve())
+    stamps.update(where)
+    if h is not None:
+        h.update(where)
     for name, e in _files(folder, skip):
-        h.update(b"\0" + name.encode("utf-8", "surrogateescape") + b"\0")
+        label = b"\0" + name.encode("utf-8", "surrogateescape") + b"\0"
         try:
-            if e.is_symlink():
-                h.update(b"link\0" + os.fsencode(os.readlink(e.path)) + b"\0")
+            link = os.fsencode(os.readlink(e.path)) if e.is_symlink() else b""
             st = e.stat()
+            stamps.update(label + link + b"%d\0%d\0%d" % (st.st_size, st.st_mtime_ns, st.st_ino))
+            if h is None:
+                continue
+            h.update(label + b"link\0" + link + b"\0")
             if st.st_size > _WHOLE:
                 h.update(b"%d\0%d" % (st.st_size, st.st_mtime_ns))
                 continue
             with open(e.path, "rb") as f:
                 body = f.read()
         except OSError as exc:
-            h.update(b"unreadable\0%d" % (exc.errno or 0))
+            stamps.update(label + b"unreadable\0%d" % (exc.errno or 0))
+            if h is not None:
+                h.update(label + b"unreadable\0%d" % (exc.errno or 0))
             continue
         h.update(len(body).to_bytes(8, "little"))
         h.update(body)
@@ -169,15 +179,21 @@ def _slot(name: str, params: dict[str, Any]) -> list[bytes]:
     ]
 
 
-def _inputs(data: Path) -> bytes:
+def _inputs(data: Path, contents: bool = True) -> tuple[bytes, bytes]:
+    """A digest of every input's bytes (empty without `contents`), and one of their names,
+    sizes and times (with the day and the commit in both)."""
     from thidua_cli.present.render import search_path
 
-    h = hashlib.blake2b(digest_size=32)
-    h.update(date.today().isoformat().encode() + b"\0" + _head(data))
-    _tree(h, data, skip=OUTPUT_FOLDER)
+    h = hashlib.blake2b(digest_size=32) if contents else None
+    stamps = hashlib.blake2b(digest_size=32)
+    moment = date.today().isoformat().encode() + b"\0" + _head(data)
+    stamps.update(moment)
+    if h is not None:
+        h.update(moment)
+    _tree(h, stamps, data, skip=OUTPUT_FOLDER)
     for folder in search_path(data)[:-1]:  # the data repository's templates (built-in: code)
-        _tree(h, folder)
-    return h.digest()
+        _tree(h, stamps, folder)
+    return (h.digest() if h is not None else b""), stamps.digest()
 
 
 def _evidence_same(root: str, states: tuple[tuple[str, str], ...]) -> bool:
@@ -208,20 +224,26 @@ def run(
         return call()
     store = cache.Cache.open(KIND)
     slot = store.key(*_slot(name, params))
-    inputs = _inputs_or_none(data)
-    if inputs is None:
+    found = _inputs_or_none(data)
+    if found is None:
         return call()
+    inputs, stamps = found
     hit = store.get(slot)
     if _is_entry(hit) and hit[0] == inputs and _evidence_same(hit[4], hit[5]):
         if hit[3]:  # the files it wrote, written again (together, as then; a failure says so)
             write([(Path(p), body) for p, body in hit[3]])
         return _replay(hit)
-    return _record(store, slot, inputs, call, lambda: _inputs_or_none(data))
+
+    def unchanged() -> bool:
+        after = _inputs_or_none(data, contents=False)
+        return after is not None and after[1] == stamps
+
+    return _record(store, slot, inputs, call, unchanged)
 
 
-def _inputs_or_none(data: Path) -> bytes | None:
+def _inputs_or_none(data: Path, contents: bool = True) -> tuple[bytes, bytes] | None:
     try:
-        return _inputs(data)
+        return _inputs(data, contents)
     except OSError:  # a folder that cannot be listed: no replay; the command says what it can
         return None
 
@@ -265,7 +287,7 @@ def _record(
     slot: bytes,
     inputs: bytes,
     call: Callable[[], Any],
-    again: Callable[[], bytes | None],
+    unchanged: Callable[[], bool],
 ) -> Any:
     """Run the command, keeping what it prints and writes; stored only when its inputs were
     the same at the end as at the start (a file saved while it ran is read again next time)."""
@@ -295,7 +317,7 @@ def _record(
         sys.stdout, sys.stderr = real_out, real_err
         noted = dict(_noted)
         _noted.clear()
-        if ending and again() == inputs:
+        if ending and unchanged():
             written = tuple((str(p), body) for p, body in noted["written"])
             store.put(
                 slot,
