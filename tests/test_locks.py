@@ -43,6 +43,18 @@ def test_emptying_the_approvals_file_does_not_lift_the_lock(approved: Path, cli:
     assert {"approval-removed", "locked-phase-changed"} <= codes(cli, approved)
 
 
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree"])
+def test_a_file_hidden_from_git_status_is_still_compared(
+    approved: Path, cli: Run, flag: str
+) -> None:
+    """git's index can be told to look away from a file (or miss an edit that kept its size
+    and time); the lock compares the bytes themselves."""
+    edit(approved, KTU, OLD, NEW)
+    git(approved, "update-index", flag, KTU)
+    assert git(approved, "status", "--porcelain") == ""  # git itself sees no change
+    assert "locked-phase-changed" in codes(cli, approved)
+
+
 def test_deleting_the_approvals_file_does_not_lift_the_lock(approved: Path, cli: Run) -> None:
     (approved / APPROVALS).unlink()
     edit(approved, KTU, OLD, NEW)

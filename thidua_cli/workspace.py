@@ -629,28 +629,31 @@ def load_revision(
 def _from_today(
     root: Path, sha: str, data_rel: str, today: Workspace, reuse: dict[bytes, Unit]
 ) -> Workspace | None:
-    """The data at commit `sha` built from today's: a unit file git finds unchanged since then
-    is today's unit; the changed ones are read from git and checked (through the cache). None
-    when that cannot be trusted: the catalogue changed (every unit is checked against it), or
+    """The data at commit `sha` built from today's: a unit file whose bytes are the blob
+    committed then is today's unit; the others are read from git and checked (through the
+    cache). The bytes themselves are compared, never git's index (a file marked
+    assume-unchanged, or edited without a new time, would pass for unchanged there). None when
+    that cannot be trusted: the catalogue changed (every unit is checked against it), or
     today's reading is not of the same repository."""
     if today.catalogue is None or os.path.realpath(today.root) != os.path.realpath(root):
         return None
     prefix = "" if data_rel in ("", ".") else data_rel.rstrip("/") + "/"
-    changed = git.changed_since(root, sha, data_rel)
-    if prefix + CATALOGUE in changed:
+    committed = git.blobs(root, sha, data_rel)
+    catalogue = committed.get(prefix + CATALOGUE)
+    if catalogue is None or _blob_now(root / (prefix + CATALOGUE), catalogue) != catalogue:
         return None
     listed = sorted(
-        p for p in git.files(root, sha, prefix + UNITS) if p.endswith((".yaml", ".yml"))
+        p for p in committed if p.startswith(prefix + UNITS + "/") and p.endswith((".yaml", ".yml"))
     )
-    wanted = [p for p in listed if p in changed]
-    unchanged = [p for p in listed if p not in changed]
+    same = {p for p in listed if _blob_now(root / p, committed[p]) == committed[p]}
+    wanted = [p for p in listed if p not in same]
     ctx = context.Context(today.catalogue, root, data_rel or ".")
     store = _unit_cache(today.data_dir / CATALOGUE, ctx, yamlload.MAX_BYTES)
     fetched = dict(zip(wanted, git.show_many(root, [(sha, p) for p in wanted]), strict=True))
     digest_of = {id(u): d for d, u in today.by_digest.items()}
     old = Workspace(root, root / data_rel, today.catalogue)
     for path in listed:
-        if path in unchanged:
+        if path in same:
             unit = today.by_path.get(path)  # same bytes as today: none when it had no unit
             digest = digest_of.get(id(unit), b"")
         else:
@@ -676,6 +679,16 @@ def _from_today(
     store.flush()
     old.units.sort(key=lambda u: u.id)
     return old
+
+
+def _blob_now(path: Path, like: str) -> str | None:
+    """The blob id of the file's bytes now (None: not a regular file, or unreadable)."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        return git.blob_id(path.read_bytes(), like)
+    except OSError:
+        return None
 
 
 def _approval_locks(

@@ -6,6 +6,7 @@ a Vietnamese message, never a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import tarfile
@@ -98,24 +99,29 @@ def export(root: Path, rev: str, folder: str, dest: Path) -> Path:
     return dest / folder
 
 
-def files(root: Path, rev: str, folder: str) -> list[str]:
+def blobs(root: Path, rev: str, folder: str) -> dict[str, str]:
     """The regular files under `folder` at `rev` (links and submodules left out, as `export`
-    leaves them out), repository-relative."""
-    raw = git(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", folder)
-    out = []
+    leaves them out), repository-relative, each with its blob id."""
+    prefix = "" if folder in ("", ".") else folder.rstrip("/") + "/"
+    spec = ["--", prefix] if prefix else []
+    raw = git(root, "ls-tree", "-r", "-z", "--full-tree", rev, *spec)
+    out = {}
     for record in raw.split(b"\0"):
-        meta, _, path = record.partition(b"\t")
-        if meta.split(b" ")[:1] in ([b"100644"], [b"100755"]):
-            out.append(path.decode("utf-8", "surrogateescape"))
+        meta, _, name = record.partition(b"\t")
+        fields = meta.split(b" ")
+        path = name.decode("utf-8", "surrogateescape")
+        if len(fields) == 3 and fields[0] in (b"100644", b"100755") and path.startswith(prefix):
+            out[path] = fields[2].decode()
     return out
 
 
-def changed_since(root: Path, rev: str, folder: str) -> set[str]:
-    """Files under `folder` whose working-tree content differs from `rev` (modified, added
-    to the index, deleted; renames as both names). git compares using its index, so unchanged
-    files cost nothing to confirm."""
-    raw = git(root, "diff", "--name-only", "--no-renames", "-z", rev, "--", folder)
-    return {p.decode("utf-8", "surrogateescape") for p in raw.split(b"\0") if p}
+def blob_id(content: bytes, like: str) -> str:
+    """The id git gives a blob of these bytes, in the hash of the repository (`like`, an id
+    from it: 40 hex digits for SHA-1, 64 for SHA-256)."""
+    h = hashlib.sha1() if len(like) == 40 else hashlib.sha256()
+    h.update(b"blob %d\0" % len(content))
+    h.update(content)
+    return h.hexdigest()
 
 
 def show(root: Path, rev: str, path: str) -> bytes | None:
