@@ -35,7 +35,9 @@ def _converter(annotation: Any) -> _Convert | None:
     """How to rebuild a value of this annotation from plain data (None: as it is)."""
     if annotation is str:
         return _intern
-    if annotation in (int, bool, Decimal, date):
+    if annotation in (Decimal, date):
+        return share
+    if annotation in (int, bool):
         return None
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         model = annotation
