@@ -247,6 +247,17 @@ def test_a_result_committed_long_after_its_date_is_flagged(repo: Path, cli: Run)
     assert late and late[0]["path"] == KTU and "lần đầu có trong kho" in str(late[0]["message"])
 
 
+def test_an_accented_file_name_is_compared_with_its_commit_too(repo: Path, cli: Run) -> None:
+    # git quotes such names by default ("data/units/l\303\240ng…"): pinned off, they match
+    accented = "data/units/làng-kon-ktu.yaml"
+    git(repo, "mv", KTU, accented)
+    edit(repo, accented, "sample: true\n", "")
+    git(repo, "commit", "-q", "-am", "Số liệu thật, tên tệp có dấu")
+    _, found = problems(cli, repo)
+    late = [p for p in found if p["code"] == "submitted-before-commit"]
+    assert [p["path"] for p in late] == [accented]
+
+
 def test_ci_runs_the_base_branch_tool_on_the_pull_request_data() -> None:
     from .conftest import ROOT
 

@@ -27,12 +27,28 @@ class Commit:
     path: str = ""  # the file's path in this commit (it may have been renamed since)
 
 
+# git's settings that change what these functions parse, pinned to the values they expect, so
+# that a user's or a machine's configuration cannot change a result: paths unquoted (accented
+# file names), no signatures or colours in log output, renames detected, no implicit --follow.
+GIT = (
+    "git",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "color.ui=never",
+    "-c",
+    "diff.renames=true",
+    "-c",
+    "log.follow=false",
+)
+
+
 def git(root: Path, *args: str) -> bytes:
     """Run git in `root` and return its output; any failure is one Vietnamese GitProblem."""
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, timeout=60, check=False
-        )
+        done = subprocess.run([*GIT, *args], cwd=root, capture_output=True, timeout=60, check=False)
     except FileNotFoundError:
         raise GitProblem("không tìm thấy lệnh git trên máy.") from None
     except subprocess.TimeoutExpired:
@@ -167,7 +183,7 @@ def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
     """Is `ancestor` in the history of `descendant`? False when either does not exist."""
     try:
         subprocess.run(
-            ["git", "merge-base", "--is-ancestor", ancestor, descendant],
+            [*GIT, "merge-base", "--is-ancestor", ancestor, descendant],
             cwd=root,
             capture_output=True,
             timeout=60,
@@ -204,7 +220,7 @@ def show_many(root: Path, wanted: list[tuple[str, str]]) -> list[bytes | None]:
     request = "".join(f"{rev}:{path}\n" for rev, path in wanted).encode("utf-8")
     try:
         done = subprocess.run(
-            ["git", "cat-file", "--batch"],
+            [*GIT, "cat-file", "--batch"],
             cwd=root,
             input=request,
             capture_output=True,
