@@ -6,7 +6,10 @@ byte what a full run prints and writes."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -212,3 +215,92 @@ def test_a_file_saved_while_the_command_ran_is_not_replayed(
     unit.write_text(before + "# sửa\n", encoding="utf-8")  # the state the run started from
     assert cli(*SCORE, cwd=repo) == (0, as_saved)  # computed from it, not the run's result
     assert len(seen) == 2
+
+
+# --- the inputs a review found missing from the key, each now in it ---------------------------
+
+
+def test_a_unit_file_in_a_dot_folder_is_an_input(cli: Run, repo: Path, loads: list[Path]) -> None:
+    hidden = repo / "data" / "units" / ".nhap"
+    hidden.mkdir()
+    (repo / "data" / "units" / KTU).rename(hidden / KTU)
+    _, before = cli(*SCORE, cwd=repo)
+    edit = hidden / KTU
+    edit.write_text(edit.read_text(encoding="utf-8").replace("113.9", "117.3"), encoding="utf-8")
+    _, after = cli(*SCORE, cwd=repo)
+    assert len(loads) == 2 and after != before
+
+
+def test_a_file_touched_counts_and_a_pipe_is_never_opened(
+    cli: Run, repo: Path, loads: list[Path]
+) -> None:
+    # which of two files with one id came later is decided by time for uncommitted files
+    cli(*SCORE, cwd=repo)
+    os.utime(repo / "data" / "units" / KTU, ns=(1, 1))
+    cli(*SCORE, cwd=repo)
+    assert len(loads) == 2
+    os.mkfifo(repo / "data" / "ong-dan")
+    code = subprocess.run(
+        [sys.executable, "-m", "thidua_cli", "validate", "--data", "data"],
+        cwd=repo,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "THIDUA_CACHE_DIR": str(repo.parent / "cache")},
+    ).returncode
+    assert code == 0
+
+
+def test_the_report_stamp_reads_the_index(cli: Run, repo: Path) -> None:
+    args = ("report", "--phase", "1", "--format", "md", "--data", "data")
+    cli(*args, cwd=repo)
+    report = next((repo / "data" / "reports").rglob("bao-cao-dot-1.md"))
+    assert "chưa commit" not in report.read_text(encoding="utf-8")
+    git(repo, "rm", "-q", "--cached", f"data/units/{KTU}")  # no file changes, only the index
+    cli(*args, cwd=repo)
+    assert "(có thay đổi chưa commit)" in report.read_text(encoding="utf-8")
+
+
+def test_a_shallow_clone_is_never_replayed(
+    cli: Run, repo: Path, tmp_path: Path, loads: list[Path]
+) -> None:
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    cli(*SCORE, cwd=shallow)
+    cli(*SCORE, cwd=shallow)
+    assert len(loads) == 2
+
+
+def test_templates_libraries_and_terminal_settings_are_inputs(
+    cli: Run, repo: Path, tmp_path: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thidua_cli.present import render
+
+    builtin = tmp_path / "builtin"
+    shutil.copytree(render.BUILTIN, builtin)
+    monkeypatch.setattr(render, "BUILTIN", builtin)
+    args = ("report", "--phase", "1", "--format", "md", "--data", "data")
+    cli(*args, cwd=repo)
+    (builtin / "bao-cao.md.j2").write_text("Mẫu mới của công cụ\n", encoding="utf-8")
+    cli(*args, cwd=repo)
+    assert len(loads) == 2
+    report = next((repo / "data" / "reports").rglob("bao-cao-dot-1.md"))
+    assert report.read_text(encoding="utf-8") == "Mẫu mới của công cụ\n"
+    site = tmp_path / "site"
+    (site / "rich-99.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(site))
+    cli(*args, cwd=repo)
+    assert len(loads) == 3
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    cli(*args, cwd=repo)
+    assert len(loads) == 4
+
+
+def test_a_failed_write_is_not_replayed_once_fixed(cli: Run, repo: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "chan"
+    blocker.write_text("một tệp, không phải thư mục\n", encoding="utf-8")
+    args = ("report", "--phase", "1", "--format", "md", "--out", str(blocker / "bc"))
+    code, text = cli(*args, "--data", "data", cwd=repo)
+    assert code == 1 and "Không ghi được" in text
+    blocker.unlink()
+    code, text = cli(*args, "--data", "data", cwd=repo)
+    assert code == 0 and "Đã ghi" in text

@@ -96,16 +96,21 @@ def format_option(help_text: str = "Cách in: table (bảng) hoặc json.") -> A
     return typer.Option("--format", "-f", help=help_text)
 
 
-def replayable(skip: Callable[[dict[str, Any]], bool] | None = None) -> Callable[[F], F]:
+def replayable(
+    skip: Callable[[dict[str, Any]], bool] | None = None,
+    extra: Callable[[dict[str, Any]], str] | None = None,
+) -> Callable[[F], F]:
     """A reading command whose result is kept and replayed while none of its inputs change
-    (see replay.py); `skip(options)` says when not to (it writes inputs, or raw bytes)."""
+    (see replay.py); `skip(options)` says when not to (it writes inputs, or raw bytes);
+    `extra(options)` is what else the command reads, for the key."""
 
     def wrap(fn: F) -> F:
         @functools.wraps(fn)
         def run(**options: Any) -> Any:
             if skip is not None and skip(options):
                 return fn(**options)
-            return replay.run(fn.__name__, options, lambda: fn(**options), write_files)
+            more = (lambda: extra(options)) if extra is not None else None
+            return replay.run(fn.__name__, options, lambda: fn(**options), write_files, more)
 
         return cast(F, run)
 
@@ -309,8 +314,8 @@ def write_files(outputs: list[tuple[Path, bytes | str]]) -> list[Path]:
     were not replaced."""
     from thidua_cli.files import write_set
 
-    replay.note_written(outputs)
     result = write_set(outputs)
+    replay.note_written(outputs, failed=result.error is not None)
     if result.error is not None:
         kept = ", ".join(str(p) for p in result.kept)
         written = ", ".join(str(p) for p in result.written)

@@ -168,7 +168,7 @@ def exemplars(
 
 
 @command
-@replayable(lambda o: bool(o["init_narrative"]))
+@replayable(lambda o: bool(o["init_narrative"]), extra=lambda o: _stamp(o["data"]))
 def report(
     phase: PhaseOpt = 1,
     fmt: Annotated[
@@ -205,7 +205,6 @@ def report(
     data: DataOpt = Path("data"),
 ) -> None:
     """Lập báo cáo sơ kết/tổng kết (Markdown và DOCX theo Nghị định 30/2020) hoặc phiếu chấm điểm."""
-    from thidua_cli.audit.revision import revision
     from thidua_cli.compute import status as st
     from thidua_cli.compute.exemplars import register
     from thidua_cli.compute.outcome import compute
@@ -232,7 +231,7 @@ def report(
         raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
     day = _signing_day(o, ws.units, phase, parse_date(signed))
     templates = render.search_path(data)
-    stamp = revision(data, templates[:-1])
+    stamp = _stamp(data)
     folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
     if unit is not None:
         if not o.catalogue.scores:
@@ -294,6 +293,14 @@ def report(
         )
     for path in written:
         say(f"Đã ghi {path}")
+
+
+def _stamp(data: Path) -> str:
+    """The revision a report names (it reads git's index and status, which no file shows)."""
+    from thidua_cli.audit.revision import revision
+    from thidua_cli.present import render
+
+    return revision(data, render.search_path(data)[:-1])
 
 
 def warn(text: str) -> None:

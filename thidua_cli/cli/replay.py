@@ -5,18 +5,21 @@ writing 10.000 units out still cost seconds. So a reading command (validate, sco
 exemplars, report) keeps its whole result, what it printed, the files it wrote and how it
 ended, under a key made of *every* input that can change it:
 
-- the tool itself (its code and library versions: read/cache.fingerprint), the command, its
-  options, the folder it runs in, the day (approval and report dates use it), the environment
-  variables that change output, and whether the output is a terminal and how wide;
-- every file of the data folder by its bytes (the rendered reports in `reports/` excepted:
-  they are output, and the report's revision leaves them out too), and the data repository's
-  own `templates/` folder;
-- the commit checked out (git history: approvals in force, approved revisions, when results
-  reached the repository);
+- the tool itself (its code: read/cache.fingerprint; its built-in templates; the installed
+  libraries and where Python finds them), the command, its options (and what a command adds:
+  the report's revision stamp, which reads git's index), the folder it runs in, the day, the
+  environment variables that change output, whether the output is a terminal and how wide;
+- every file of the data folder by name, mode, time and bytes (files larger than a unit file
+  may be, the scans of evidence, by size and time), except the rendered reports in `reports/`
+  (output; the report's revision leaves them out too), and the data repository's own
+  `templates/` folder;
+- the commit checked out and the repository's shape (git history decides the approvals in
+  force, the approved data, when results reached the repository, which duplicate came later);
 - each evidence file the checks looked at, outside the data folder too, as found then.
 
-Anything different, or any doubt (no git, an entry that does not decode), and the command runs
-in full. One entry is kept per command invocation, replaced when its inputs change, so the
+A shallow clone (its history can grow under the same commit) is never replayed, nor is a run
+that crashed, was interrupted or could not write its files. A run during which a file was saved
+is not kept. One entry is kept per command invocation, replaced when its inputs change, so the
 cache does not grow with every edit. `--no-cache` (or THIDUA_NO_CACHE=1) turns it off too.
 """
 
@@ -26,6 +29,7 @@ import hashlib
 import io
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import zlib
@@ -40,8 +44,40 @@ if TYPE_CHECKING:
 
 KIND = "results"
 OUTPUT_FOLDER = "reports"  # of the data folder: written by `report`, never read
-_ENV = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM", "GITHUB_ACTIONS", "TZ")
-_WHOLE = 64 * 2**20  # larger files (scans of evidence) count by size and time, not bytes
+# Environment variables that change what is printed (rich's terminal detection and colours,
+# GitHub annotations, the time zone) or what runs (Python's path, git's configuration).
+_ENV = (
+    "COLUMNS",
+    "LINES",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "TERM",
+    "COLORTERM",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "JUPYTER_COLUMNS",
+    "JUPYTER_LINES",
+    "GITHUB_ACTIONS",
+    "TZ",
+    "LANG",
+    "LC_ALL",
+    "PYTHONPATH",
+    "PYTHONIOENCODING",
+    "PYTHONUTF8",
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_CONFIG",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_CONFIG_NOSYSTEM",
+    "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+)
+WHOLE = 2 * 2**20  # a unit file's default size limit: larger files count by size and time
 
 # What the running command read and wrote, noted by app.load and app.write_files.
 _noted: dict[str, Any] = {}
@@ -53,9 +89,12 @@ def note_evidence(states: dict[str, str], root: Path) -> None:
         _noted["root"] = root
 
 
-def note_written(outputs: list[tuple[Path, bytes | str]]) -> None:
+def note_written(outputs: list[tuple[Path, bytes | str]], failed: bool = False) -> None:
+    """Files the command wrote (`failed`: it could not: the folder's state is not an input,
+    so that run is not kept)."""
     if "written" in _noted:
         _noted["written"].extend(outputs)
+        _noted["failed"] = _noted.get("failed", False) or failed
 
 
 class _Recording:
@@ -106,7 +145,8 @@ class _Tee(io.TextIOBase):
 
 
 def _files(folder: Path, skip: str | None = None) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every file under `folder` (not in dot-folders, not in `skip`), in name order."""
+    """Every entry under `folder` but folders (their files are listed), in name order: all the
+    unit files `discover` can find, dot-folders too, but not `.git` nor the folder `skip`."""
 
     def walk(path: str, rel: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
         with os.scandir(path) as found:
@@ -114,7 +154,7 @@ def _files(folder: Path, skip: str | None = None) -> Iterator[tuple[str, os.DirE
         for e in entries:
             name = f"{rel}{e.name}"
             if e.is_dir():
-                if not e.name.startswith(".") and name != skip:
+                if e.name != ".git" and name != skip:
                     yield from walk(e.path, name + "/")
             else:
                 yield name, e
@@ -123,9 +163,10 @@ def _files(folder: Path, skip: str | None = None) -> Iterator[tuple[str, os.DirE
         yield from walk(str(folder), "")
 
 
-def _tree(h: Any, stamps: Any, folder: Path, skip: str | None = None) -> None:
-    """Every file's name and bytes into `h`; its name, size and time into `stamps` (`h` None:
-    only the stamps, to see cheaply whether anything was saved meanwhile)."""
+def _tree(h: Any, stamps: Any, folder: Path, whole: int, skip: str | None = None) -> None:
+    """Every file's name, mode, size and time into `stamps`; those and the bytes of each
+    regular file up to `whole` bytes into `h` (`h` None: only the stamps, to see cheaply
+    whether anything was saved meanwhile). A pipe or a device is never opened."""
     where = b"\0folder\0" + os.fsencode(folder.resolve())
     stamps.update(where)
     if h is not None:
@@ -135,12 +176,12 @@ def _tree(h: Any, stamps: Any, folder: Path, skip: str | None = None) -> None:
         try:
             link = os.fsencode(os.readlink(e.path)) if e.is_symlink() else b""
             st = e.stat()
-            stamps.update(label + link + b"%d\0%d\0%d" % (st.st_size, st.st_mtime_ns, st.st_ino))
+            meta = b"%s\0%o\0%d\0%d\0" % (link, st.st_mode, st.st_size, st.st_mtime_ns)
+            stamps.update(label + meta + b"%d" % st.st_ino)
             if h is None:
                 continue
-            h.update(label + b"link\0" + link + b"\0")
-            if st.st_size > _WHOLE:
-                h.update(b"%d\0%d" % (st.st_size, st.st_mtime_ns))
+            h.update(label + meta)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > whole:
                 continue
             with open(e.path, "rb") as f:
                 body = f.read()
@@ -153,46 +194,74 @@ def _tree(h: Any, stamps: Any, folder: Path, skip: str | None = None) -> None:
         h.update(body)
 
 
-def _head(data: Path) -> bytes:
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel", "HEAD"],
-            cwd=data,
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return b"no git"
-    return done.stdout if done.returncode == 0 else b"no commit"
+def _git_state(data: Path) -> bytes | None:
+    """The repository, the commit checked out and the history's replacements; None for a
+    shallow clone, whose history can change under the same commit."""
+    probes = (
+        ("rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD"),
+        ("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/"),
+    )
+    out = []
+    for args in probes:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=data, capture_output=True, timeout=30, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return b"no git"
+        if done.returncode != 0:
+            return b"no commit: " + done.stderr[:200]
+        out.append(done.stdout)
+    if b"\ntrue\n" in out[0]:
+        return None
+    return b"\0".join(out)
 
 
-def _slot(name: str, params: dict[str, Any]) -> list[bytes]:
+def _libraries() -> bytes:
+    """Where Python finds modules and which distributions (with versions) are installed:
+    rich, jinja2, docxtpl, openpyxl… all change what is printed or written."""
+    h = hashlib.blake2b(digest_size=32)
+    for folder in sys.path:
+        h.update(os.fsencode(folder) + b"\0")
+        try:
+            names = sorted(n for n in os.listdir(folder or ".") if n.endswith(".dist-info"))
+        except OSError:
+            continue
+        h.update("\0".join(names).encode("utf-8", "surrogateescape"))
+    return h.digest()
+
+
+def _slot(name: str, params: dict[str, Any], extra: str) -> list[bytes]:
     """What names this invocation (one entry each)."""
     size = shutil.get_terminal_size()
     return [
         name.encode(),
         repr(sorted((k, repr(v)) for k, v in params.items())).encode(),
+        extra.encode("utf-8", "surrogateescape"),
         os.fsencode(os.getcwd()),
         repr([(k, os.environ.get(k)) for k in _ENV]).encode(),
         repr((sys.stdout.isatty(), sys.stderr.isatty(), size.columns, size.lines)).encode(),
+        _libraries(),
     ]
 
 
-def _inputs(data: Path, contents: bool = True) -> tuple[bytes, bytes]:
-    """A digest of every input's bytes (empty without `contents`), and one of their names,
-    sizes and times (with the day and the commit in both)."""
+def _inputs(data: Path, whole: int, contents: bool = True) -> tuple[bytes, bytes] | None:
+    """A digest of every input (empty without `contents`) and one of their names, modes,
+    sizes and times, both with the day and the git state; None: not to be replayed."""
     from thidua_cli.present.render import search_path
 
+    state = _git_state(data)
+    if state is None:
+        return None
     h = hashlib.blake2b(digest_size=32) if contents else None
     stamps = hashlib.blake2b(digest_size=32)
-    moment = date.today().isoformat().encode() + b"\0" + _head(data)
+    moment = date.today().isoformat().encode() + b"\0" + state
     stamps.update(moment)
     if h is not None:
         h.update(moment)
-    _tree(h, stamps, data, skip=OUTPUT_FOLDER)
-    for folder in search_path(data)[:-1]:  # the data repository's templates (built-in: code)
-        _tree(h, stamps, folder)
+    _tree(h, stamps, data, whole, skip=OUTPUT_FOLDER)
+    for folder in search_path(data):  # the data repository's templates, then the built-in ones
+        _tree(h, stamps, folder, whole)
     return (h.digest() if h is not None else b""), stamps.digest()
 
 
@@ -205,27 +274,30 @@ def _evidence_same(root: str, states: tuple[tuple[str, str], ...]) -> bool:
     return all(evidence_state(real_root, file) == state for file, state in states)
 
 
-class Replayed(Exception):
-    """How the first run ended, raised again by the replay."""
-
-
 def run(
     name: str,
     params: dict[str, Any],
     call: Callable[[], Any],
     write: Callable[[list[tuple[Path, bytes | str]]], object],
+    extra: Callable[[], str] | None = None,
 ) -> Any:
     """`call()` the command, or replay it when nothing it depends on has changed (`write`
-    writes the files it wrote, as the command would)."""
+    writes the files it wrote, as the command would; `extra()` adds to the key what only this
+    command reads)."""
     from thidua_cli.read import cache
 
     data = params.get("data")
     if not cache.enabled() or not isinstance(data, Path) or not data.is_dir():
         return call()
-    store = cache.Cache.open(KIND)
-    slot = store.key(*_slot(name, params))
-    found = _inputs_or_none(data)
-    if found is None:
+    max_kb = params.get("max_kb")
+    whole = max(WHOLE, max_kb * 1024 if isinstance(max_kb, int) else 0)
+    try:
+        found = _inputs(data, whole)
+        if found is None:
+            return call()
+        store = cache.Cache.open(KIND)
+        slot = store.key(*_slot(name, params, extra() if extra is not None else ""))
+    except OSError:  # a folder that cannot be listed, a working folder deleted: run in full
         return call()
     inputs, stamps = found
     hit = store.get(slot)
@@ -235,17 +307,13 @@ def run(
         return _replay(hit)
 
     def unchanged() -> bool:
-        after = _inputs_or_none(data, contents=False)
+        try:
+            after = _inputs(data, whole, contents=False)
+        except OSError:
+            return False
         return after is not None and after[1] == stamps
 
     return _record(store, slot, inputs, call, unchanged)
-
-
-def _inputs_or_none(data: Path, contents: bool = True) -> tuple[bytes, bytes] | None:
-    try:
-        return _inputs(data, contents)
-    except OSError:  # a folder that cannot be listed: no replay; the command says what it can
-        return None
 
 
 def _is_entry(v: Any) -> TypeGuard[tuple[Any, ...]]:
@@ -256,6 +324,7 @@ def _is_entry(v: Any) -> TypeGuard[tuple[Any, ...]]:
         and type(v[1]) is tuple
         and all(type(n) is int and type(t) is bytes for n, t in v[1])
         and type(v[2]) is tuple
+        and v[2][:1] in (("return",), ("exit",), ("error",))
         and type(v[3]) is tuple
         and all(type(p) is str and type(b) in (bytes, str) for p, b in v[3])
         and type(v[4]) is str
@@ -299,7 +368,7 @@ def _record(
     recording = _Recording()
     out, err = _Tee(real_out, 0, recording), _Tee(real_err, 1, recording)
     _noted.clear()
-    _noted.update(evidence={}, written=[], root="")
+    _noted.update(evidence={}, written=[], root="", failed=False)
     sys.stdout, sys.stderr = out, err
     ending: tuple[Any, ...] = ("return",)
     try:
@@ -317,18 +386,36 @@ def _record(
         sys.stdout, sys.stderr = real_out, real_err
         noted = dict(_noted)
         _noted.clear()
-        if ending and unchanged():
-            written = tuple((str(p), body) for p, body in noted["written"])
-            store.put(
-                slot,
-                (
-                    inputs,
-                    recording.finish(),
-                    ending,
-                    written,
-                    str(noted["root"]),
-                    tuple(sorted(noted["evidence"].items())),
-                ),
-            )
-            store.flush()
+        if ending and not noted["failed"]:
+            _keep(store, slot, inputs, recording, ending, noted, unchanged)
     return result
+
+
+def _keep(
+    store: Cache,
+    slot: bytes,
+    inputs: bytes,
+    recording: _Recording,
+    ending: tuple[Any, ...],
+    noted: dict[str, Any],
+    unchanged: Callable[[], bool],
+) -> None:
+    """Store the run, if nothing was saved while it ran. Best effort: a cache that cannot be
+    written never changes how the command ends."""
+    try:
+        if not unchanged():
+            return
+        store.put(
+            slot,
+            (
+                inputs,
+                recording.finish(),
+                ending,
+                tuple((str(p), body) for p, body in noted["written"]),
+                str(noted["root"]),
+                tuple(sorted(noted["evidence"].items())),
+            ),
+        )
+        store.flush()
+    except Exception:
+        return

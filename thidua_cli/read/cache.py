@@ -134,19 +134,25 @@ class Cache:
         if self.file is None or (not create and not self.file.exists()):
             return None
         for attempt in range(2):
+            db = None
             try:
                 if create:
                     self.file.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.file, timeout=2, isolation_level=None)
                 db.execute("PRAGMA synchronous=OFF")
                 db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB)")
+            except sqlite3.OperationalError:  # locked by another run, busy: not ours to delete
+                _close(db)
+                return None
             except sqlite3.DatabaseError:
+                _close(db)
                 if attempt or not create:
                     return None
                 with contextlib.suppress(OSError):  # corrupted or foreign: start afresh
                     self.file.unlink()
                 continue
             except OSError:
+                _close(db)
                 return None
             self._db, self._pid = db, os.getpid()
             return db
@@ -215,6 +221,12 @@ class Cache:
                 )
         except sqlite3.Error:
             self.writable = False
+
+
+def _close(db: sqlite3.Connection | None) -> None:
+    if db is not None:
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
 
 
 def _decode(key: bytes, raw: bytes) -> Any | None:
