@@ -239,6 +239,8 @@ def test_a_file_touched_counts_and_a_pipe_is_never_opened(
     os.utime(repo / "data" / "units" / KTU, ns=(1, 1))
     cli(*SCORE, cwd=repo)
     assert len(loads) == 2
+    if not hasattr(os, "mkfifo"):
+        return  # Windows has no named pipes in the file system
     os.mkfifo(repo / "data" / "ong-dan")
     code = subprocess.run(
         [sys.executable, "-m", "thidua_cli", "validate", "--data", "data"],
