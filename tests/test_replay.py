@@ -306,3 +306,9 @@ def test_a_failed_write_is_not_replayed_once_fixed(cli: Run, repo: Path, tmp_pat
     blocker.unlink()
     code, text = cli(*args, "--data", "data", cwd=repo)
     assert code == 0 and "Đã ghi" in text
+
+
+def test_files_count_by_bytes_up_to_the_unit_size_limit() -> None:
+    from thidua_cli.read import yamlload
+
+    assert replay.WHOLE == yamlload.MAX_BYTES  # replay.py does not import the YAML reader

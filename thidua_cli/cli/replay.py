@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 KIND = "results"
 OUTPUT_FOLDER = "reports"  # of the data folder: written by `report`, never read
 # Environment variables that change what is printed (rich's terminal detection and colours,
-# GitHub annotations, the time zone) or what runs (Python's path, git's configuration).
+# GitHub annotations, the time zone) or what runs (Python's path, git's configuration: with
+# every GIT_* variable).
 _ENV = (
     "COLUMNS",
     "LINES",
@@ -66,18 +67,8 @@ _ENV = (
     "PYTHONUTF8",
     "HOME",
     "XDG_CONFIG_HOME",
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_CONFIG",
-    "GIT_CONFIG_GLOBAL",
-    "GIT_CONFIG_SYSTEM",
-    "GIT_CONFIG_NOSYSTEM",
-    "GIT_CONFIG_COUNT",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
 )
-WHOLE = 2 * 2**20  # a unit file's default size limit: larger files count by size and time
+WHOLE = 2 * 2**20  # yamlload.MAX_BYTES (test_replay checks): larger files count by size, time
 
 # What the running command read and wrote, noted by app.load and app.write_files.
 _noted: dict[str, Any] = {}
@@ -239,7 +230,9 @@ def _slot(name: str, params: dict[str, Any], extra: str) -> list[bytes]:
         repr(sorted((k, repr(v)) for k, v in params.items())).encode(),
         extra.encode("utf-8", "surrogateescape"),
         os.fsencode(os.getcwd()),
-        repr([(k, os.environ.get(k)) for k in _ENV]).encode(),
+        repr(
+            sorted((k, v) for k, v in os.environ.items() if k in _ENV or k[:4] == "GIT_")
+        ).encode(),
         repr((sys.stdout.isatty(), sys.stderr.isatty(), size.columns, size.lines)).encode(),
         _libraries(),
     ]
