@@ -16,7 +16,6 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
 import typer
 
-from thidua_cli.cli import replay
 from thidua_cli.cli.errors import UserError as UserError
 
 if TYPE_CHECKING:
@@ -109,6 +108,8 @@ def replayable(
         def run(**options: Any) -> Any:
             if skip is not None and skip(options):
                 return fn(**options)
+            from thidua_cli.cli import replay
+
             more = (lambda: extra(options)) if extra is not None else None
             return replay.run(fn.__name__, options, lambda: fn(**options), write_files, more)
 
@@ -221,6 +222,8 @@ def load(
         git_dates=git_dates,
         locks=locks,
     )
+    from thidua_cli.cli import replay
+
     replay.note_evidence(ws.evidence, ws.root)
     return ws
 
@@ -315,6 +318,8 @@ def write_files(outputs: list[tuple[Path, bytes | str]]) -> list[Path]:
     from thidua_cli.files import write_set
 
     result = write_set(outputs)
+    from thidua_cli.cli import replay
+
     replay.note_written(outputs, failed=result.error is not None)
     if result.error is not None:
         kept = ", ".join(str(p) for p in result.kept)
