@@ -27,14 +27,6 @@ KTU = "lang-kon-ktu.yaml"
 
 
 @pytest.fixture
-def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cache folder for this test alone."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("THIDUA_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files actually parsed (not answered from the cache), in order."""
     seen: list[str] = []

@@ -28,13 +28,6 @@ SCORE = ("score", "--phase", "1", "-f", "json", "--data", "data")
 
 
 @pytest.fixture
-def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("THIDUA_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def repo(tmp_path: Path, own_cache: Path) -> Path:
     """The shipped data in a git repository of its own, committed."""
     root = tmp_path / "repo"
