@@ -104,10 +104,11 @@ def _reported(
     basis: Basis,
 ) -> IndicatorOutcome:
     """The commune value of a reported indicator for one phase, from the units' reports."""
+    kinds = _kinds(ind)
     pool = (
         [u for u in units if u.id == ind.owner]
         if ind.aggregation == "owner"
-        else [u for u in units if u.kind in _kinds(ind) and _expected(cat, u, ind, phase)]
+        else [u for u in units if u.kind in kinds and _expected(cat, u, ind, phase)]
     )
     values: list[tuple[Value | None, Decimal | None, Decimal | None]] = []
     estimate = False
