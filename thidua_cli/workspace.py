@@ -11,7 +11,7 @@ import gc
 import hashlib
 import os
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -389,13 +389,13 @@ def _cached(
     return out
 
 
-def _assemble(entries: list[Entry], reuse: dict[bytes, Unit] | None = None) -> _Checked:
-    """Problems, roster and units from plain entries; units are rebuilt without validating
-    again (they were validated when the entry was made)."""
+def _assemble(entries: Iterable[Entry], reuse: dict[bytes, Unit] | None = None) -> _Checked:
+    """Problems, roster and units from plain entries, taken one at a time (each entry's bytes
+    are let go once its unit is built; entries still being checked by the workers arrive
+    meanwhile); units are rebuilt without validating again (they were validated when the
+    entry was made)."""
     out = _Checked()
-    for n in range(len(entries)):
-        problems, entry, evidence, blob = entries[n]
-        entries[n] = _SPENT  # each entry's bytes are let go once its unit is built
+    for n, (problems, entry, evidence, blob) in enumerate(entries):
         if n % FREEZE_EVERY == FREEZE_EVERY - 1:
             # The units kept so far live until the end: freeze them, or the cyclic collector
             # rescans the whole growing heap again and again (a third of the time at 10.000).
@@ -417,7 +417,12 @@ def _assemble(entries: list[Entry], reuse: dict[bytes, Unit] | None = None) -> _
     return out
 
 
-_SPENT: Entry = ((), None, (), None)
+def _in_order(found: list[Entry | None], fresh: Iterator[Entry]) -> Iterator[Entry]:
+    """The entries in file order: the cache's, and the checked ones where it had none. Each
+    is handed over once (the list lets go of it), so they are not all held at the same time."""
+    for n, entry in enumerate(found):
+        found[n] = None
+        yield entry if entry is not None else next(fresh)
 
 
 def _digest(blob: bytes) -> bytes:
@@ -445,27 +450,28 @@ def _check_parallel(
     keep_units: bool,
     max_bytes: int,
     store: cache.Cache,
-) -> list[Entry]:
-    """Split the files into contiguous chunks, check them in `jobs` processes, and join the
-    results in file order, so the output does not depend on how the work was shared. Workers
-    send back plain entries, never models (unpickling models costs the parent fifteen times
-    more)."""
+) -> Iterator[Entry]:
+    """Split the files into contiguous chunks, check them in `jobs` processes, and hand the
+    results over in file order as each chunk arrives (so the output does not depend on how
+    the work was shared, and the parent builds units while the workers read). Workers send
+    back plain entries, never models (unpickling models costs the parent fifteen times
+    more); their new cache entries are written as they come, not held to the end."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method != "fork":
-        return _check_files(paths, root, ctx, keep_units, max_bytes, store)
+        yield from _check_files(paths, root, ctx, keep_units, max_bytes, store)
+        return
     # inherited by forked workers
     _WORKER.update(root=root, ctx=ctx, keep_units=keep_units, max_bytes=max_bytes, store=store)
     size = max(1, -(-len(paths) // (jobs * 4)))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    total: list[Entry] = []
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
         for part, pending in pool.map(_work, chunks):
-            total.extend(part)
             store.pending.update(pending)
-    return total
+            store.flush()
+            yield from part
 
 
 def _read(path: Path, root: Path) -> yamlload.Loaded:
@@ -531,14 +537,14 @@ def load(
     found = _cached(unit_paths, root, ctx, keep_units, max_bytes, store)
     todo = [p for p, e in zip(unit_paths, found, strict=True) if e is None]
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
-        fresh = iter(_check_parallel(todo, root, ctx, jobs, keep_units, max_bytes, store))
+        fresh = _check_parallel(todo, root, ctx, jobs, keep_units, max_bytes, store)
     else:
         fresh = iter(_check_files(todo, root, ctx, keep_units, max_bytes, store))
-    entries = [e if e is not None else next(fresh) for e in found]
+    checked = _assemble(_in_order(found, fresh), reuse)
+    if next(fresh, None) is not None:  # every checked file has its place  # pragma: no cover
+        raise AssertionError("more entries than files")
     del found, fresh
     store.flush()
-    checked = _assemble(entries, reuse)
-    del entries
     # What was read lives until the command ends: move it out of the collector's sight, so
     # scoring and rendering do not pay for rescanning it (see _assemble).
     gc.freeze()
