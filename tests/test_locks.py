@@ -258,6 +258,26 @@ def test_an_accented_file_name_is_compared_with_its_commit_too(repo: Path, cli: 
     assert [p["path"] for p in late] == [accented]
 
 
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_unit_file_behind_a_link_is_refused(repo: Path, cli: Run, what: str) -> None:
+    """git keeps the link, not the figures: approvals, history and diff could not follow them
+    (an approved commit would have no such unit, and every figure would count as new)."""
+    shared = repo / "chung"
+    if what == "file":
+        shared.mkdir()
+        git(repo, "mv", KTU, "chung/lang-kon-ktu.yaml")
+        (repo / KTU).symlink_to(Path("../../chung/lang-kon-ktu.yaml"))
+    else:
+        git(repo, "mv", "data/units", "chung")
+        (repo / "data" / "units").symlink_to(Path("../chung"), target_is_directory=True)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Tệp đơn vị qua liên kết")
+    code, found = problems(cli, repo)
+    linked = {str(p["path"]) for p in found if p["code"] == "unit-file-symlink"}
+    assert code == 1
+    assert KTU in linked and (what == "file") == (len(linked) == 1)
+
+
 def test_ci_runs_the_base_branch_tool_on_the_pull_request_data() -> None:
     from .conftest import ROOT
 

@@ -45,6 +45,7 @@ CODES: dict[str, Code] = {
     "yaml-too-complex": _e("tệp quá phức tạp (alias nhân bản, quá nhiều nút)", "tệp"),
     "yaml-too-deep": _e("lồng nhau quá sâu", "tệp"),
     "symlink-outside-repo": _e("liên kết trỏ ra ngoài kho", "tệp"),
+    "unit-file-symlink": _e("tệp đơn vị là liên kết: git không theo được số liệu", "tệp"),
     "too-many-problems": _w("quá nhiều lỗi cùng loại trong một tệp (chỉ in 50)", "tệp"),
     # --- text (read/textpolicy) ------------------------------------------------------------
     "control-character": _e("ký tự điều khiển trong chữ", "chữ"),

@@ -219,6 +219,33 @@ def _symlink_outside(rel: str) -> Problem:
     )
 
 
+def _linked_inside(path: Path, data_dir: Path, real_data: str) -> bool:
+    """A unit file reached through a link below the data folder: the file itself or a folder
+    between (a linked units/). The data folder itself may be a link; git sees through that."""
+    absolute, base = os.path.abspath(path), os.path.abspath(data_dir)
+    if not absolute.startswith(base + os.sep):
+        return False
+    folder, name = os.path.split(absolute)
+    real = (
+        os.path.realpath(absolute)
+        if os.path.islink(absolute)
+        else os.path.join(files.real_folder(folder), name)
+    )
+    return real != os.path.join(real_data, absolute[len(base) + 1 :])
+
+
+def _linked_entry(rel: str) -> Entry:
+    problem = error(
+        rel,
+        (0, 0),
+        "unit-file-symlink",
+        "Tệp đơn vị, hoặc một thư mục chứa nó, là liên kết (symlink): git lưu liên kết chứ không "
+        "lưu số liệu, nên phê duyệt, lịch sử sửa và so sánh phiên bản không kiểm được tệp này.",
+        "Đặt tệp thật vào thư mục đơn vị (chép nội dung vào, xóa liên kết).",
+    )
+    return ((_problem_tuple(problem),), None, (), None)
+
+
 # What checking one unit file gives, as plain data (cached, and sent back by worker
 # processes): (problems as tuples, roster entry as a tuple or None, the evidence files the
 # checks looked at with what they found, the unit as pickled plain data or None).
@@ -535,6 +562,10 @@ def load(
     ws.unit_files = len(unit_paths)
     store = _unit_cache(cat_path, ctx, max_bytes)
     found = _cached(unit_paths, root, ctx, keep_units, max_bytes, store)
+    real_data = os.path.realpath(data_dir)
+    for n, (path, rel) in enumerate(zip(unit_paths, _rel_paths(unit_paths, root), strict=True)):
+        if _linked_inside(path, data_dir, real_data) and not _outside(path, root):
+            found[n] = _linked_entry(rel)
     todo = [p for p, e in zip(unit_paths, found, strict=True) if e is None]
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
         fresh = _check_parallel(todo, root, ctx, jobs, keep_units, max_bytes, store)
