@@ -86,6 +86,9 @@ def test_bad_file_dropped_into_units_fails_with_line(
     assert "data/units/thon-loi.yaml:7:19" in out and "thousands-separator" in out
     code, out = cli("score", cwd=tmp_path)
     assert code == 1 and "Dữ liệu còn lỗi" in out
+    # the sample data has warnings too: counted, not listed, and nobody typed --errors-only
+    assert "(không in cảnh báo: ở đây chỉ in lỗi; xem đủ: thidua validate)" in " ".join(out.split())
+    assert "--errors-only" not in out
 
 
 def test_usage_errors_exit_2(cli: Run, tmp_path: Path) -> None:

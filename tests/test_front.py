@@ -51,6 +51,9 @@ def test_main_says_a_wrong_option_in_vietnamese_with_exit_2() -> None:
     assert done.returncode == 2 and "Có phải ý bạn là «score»?" in done.stderr
     done = _main("score", "--format", "pdf")
     assert done.returncode == 2 and "không hợp lệ" in done.stderr
+    done = _main("validate", "--no-cache")  # an option of thidua itself, after the command
+    assert done.returncode == 2
+    assert "«--no-cache» đặt ngay sau thidua, trước tên lệnh" in " ".join(done.stderr.split())
 
 
 def test_main_user_errors_are_one_red_line(tmp_path: Path) -> None:

@@ -182,9 +182,10 @@ def print_problems(
     files = (ws.unit_files, ws.files - ws.unit_files)
     stream = sys.stderr if only_errors else sys.stdout
     if fmt == "text":
-        from thidua_cli.formats.problems import write_text
+        from thidua_cli.formats.problems import ERRORS_ONLY, REFUSED, write_text
 
-        write_text(problems, files, stream, hidden=len(ws.problems) - len(problems))
+        hidden = len(ws.problems) - len(problems)
+        write_text(problems, files, stream, hidden, REFUSED if only_errors else ERRORS_ONLY)
     else:
         FORMATS[fmt](problems, files, stream)
 

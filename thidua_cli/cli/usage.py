@@ -35,7 +35,8 @@ def _root(
         bool,
         typer.Option(
             "--no-cache",
-            help="Không dùng bộ nhớ đệm các tệp đã kiểm tra (đọc và kiểm tra lại mọi tệp).",
+            help="Không dùng bộ nhớ đệm: đọc, kiểm tra và tính lại mọi thứ (không dùng tệp đã "
+            "kiểm tra hay kết quả của lần chạy trước).",
         ),
     ] = False,
 ) -> None:
@@ -180,6 +181,9 @@ def _vietnamese_help() -> None:
         pass
 
 
+_FRONT_OPTIONS = ("--no-cache", "--version")  # options of `thidua` itself, not of a command
+
+
 def _usage_message(exc: Exception) -> str:
     """Typer's usage errors, said in Vietnamese."""
     import difflib
@@ -187,6 +191,11 @@ def _usage_message(exc: Exception) -> str:
     from typer._click import exceptions as ce
 
     if isinstance(exc, ce.NoSuchOption):
+        if exc.option_name in _FRONT_OPTIONS:  # `thidua validate --no-cache`
+            return (
+                f"Tùy chọn «{exc.option_name}» đặt ngay sau thidua, trước tên lệnh: "
+                f"thidua {exc.option_name} <lệnh> …"
+            )
         close = [p for p in (exc.possibilities or []) if p != "--help"]
         return f"Không có tùy chọn «{exc.option_name}»." + (
             f" Có phải ý bạn là «{close[0]}»?" if close else ""

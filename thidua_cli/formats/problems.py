@@ -88,15 +88,22 @@ def as_github(problems: Sequence[Problem]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def summary(problems: Sequence[Problem], files: Files, hidden: int = 0) -> str:
-    """The totals line; `hidden` warnings were left out of the list (--errors-only) but are
-    still counted, so the line never says "0 cảnh báo" when there are some."""
+ERRORS_ONLY = "--errors-only"
+REFUSED = "ở đây chỉ in lỗi; xem đủ: thidua validate"
+
+
+def summary(
+    problems: Sequence[Problem], files: Files, hidden: int = 0, why: str = ERRORS_ONLY
+) -> str:
+    """The totals line; `hidden` warnings were left out of the list (`why`: --errors-only,
+    or a command that refuses to compute and shows only what stops it) but are still
+    counted, so the line never says "0 cảnh báo" when there are some."""
     errors, warnings = count(problems)
     units, others = files
     checked = f"{units} tệp đơn vị" + (
         f" và {others} tệp khác (danh mục, phê duyệt)" if others else ""
     )
-    shown = " (không in cảnh báo: --errors-only)" if hidden else ""
+    shown = f" (không in cảnh báo: {why})" if hidden else ""
     return f"Đã kiểm tra {checked}: {errors} lỗi, {warnings + hidden} cảnh báo{shown}."
 
 
@@ -108,10 +115,16 @@ def write_github(problems: Sequence[Problem], files: Files, stream: IO[str]) -> 
     stream.write(as_github(problems))
 
 
-def write_text(problems: Sequence[Problem], files: Files, stream: IO[str], hidden: int = 0) -> None:
+def write_text(
+    problems: Sequence[Problem],
+    files: Files,
+    stream: IO[str],
+    hidden: int = 0,
+    why: str = ERRORS_ONLY,
+) -> None:
     from thidua_cli.formats.terminal import console
 
-    print_text(problems, files, console(stream), hidden)
+    print_text(problems, files, console(stream), hidden, why)
 
 
 def print_problem(p: Problem, console: Any, where: str = "", indent: str = "") -> None:
@@ -128,13 +141,15 @@ def print_problem(p: Problem, console: Any, where: str = "", indent: str = "") -
         console.print(f"{indent}    [cyan]→ {esc(p.hint)}[/]", highlight=False, soft_wrap=True)
 
 
-def print_text(problems: Sequence[Problem], files: Files, console: Any, hidden: int = 0) -> None:
+def print_text(
+    problems: Sequence[Problem], files: Files, console: Any, hidden: int = 0, why: str = ERRORS_ONLY
+) -> None:
     """Human output through an injected rich Console; `path:line:col` so editors can jump."""
     for p in capped(problems):
         print_problem(p, console, f"{p.path}:{p.line}:{p.column}" if p.line else p.path)
     errors, _ = count(problems)
     style = "bold red" if errors else "bold green"
-    console.print(f"[{style}]{esc(summary(problems, files, hidden))}[/]", highlight=False)
+    console.print(f"[{style}]{esc(summary(problems, files, hidden, why))}[/]", highlight=False)
     if len(problems) > 5:  # at a deadline, the totals by kind say where to start
         kinds = Counter((p.severity.value, p.code) for p in problems)
         parts = [
