@@ -305,3 +305,14 @@ def test_files_count_by_bytes_up_to_the_unit_size_limit() -> None:
     from thidua_cli.read import yamlload
 
     assert replay.WHOLE == yamlload.MAX_BYTES  # replay.py does not import the YAML reader
+
+
+def test_bytes_read_for_the_key_never_reach_a_later_command(cli: Run, repo: Path) -> None:
+    """The replay hands the bytes it hashed to the checks (no second read); a command that
+    does not replay, run later in the same process, reads the files as they are then."""
+    cli(*SCORE, cwd=repo)
+    cli(*SCORE, cwd=repo)  # replayed: nothing was checked
+    unit = repo / "data" / "units" / KTU
+    unit.write_text(unit.read_text(encoding="utf-8").replace("id: ", "ma: ", 1), encoding="utf-8")
+    code, out = cli("validate", f"data/units/{KTU}", "--data", "data", cwd=repo)
+    assert code == 1 and KTU in out

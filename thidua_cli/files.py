@@ -103,3 +103,21 @@ def evidence_state(real_root: str, file: str) -> str:
     if ".git" in Path(os.path.relpath(target, real_root)).parts:
         return "git"
     return "ok" if os.path.isfile(target) else "missing"
+
+
+# The bytes of unit files already read once in this run (by the replay, to hash its inputs),
+# so that checking them does not read them again: at 10.000 files a second read costs 0,2 s.
+# Each is handed out once; `forget` drops what was not asked for.
+_READ: dict[str, bytes] = {}
+
+
+def remember(path: str, body: bytes) -> None:
+    _READ[path] = body
+
+
+def recall(path: str) -> bytes | None:
+    return _READ.pop(path, None)
+
+
+def forget() -> None:
+    _READ.clear()

@@ -219,19 +219,25 @@ def _symlink_outside(rel: str) -> Problem:
     )
 
 
-def _linked_inside(path: Path, data_dir: Path, real_data: str) -> bool:
-    """A unit file reached through a link below the data folder: the file itself or a folder
-    between (a linked units/). The data folder itself may be a link; git sees through that."""
-    absolute, base = os.path.abspath(path), os.path.abspath(data_dir)
-    if not absolute.startswith(base + os.sep):
-        return False
+def _link(path: Path, real_root: str, data_dir: str, real_data: str) -> str | None:
+    """How a unit file is reached through a link: "outside" the repository (never read),
+    "inside" it below the data folder (the file or a folder between: git would keep the link,
+    not the figures), or None. The data folder itself may be a link; git sees through that."""
+    absolute = os.path.abspath(path)
     folder, name = os.path.split(absolute)
     real = (
         os.path.realpath(absolute)
         if os.path.islink(absolute)
         else os.path.join(files.real_folder(folder), name)
     )
-    return real != os.path.join(real_data, absolute[len(base) + 1 :])
+    if real == absolute:
+        return None
+    if not real.startswith(real_root + os.sep):
+        return "outside"
+    below = absolute.startswith(data_dir + os.sep)
+    if below and real != os.path.join(real_data, absolute[len(data_dir) + 1 :]):
+        return "inside"
+    return None
 
 
 def _linked_entry(rel: str) -> Entry:
@@ -385,34 +391,45 @@ def _check_files(
 def _cached(
     paths: Sequence[Path],
     root: Path,
+    data_dir: Path,
     ctx: context.Context | None,
     keep_units: bool,
     max_bytes: int,
     store: cache.Cache,
 ) -> list[Entry | None]:
-    """What the cache already holds for each file (None: to be checked). An entry is used only
-    when the file's path and bytes, the catalogue, the size limit and the tool are the same
-    (all in the key) and every evidence file it points to is still found the same way. The
-    entries are fetched a few hundred per query."""
-    if not store.on:
-        return [None] * len(paths)
+    """What the cache already holds for each file (None: to be checked), and the entry of a
+    file reached through a link (refused). An entry is used only when the file's path and
+    bytes, the catalogue, the size limit and the tool are the same (all in the key) and every
+    evidence file it points to is still found the same way. The entries are fetched a few
+    hundred per query; bytes already read in this run are not read again."""
     keys: list[bytes | None] = []
+    out: list[Entry | None] = []
+    real_root, folder = os.path.realpath(root), os.path.abspath(data_dir)
+    real_data = os.path.realpath(data_dir)
     for path, rel in zip(paths, _rel_paths(paths, root), strict=True):
-        raw = None if _outside(path, root) else _read_raw(path, max_bytes)
+        body = files.recall(os.path.abspath(path))
+        link = _link(path, real_root, folder, real_data)
+        out.append(_linked_entry(rel) if link == "inside" else None)
+        if link is not None:  # outside: _check_files says why it is not read
+            keys.append(None)
+            continue
+        if not store.on:
+            keys.append(None)
+            continue
+        raw = body if body is not None and len(body) <= max_bytes else None
+        raw = raw if raw is not None else _read_raw(path, max_bytes)
         keys.append(store.key(rel.encode(), raw) if raw is not None else None)
+    files.forget()
     found = store.get_many([k for k in keys if k is not None])
     seen: dict[str, str] = {}  # evidence file -> what ctx.evidence found, for this reading
-    out: list[Entry | None] = []
-    for key in keys:
+    for n, key in enumerate(keys):
         hit = found.get(key) if key is not None else None
         if not _is_entry(hit):
-            out.append(None)
             continue
         entry = cast(Entry, hit)
         if ctx is not None and any(_evidence_state(ctx, e, seen) != s for e, s in entry[2]):
-            out.append(None)
-        else:
-            out.append(entry if keep_units else (entry[0], entry[1], entry[2], None))
+            continue
+        out[n] = entry if keep_units else (entry[0], entry[1], entry[2], None)
     return out
 
 
@@ -561,11 +578,7 @@ def load(
     ws.files += len(unit_paths)
     ws.unit_files = len(unit_paths)
     store = _unit_cache(cat_path, ctx, max_bytes)
-    found = _cached(unit_paths, root, ctx, keep_units, max_bytes, store)
-    real_data = os.path.realpath(data_dir)
-    for n, (path, rel) in enumerate(zip(unit_paths, _rel_paths(unit_paths, root), strict=True)):
-        if _linked_inside(path, data_dir, real_data) and not _outside(path, root):
-            found[n] = _linked_entry(rel)
+    found = _cached(unit_paths, root, data_dir, ctx, keep_units, max_bytes, store)
     todo = [p for p, e in zip(unit_paths, found, strict=True) if e is None]
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
         fresh = _check_parallel(todo, root, ctx, jobs, keep_units, max_bytes, store)

@@ -38,6 +38,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeGuard
 
+from thidua_cli import files
+
 if TYPE_CHECKING:
     from thidua_cli.read.cache import Cache
 
@@ -158,6 +160,7 @@ def _tree(h: Any, stamps: Any, folder: Path, whole: int, skip: str | None = None
     """Every file's name, mode, size and time into `stamps`; those and the bytes of each
     regular file up to `whole` bytes into `h` (`h` None: only the stamps, to see cheaply
     whether anything was saved meanwhile). A pipe or a device is never opened."""
+    base = os.path.abspath(folder)
     where = b"\0folder\0" + os.fsencode(folder.resolve())
     stamps.update(where)
     if h is not None:
@@ -176,6 +179,8 @@ def _tree(h: Any, stamps: Any, folder: Path, whole: int, skip: str | None = None
                 continue
             with open(e.path, "rb") as f:
                 body = f.read()
+            if name.endswith((".yaml", ".yml")):  # checking reads them next: once is enough
+                files.remember(os.path.join(base, name), body)
         except OSError as exc:
             stamps.update(label + b"unreadable\0%d" % (exc.errno or 0))
             if h is not None:
@@ -291,10 +296,12 @@ def run(
         store = cache.Cache.open(KIND)
         slot = store.key(*_slot(name, params, extra() if extra is not None else ""))
     except OSError:  # a folder that cannot be listed, a working folder deleted: run in full
+        files.forget()
         return call()
     inputs, stamps = found
     hit = store.get(slot)
     if _is_entry(hit) and hit[0] == inputs and _evidence_same(hit[4], hit[5]):
+        files.forget()  # the bytes kept for checking: not needed
         if hit[3]:  # the files it wrote, written again (together, as then; a failure says so)
             write([(Path(p), body) for p, body in hit[3]])
         return _replay(hit)
@@ -376,6 +383,7 @@ def _record(
         ending = ()  # a crash or an interruption is never replayed
         raise
     finally:
+        files.forget()  # never left for a later command in this process
         sys.stdout, sys.stderr = real_out, real_err
         noted = dict(_noted)
         _noted.clear()
