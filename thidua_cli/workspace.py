@@ -193,16 +193,19 @@ class _Checked:
     by_path: dict[str, Unit] = field(default_factory=dict)
 
 
+def _real(absolute: str) -> str:
+    """os.path.realpath of a file, resolving its folder once for all the files in it."""
+    if os.path.islink(absolute):
+        return os.path.realpath(absolute)
+    folder, name = os.path.split(absolute)
+    return os.path.join(files.real_folder(folder), name)
+
+
 def _outside(path: Path, root: Path) -> bool:
     """A path that reaches outside the repository through a symlink, the file itself or any
     folder above it (a linked data/units): it could expose any file on the machine."""
     absolute = os.path.abspath(path)
-    folder, name = os.path.split(absolute)
-    real = (
-        os.path.realpath(absolute)
-        if os.path.islink(absolute)
-        else os.path.join(files.real_folder(folder), name)
-    )
+    real = _real(absolute)
     if real == absolute:
         return False  # no link on the way: a file named on the command line is read as is
     base = os.path.realpath(root)
@@ -224,12 +227,7 @@ def _link(path: Path, real_root: str, data_dir: str, real_data: str) -> str | No
     "inside" it below the data folder (the file or a folder between: git would keep the link,
     not the figures), or None. The data folder itself may be a link; git sees through that."""
     absolute = os.path.abspath(path)
-    folder, name = os.path.split(absolute)
-    real = (
-        os.path.realpath(absolute)
-        if os.path.islink(absolute)
-        else os.path.join(files.real_folder(folder), name)
-    )
+    real = _real(absolute)
     if real == absolute:
         return None
     if not real.startswith(real_root + os.sep):
