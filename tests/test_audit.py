@@ -177,6 +177,9 @@ def test_approved_phase_is_locked(repo: Path, cli: Run) -> None:
     edit(repo, KTU, "CT03: {value: 150,", "CT03: {value: 200,")
     code, out = cli("validate", cwd=repo)
     assert code == 1 and "correction-mismatch" in out
+    # the Council member sees the three figures without opening the file
+    said = " ".join(out.split())
+    assert "đính chính của CT03 ghi 150 nhưng số liệu hiện có là 200 (đã duyệt: 113,9)" in said
 
 
 def test_target_change_after_approval_needs_a_decision(repo: Path, cli: Run) -> None:

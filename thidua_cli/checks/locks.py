@@ -20,6 +20,7 @@ from thidua_cli.read.models import (
     Amendment,
     Approval,
     Catalogue,
+    Correction,
     Indicator,
     Result,
     Unit,
@@ -158,7 +159,8 @@ def _results(
                     rel,
                     f.pos(at, key=True),
                     "correction-mismatch",
-                    f"{_locked(approval)}; đính chính của {code} không ghi đúng số liệu hiện có.",
+                    f"{_locked(approval)}; đính chính của {code} ghi {_typed(correction)} "
+                    f"nhưng số liệu hiện có là {_typed(after_r)} (đã duyệt: {_typed(before_r)}).",
                     "Ghi lại trong «correction» đúng số đã đính chính: value: … (hoặc numerator, "
                     "denominator), để một lần sửa sau không núp bóng đính chính cũ.",
                     at,
@@ -176,7 +178,7 @@ def _results(
             )
 
 
-def _typed(r: Result | None) -> str:
+def _typed(r: Result | Correction | None) -> str:
     """A figure as the unit typed it, for a message: "113,9", "708/752", "Đạt", "—"."""
     if r is None:
         return "—"
