@@ -295,3 +295,21 @@ def test_option_ranges_read_as_words() -> None:
 
     said = [_range_words(t) for t in ("x>=0", "0<=x<=100", "x<5", "1<x<5")]
     assert said == ["≥ 0", "từ 0 đến 100", "< 5", "1<x<5"]
+
+
+def test_json_text_reads_back_as_json_dumps_would_write_it() -> None:
+    import json
+
+    from thidua_cli.formats import json_text
+
+    doc = {
+        "b": [{"z": 1, "a": [1, 2, {"x": None}]}, [], {}, "chữ «có dấu»", 1.5, True],
+        "a": {2: "hai", 1: {"y": []}},
+        "c": [],
+        "d": {},
+        "e": "",
+    }
+    text = json_text(doc)
+    assert json.loads(text) == json.loads(json.dumps(doc, sort_keys=True))
+    assert "chữ «có dấu»" in text  # not \\u-escaped
+    assert text.splitlines()[:3] == ["{", '  "a": {', '    "1": {"y": []},']

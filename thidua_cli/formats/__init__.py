@@ -43,6 +43,13 @@ _LEAF = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 _EXPANDED = 2  # the document and its top-level lists and objects; each of their items on a line
 
 
+def _key(key: object) -> str:
+    """A key as json.dumps writes it: numbers, true/false and null become their text."""
+    if isinstance(key, str):
+        return key
+    return str(_LEAF.encode(key))
+
+
 def _chunks(v: Any, level: int) -> Iterator[str]:
     if level < _EXPANDED and isinstance(v, dict | list) and v:
         pad = "\n" + "  " * (level + 1)
@@ -50,7 +57,7 @@ def _chunks(v: Any, level: int) -> Iterator[str]:
         if isinstance(v, dict):
             yield "{"
             for key in sorted(v):
-                yield sep + pad + _LEAF.encode(key) + ": "
+                yield sep + pad + _LEAF.encode(_key(key)) + ": "
                 yield from _chunks(v[key], level + 1)
                 sep = ","
             yield "\n" + "  " * level + "}"
