@@ -180,7 +180,7 @@ def _tree(h: Any, stamps: Any, folder: Path, whole: int, skip: str | None = None
             with open(e.path, "rb") as f:
                 body = f.read()
             if name.endswith((".yaml", ".yml")):  # checking reads them next: once is enough
-                files.remember(os.path.join(base, name), body)
+                files.remember(os.path.normpath(os.path.join(base, name)), body)
         except OSError as exc:
             stamps.update(label + b"unreadable\0%d" % (exc.errno or 0))
             if h is not None:
