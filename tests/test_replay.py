@@ -316,3 +316,23 @@ def test_bytes_read_for_the_key_never_reach_a_later_command(cli: Run, repo: Path
     unit.write_text(unit.read_text(encoding="utf-8").replace("id: ", "ma: ", 1), encoding="utf-8")
     code, out = cli("validate", f"data/units/{KTU}", "--data", "data", cwd=repo)
     assert code == 1 and KTU in out
+
+
+def test_unit_files_are_read_once_per_run(
+    cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli(*SCORE, cwd=repo)
+    reads: list[Path] = []
+    original = workspace._read_raw
+
+    def counting(path: Path, max_bytes: int) -> bytes | None:
+        reads.append(path)
+        return original(path, max_bytes)
+
+    monkeypatch.setattr(workspace, "_read_raw", counting)
+    unit = repo / "data" / "units" / KTU
+    unit.write_text(unit.read_text(encoding="utf-8") + "# sửa\n", encoding="utf-8")
+    assert cli(*SCORE, cwd=repo)[0] == 0
+    # the replay hashed every file; the checks took those bytes and read only the changed
+    # file again, to check it
+    assert [p.name for p in reads] == [KTU]
