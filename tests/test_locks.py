@@ -278,6 +278,50 @@ def test_a_unit_file_behind_a_link_is_refused(repo: Path, cli: Run, what: str) -
     assert KTU in linked and (what == "file") == (len(linked) == 1)
 
 
+@pytest.mark.parametrize("how", ["linked data folder", "linked path to the repository"])
+def test_data_reached_through_a_link_keeps_its_approved_units(
+    repo: Path, cli: Run, tmp_path: Path, how: str
+) -> None:
+    """Today's units are matched with the approved files by their real path: a data folder
+    that is a link (allowed) must not make every unit look added after the approval."""
+    data = "data"
+    if how == "linked data folder":
+        git(repo, "mv", "data", "so-lieu")
+        (repo / "data").symlink_to(Path("so-lieu"), target_is_directory=True)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "Thư mục dữ liệu qua liên kết")
+    _approve(repo, cli)
+    cwd = repo
+    if how == "linked path to the repository":
+        (tmp_path / "loi-tat").symlink_to(repo, target_is_directory=True)
+        data = str(tmp_path / "loi-tat" / "data")
+    code, out = cli("validate", "--format", "json", "--data", data, cwd=cwd)
+    found = json.loads(out)["problems"]
+    assert code == 0, [p for p in found if p["severity"] == "error"][:3]
+    edit(repo, "so-lieu/units/lang-kon-ktu.yaml" if how == "linked data folder" else KTU, OLD, NEW)
+    code, out = cli("validate", "--format", "json", "--data", data, cwd=cwd)
+    changed = [p for p in json.loads(out)["problems"] if p["code"] == "locked-phase-changed"]
+    assert code == 1 and len(changed) == 1
+
+
+def test_export_ignore_does_not_hide_an_approved_unit(
+    repo: Path, cli: Run, own_cache: Path
+) -> None:
+    """The approved data is the committed bytes, not `git archive` (which .gitattributes in
+    the approved commit can tell to leave a file out), whichever way it is read."""
+    (repo / ".gitattributes").write_text(f"{KTU} export-ignore\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "gitattributes")
+    _approve(repo, cli)
+    code, out = cli("validate", "--format", "json", KTU, cwd=repo)  # the commit exported
+    assert code == 0, out
+    assert problems(cli, repo)[0] == 0
+    edit(repo, KTU, OLD, NEW)
+    assert "locked-phase-changed" in codes(cli, repo)  # built from today's units
+    code, out = cli("validate", "--format", "json", KTU, cwd=repo)
+    assert code == 1 and "locked-phase-changed" in out
+
+
 def test_ci_runs_the_base_branch_tool_on_the_pull_request_data() -> None:
     from .conftest import ROOT
 

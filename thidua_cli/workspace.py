@@ -11,7 +11,7 @@ import gc
 import hashlib
 import os
 import posixpath
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -350,7 +350,7 @@ def _check_file(
         return _check_loaded(yamlload.load(path, rel, max_bytes), ctx)
     entry = _check_loaded(yamlload.load_bytes(raw, rel), ctx)
     if store.on:
-        store.put(store.key(rel.encode(), raw), entry)
+        store.put(store.key(rel.encode("utf-8", "surrogateescape"), raw), entry)
     return entry
 
 
@@ -416,7 +416,9 @@ def _cached(
             continue
         raw = body if body is not None and len(body) <= max_bytes else None
         raw = raw if raw is not None else _read_raw(path, max_bytes)
-        keys.append(store.key(rel.encode(), raw) if raw is not None else None)
+        keys.append(
+            store.key(rel.encode("utf-8", "surrogateescape"), raw) if raw is not None else None
+        )
     files.forget()
     found = store.get_many([k for k in keys if k is not None])
     seen: dict[str, str] = {}  # evidence file -> what ctx.evidence found, for this reading
@@ -509,11 +511,14 @@ def _check_parallel(
     _WORKER.update(root=root, ctx=ctx, keep_units=keep_units, max_bytes=max_bytes, store=store)
     size = max(1, -(-len(paths) // (jobs * 4)))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
+    try:
         for part, pending in pool.map(_work, chunks):
             store.pending.update(pending)
             store.flush()
             yield from part
+    finally:  # also when the reader stops early (an error while building units)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _read(path: Path, root: Path) -> yamlload.Loaded:
@@ -548,6 +553,7 @@ def load(
     `submitted` dates with when results reached the repository; a unit whose checked data has
     the digest of one in `reuse` is taken from there, not built again."""
     root = root or repository_root(data_dir)
+    files.real_folder.cache_clear()  # links are resolved anew for each reading
     ws = Workspace(root=root, data_dir=data_dir)
     cat_path = data_dir / CATALOGUE
     cat_file = _read(cat_path, root)
@@ -582,9 +588,13 @@ def load(
         fresh = _check_parallel(todo, root, ctx, jobs, keep_units, max_bytes, store)
     else:
         fresh = iter(_check_files(todo, root, ctx, keep_units, max_bytes, store))
-    checked = _assemble(_in_order(found, fresh), reuse)
-    if next(fresh, None) is not None:  # every checked file has its place  # pragma: no cover
-        raise AssertionError("more entries than files")
+    try:
+        checked = _assemble(_in_order(found, fresh), reuse)
+        if next(fresh, None) is not None:  # every checked file has its place  # pragma: no cover
+            raise AssertionError("more entries than files")
+    finally:
+        if isinstance(fresh, Generator):
+            fresh.close()  # the worker processes end with the reading, whatever happened
     del found, fresh
     store.flush()
     # What was read lives until the command ends: move it out of the collector's sight, so
@@ -693,7 +703,16 @@ def _from_today(
     listed = sorted(
         p for p in committed if p.startswith(prefix + UNITS + "/") and p.endswith((".yaml", ".yml"))
     )
-    same = {p for p in listed if _blob_now(root / p, committed[p]) == committed[p]}
+    # today's units by the real path of their file, as git names it (the data folder may be
+    # reached through a link; today's paths are as shown)
+    real_root = os.path.realpath(root)
+    mine = {
+        Path(os.path.relpath(os.path.realpath(today.root / rel), real_root)).as_posix(): unit
+        for rel, unit in today.by_path.items()
+    }
+    # a file with the committed bytes is today's unit; any other (or one today has no unit
+    # for: errors, or a path that does not match) is read from git and checked
+    same = {p for p in listed if p in mine and _blob_now(root / p, committed[p]) == committed[p]}
     wanted = [p for p in listed if p not in same]
     ctx = context.Context(today.catalogue, root, data_rel or ".")
     store = _unit_cache(today.data_dir / CATALOGUE, ctx, yamlload.MAX_BYTES)
@@ -702,13 +721,13 @@ def _from_today(
     old = Workspace(root, root / data_rel, today.catalogue)
     for path in listed:
         if path in same:
-            unit = today.by_path.get(path)  # same bytes as today: none when it had no unit
+            unit = mine[path]
             digest = digest_of.get(id(unit), b"")
         else:
             raw = fetched[path]
             if raw is None or len(raw) > yamlload.MAX_BYTES:
                 continue  # too large then as now: it had no unit
-            entry_key = store.key(path.encode(), raw)
+            entry_key = store.key(path.encode("utf-8", "surrogateescape"), raw)
             entry = store.get(entry_key)
             if not _is_entry(entry):
                 entry = _check_loaded(yamlload.load_bytes(raw, path), ctx)
@@ -718,8 +737,6 @@ def _from_today(
                 continue
             digest = _digest(blob)
             unit = reuse.get(digest) or compact.build(Unit, cache.loads(blob))
-        if unit is None:
-            continue
         old.units.append(unit)
         old.paths.setdefault(unit.id, path)
         if digest:

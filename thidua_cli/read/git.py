@@ -7,11 +7,9 @@ a Vietnamese message, never a traceback.
 from __future__ import annotations
 
 import hashlib
-import io
 import subprocess
-import tarfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 
 class GitProblem(Exception):
@@ -102,16 +100,18 @@ def default_base(root: Path) -> str:
 
 
 def export(root: Path, rev: str, folder: str, dest: Path) -> Path:
-    """Write `folder` (e.g. "data") as it is at `rev` under `dest`; return dest/folder."""
-    raw = git(root, "archive", "--format=tar", rev, "--", folder)
-    with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
-        for member in tar.getmembers():
-            if member.issym() or member.islnk() or member.name.startswith(("/", "..")):
-                continue  # never follow a link out of the export
-            if hasattr(tarfile, "data_filter"):  # Python ≥ 3.11.4
-                tar.extract(member, dest, filter="data")
-            else:  # pragma: no cover
-                tar.extract(member, dest)
+    """Write `folder` (e.g. "data") as it is at `rev` under `dest`; return dest/folder. The
+    committed bytes themselves (not `git archive`, which applies .gitattributes: an
+    export-ignore would hide a unit from the approved data); links and submodules are left
+    out, and no path leaves `dest`."""
+    listing = [p for p in blobs(root, rev, folder) if "\n" not in p]
+    for path, body in zip(listing, show_many(root, [(rev, p) for p in listing]), strict=True):
+        parts = PurePosixPath(path).parts
+        if body is None or ".." in parts or PurePosixPath(path).is_absolute():
+            continue
+        target = dest.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
     return dest / folder
 
 
