@@ -322,6 +322,25 @@ def test_export_ignore_does_not_hide_an_approved_unit(
     assert code == 1 and "locked-phase-changed" in out
 
 
+def test_windows_line_ends_count_as_the_approved_file(approved: Path, cli: Run) -> None:
+    """git on Windows checks files out with CRLF; the blob has LF. Same figures: today's unit
+    stands for the approved one (no reading from git), and the lock stays quiet."""
+    from thidua_cli import workspace
+
+    unit = approved / KTU
+    unit.write_bytes(unit.read_bytes().replace(b"\n", b"\r\n"))
+    assert problems(cli, approved)[0] == 0
+    today = workspace.load(approved / "data", locks=False)
+    commit = git(approved, "log", "-1", "--format=%H", "HEAD~1").strip()
+    root = Path(git(approved, "rev-parse", "--show-toplevel").strip())
+    old = workspace._from_today(root, commit, "data", today, {})
+    assert old is not None
+    ktu = next(u for u in old.units if u.id == "lang-kon-ktu")
+    assert ktu is next(u for u in today.units if u.id == "lang-kon-ktu")
+    edit(approved, KTU, OLD, NEW)  # a changed figure in a CRLF file is still caught
+    assert "locked-phase-changed" in codes(cli, approved)
+
+
 def test_ci_runs_the_base_branch_tool_on_the_pull_request_data() -> None:
     from .conftest import ROOT
 

@@ -747,13 +747,19 @@ def _from_today(
 
 
 def _blob_now(path: Path, like: str) -> str | None:
-    """The blob id of the file's bytes now (None: not a regular file, or unreadable)."""
+    """The blob id of the file's bytes now (None: not a regular file, or unreadable). Where
+    the bytes differ from the committed blob `like` only by Windows line ends (git on Windows
+    checks files out that way), `like` itself: YAML reads both the same, figure for figure."""
     try:
         if path.is_symlink() or not path.is_file():
             return None
-        return git.blob_id(path.read_bytes(), like)
+        raw = path.read_bytes()
     except OSError:
         return None
+    found = git.blob_id(raw, like)
+    if found != like and b"\r\n" in raw and git.blob_id(raw.replace(b"\r\n", b"\n"), like) == like:
+        return like
+    return found
 
 
 def _approval_locks(
