@@ -156,10 +156,13 @@ def _files(folder: Path, skip: str | None = None) -> Iterator[tuple[str, os.DirE
         yield from walk(str(folder), "")
 
 
-def _tree(h: Any, stamps: Any, folder: Path, whole: int, skip: str | None = None) -> None:
+def _tree(
+    h: Any, stamps: Any, folder: Path, whole: int, skip: str | None = None, keep: bool = False
+) -> None:
     """Every file's name, mode, size and time into `stamps`; those and the bytes of each
     regular file up to `whole` bytes into `h` (`h` None: only the stamps, to see cheaply
-    whether anything was saved meanwhile). A pipe or a device is never opened."""
+    whether anything was saved meanwhile). A pipe or a device is never opened. `keep`: hand
+    the bytes of YAML files to the checks (files.remember)."""
     base = os.path.abspath(folder)
     where = b"\0folder\0" + os.fsencode(folder.resolve())
     stamps.update(where)
@@ -179,7 +182,7 @@ def _tree(h: Any, stamps: Any, folder: Path, whole: int, skip: str | None = None
                 continue
             with open(e.path, "rb") as f:
                 body = f.read()
-            if name.endswith((".yaml", ".yml")):  # checking reads them next: once is enough
+            if keep and name.endswith((".yaml", ".yml")):  # the checks read them: once is enough
                 files.remember(os.path.normpath(os.path.join(base, name)), body)
         except OSError as exc:
             stamps.update(label + b"unreadable\0%d" % (exc.errno or 0))
@@ -243,7 +246,9 @@ def _slot(name: str, params: dict[str, Any], extra: str) -> list[bytes]:
     ]
 
 
-def _inputs(data: Path, whole: int, contents: bool = True) -> tuple[bytes, bytes] | None:
+def _inputs(
+    data: Path, whole: int, contents: bool = True, keep: bool = False
+) -> tuple[bytes, bytes] | None:
     """A digest of every input (empty without `contents`) and one of their names, modes,
     sizes and times, both with the day and the git state; None: not to be replayed."""
     from thidua_cli.present.render import search_path
@@ -257,7 +262,7 @@ def _inputs(data: Path, whole: int, contents: bool = True) -> tuple[bytes, bytes
     stamps.update(moment)
     if h is not None:
         h.update(moment)
-    _tree(h, stamps, data, whole, skip=OUTPUT_FOLDER)
+    _tree(h, stamps, data, whole, skip=OUTPUT_FOLDER, keep=keep)
     for folder in search_path(data):  # the data repository's templates, then the built-in ones
         _tree(h, stamps, folder, whole)
     return (h.digest() if h is not None else b""), stamps.digest()
@@ -290,16 +295,19 @@ def run(
     max_kb = params.get("max_kb")
     whole = max(WHOLE, max_kb * 1024 if isinstance(max_kb, int) else 0)
     try:
-        found = _inputs(data, whole)
-        if found is None:
-            return call()
         store = cache.Cache.open(KIND)
         slot = store.key(*_slot(name, params, extra() if extra is not None else ""))
+        hit = store.get(slot)
+        # after an earlier run the unit files are mostly in the cache: keep the bytes read
+        # here for the checks (no second read); on a first run every file is parsed anyway,
+        # and holding them all would only add to the peak memory
+        found = _inputs(data, whole, keep=hit is not None)
+        if found is None:
+            return call()
     except OSError:  # a folder that cannot be listed, a working folder deleted: run in full
         files.forget()
         return call()
     inputs, stamps = found
-    hit = store.get(slot)
     if _is_entry(hit) and hit[0] == inputs and _evidence_same(hit[4], hit[5]):
         files.forget()  # the bytes kept for checking: not needed
         if hit[3]:  # the files it wrote, written again (together, as then; a failure says so)

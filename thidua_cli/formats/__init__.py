@@ -37,6 +37,24 @@ def json_number(v: object) -> object:
     return str(v)
 
 
+class Lazy(list[Any]):
+    """A list the JSON encoder walks without it being built: each item is made when reached
+    and dropped after (10.000 unit dicts at once cost hundreds of MiB)."""
+
+    def __init__(self, items: list[Any], make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.items, self.make = items, make
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self.make(x) for x in self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
 # Leaves are encoded by the C encoder, which the standard library only uses without `indent`:
 # an indented dump of 10.000 units in pure Python took longer than scoring them.
 _LEAF = json.JSONEncoder(ensure_ascii=False, sort_keys=True)

@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from thidua_cli.formats import json_text
+from thidua_cli.formats import Lazy, json_text
+from thidua_cli.formats import write_json as stream_json
 from thidua_cli.formats.terminal import clean, esc
 from thidua_cli.problems import Problem, count, warning
 
@@ -54,17 +55,23 @@ def problem_dict(p: Problem) -> dict[str, Any]:
     }
 
 
-def as_json(problems: Sequence[Problem], files: Files) -> str:
+def _document(problems: Sequence[Problem], files: Files, lazy: bool = False) -> dict[str, Any]:
     errors, warnings = count(problems)
-    doc = {
+    listed: list[Any] = (
+        Lazy(list(problems), problem_dict) if lazy else [problem_dict(p) for p in problems]
+    )
+    return {
         "version": JSON_VERSION,
         "files": sum(files),
         "unit_files": files[0],
         "errors": errors,
         "warnings": warnings,
-        "problems": [problem_dict(p) for p in problems],
+        "problems": listed,
     }
-    return json_text(doc)
+
+
+def as_json(problems: Sequence[Problem], files: Files) -> str:
+    return json_text(_document(problems, files))
 
 
 def _escape_data(s: str) -> str:
@@ -108,7 +115,9 @@ def summary(
 
 
 def write_json(problems: Sequence[Problem], files: Files, stream: IO[str]) -> None:
-    stream.write(as_json(problems, files))
+    """The same bytes as `as_json`, written as they are made (10.000 files can have as many
+    problems: not all held as dicts and text at once)."""
+    stream_json(_document(problems, files, lazy=True), stream)
 
 
 def write_github(problems: Sequence[Problem], files: Files, stream: IO[str]) -> None:

@@ -6,14 +6,14 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import IO, Any
 
 from thidua_cli import numfmt
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
-from thidua_cli.formats import json_number, json_text, write_json, writer
+from thidua_cli.formats import Lazy, json_number, json_text, write_json, writer
 from thidua_cli.formats.terminal import console, esc
 from thidua_cli.present import explain
 from thidua_cli.present.text import (
@@ -62,24 +62,6 @@ def as_json(o: Outcome, bloc: str | None = None) -> str:
     return json_text(_document(o, bloc))
 
 
-class _Lazy(list[Any]):
-    """A list the JSON encoder walks without it being built: each item is made when reached
-    and dropped after (10.000 unit dicts at once cost hundreds of MiB)."""
-
-    def __init__(self, items: list[Any], make: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.items, self.make = items, make
-
-    def __iter__(self) -> Iterator[Any]:
-        return (self.make(x) for x in self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-
 def _write_json(r: Ranking, stream: IO[str]) -> None:
     """The same bytes as `as_json`, written as they are made."""
     write_json(_document(*r, lazy=True), stream)
@@ -93,7 +75,7 @@ def _document(o: Outcome, bloc: str | None = None, lazy: bool = False) -> dict[s
         if bloc is None or s.bloc.id == bloc
     ]
     units: list[Any] = (
-        _Lazy(chosen, lambda s: _unit_json(s, over))
+        Lazy(chosen, lambda s: _unit_json(s, over))
         if lazy
         else [_unit_json(s, over) for s in chosen]
     )
