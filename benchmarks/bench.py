@@ -148,18 +148,25 @@ def size(n: int, work: Path) -> None:
         flip[0] += 1
         changing.write_bytes(original + f"\n# sửa {flip[0]}\n".encode())
 
-    results: dict[tuple[str, str], float] = {}
-    for name, args in COMMANDS.items():
+    def cold_and_warm(
+        name: str, args: list[str], tag: str
+    ) -> tuple[list[str], dict[str, str], float, float, float, float]:
+        """The command with a cache of its own: run on an empty cache, then again."""
         cmd = [THIDUA, *(a.replace("{out}", str(work / "out" / name)) for a in args)]
-        cache = work / "cache" / f"{n}-{name}"
+        cache = work / "cache" / f"{n}-{name}{tag}"
         env = {**os.environ, "THIDUA_CACHE_DIR": str(cache)}
 
-        def fresh(cache: Path = cache) -> None:
+        def fresh() -> None:
             shutil.rmtree(cache, ignore_errors=True)
 
         cold, cold_mem = median(cmd, folder, repeat, env, fresh)
         run(cmd, folder, env)  # fill the cache
         warm, warm_mem = median(cmd, folder, repeat, env)
+        return cmd, env, cold, cold_mem, warm, warm_mem
+
+    results: dict[tuple[str, str], float] = {}
+    for name, args in COMMANDS.items():
+        cmd, env, cold, cold_mem, warm, warm_mem = cold_and_warm(name, args, "")
         one, one_mem = median(cmd, folder, repeat, env, touch)
         changing.write_bytes(original)
         results[name, "cold"] = cold
@@ -192,16 +199,7 @@ def size(n: int, work: Path) -> None:
     )
     table.add("---", "---", "---", "---", "---", "---")
     for name, args in COMMANDS.items():
-        cmd = [THIDUA, *(a.replace("{out}", str(work / "out" / name)) for a in args)]
-        cache = work / "cache" / f"{n}-{name}-approved"
-        env = {**os.environ, "THIDUA_CACHE_DIR": str(cache)}
-
-        def fresh(cache: Path = cache) -> None:
-            shutil.rmtree(cache, ignore_errors=True)
-
-        cold, cold_mem = median(cmd, folder, repeat, env, fresh)
-        run(cmd, folder, env)
-        warm, warm_mem = median(cmd, folder, repeat, env)
+        _, _, cold, cold_mem, warm, warm_mem = cold_and_warm(name, args, "-approved")
         table.add(
             f"`{name}`",
             f"{fmt(cold)} s ({fmt(cold / floor)}×)",

@@ -299,6 +299,11 @@ def _check_loaded(f: yamlload.Loaded, ctx: context.Context | None) -> Entry:
     )
 
 
+def _kept(entry: Entry, keep_units: bool) -> Entry:
+    """The entry, without its unit when only the problems are wanted (validate)."""
+    return entry if keep_units else (entry[0], entry[1], entry[2], None)
+
+
 def _problem_tuple(p: Problem) -> tuple[Any, ...]:
     return (p.path, p.line, p.column, p.code, p.severity.value, p.message, p.hint, p.yaml_path)
 
@@ -382,7 +387,7 @@ def _check_files(
             out.append(((_problem_tuple(_symlink_outside(rel)),), None, (), None))
             continue
         entry = _check_file(path, rel, ctx, max_bytes, store)
-        out.append(entry if keep_units else (entry[0], entry[1], entry[2], None))
+        out.append(_kept(entry, keep_units))
     return out
 
 
@@ -429,7 +434,7 @@ def _cached(
         entry = cast(Entry, hit)
         if ctx is not None and any(_evidence_state(ctx, e, seen) != s for e, s in entry[2]):
             continue
-        out[n] = entry if keep_units else (entry[0], entry[1], entry[2], None)
+        out[n] = _kept(entry, keep_units)
     return out
 
 
@@ -716,27 +721,31 @@ def _from_today(
     wanted = [p for p in listed if p not in same]
     ctx = context.Context(today.catalogue, root, data_rel or ".")
     store = _unit_cache(today.data_dir / CATALOGUE, ctx, yamlload.MAX_BYTES)
-    fetched = dict(zip(wanted, git.show_many(root, [(sha, p) for p in wanted]), strict=True))
+    fetched = {
+        path: raw
+        for path, raw in zip(wanted, git.show_many(root, [(sha, p) for p in wanted]), strict=True)
+        if raw is not None and len(raw) <= yamlload.MAX_BYTES
+    }
+    keys = {p: store.key(p.encode("utf-8", "surrogateescape"), raw) for p, raw in fetched.items()}
+    found = store.get_many(list(keys.values()))
     digest_of = {id(u): d for d, u in today.by_digest.items()}
     old = Workspace(root, root / data_rel, today.catalogue)
     for path in listed:
         if path in same:
             unit = mine[path]
             digest = digest_of.get(id(unit), b"")
-        else:
-            raw = fetched[path]
-            if raw is None or len(raw) > yamlload.MAX_BYTES:
-                continue  # too large then as now: it had no unit
-            entry_key = store.key(path.encode("utf-8", "surrogateescape"), raw)
-            entry = store.get(entry_key)
+        elif path in fetched:
+            entry = found.get(keys[path])
             if not _is_entry(entry):
-                entry = _check_loaded(yamlload.load_bytes(raw, path), ctx)
-                store.put(entry_key, entry)
+                entry = _check_loaded(yamlload.load_bytes(fetched[path], path), ctx)
+                store.put(keys[path], entry)
             blob = cast(Entry, entry)[3]
             if blob is None:
                 continue
             digest = _digest(blob)
             unit = reuse.get(digest) or compact.build(Unit, cache.loads(blob))
+        else:
+            continue  # not readable as a unit at that commit (too large): it had no unit
         old.units.append(unit)
         old.paths.setdefault(unit.id, path)
         if digest:

@@ -185,9 +185,10 @@ def _tree(
             if keep and name.endswith((".yaml", ".yml")):  # the checks read them: once is enough
                 files.remember(os.path.normpath(os.path.join(base, name)), body)
         except OSError as exc:
-            stamps.update(label + b"unreadable\0%d" % (exc.errno or 0))
+            unreadable = label + b"unreadable\0%d" % (exc.errno or 0)
+            stamps.update(unreadable)
             if h is not None:
-                h.update(label + b"unreadable\0%d" % (exc.errno or 0))
+                h.update(unreadable)
             continue
         h.update(len(body).to_bytes(8, "little"))
         h.update(body)
