@@ -30,7 +30,12 @@ class Label(StrEnum):
 
     @property
     def met(self) -> bool:
-        return self in (Label.EXCEEDED, Label.MET)
+        # by identity: `in` on enum members hashes and compares in Python, and scoring asks
+        # this for every indicator of every unit
+        return self is _EXCEEDED or self is _MET
+
+
+_EXCEEDED, _MET = Label.EXCEEDED, Label.MET
 
 
 # phase: compared with a checkpoint target; annual: with the campaign's target;
@@ -41,7 +46,7 @@ Basis = Literal["phase", "annual", "progress"]
 Value = Decimal | bool | str  # a number, yes/no, or a rating level
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     actual: Value | None
     target: Value | None

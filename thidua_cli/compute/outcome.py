@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from thidua_cli.compute import built_at_once
 from thidua_cli.compute.commune import IndicatorOutcome, aggregate
 from thidua_cli.compute.scoring import QuotaCheck, UnitScore, check_quotas, score_units
 from thidua_cli.read.models import Catalogue, Phase, Unit
@@ -66,6 +67,7 @@ def deadline(cat: Catalogue, phase: int) -> date:
     return max(dues)
 
 
+@built_at_once
 def compute(
     cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date | None = None
 ) -> Outcome:

@@ -36,7 +36,7 @@ HALF = Decimal("0.5")
 DEFAULT_CAP = {"proportional": ONE, "cluster": Decimal("1.5"), "pass-fail": ONE, "count": ONE}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionScore:
     criterion: Criterion
     evaluations: tuple[tuple[Indicator, Evaluation], ...]
@@ -54,14 +54,14 @@ class CriterionScore:
     in_progress: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AdjustmentScore:
     adjustment: Adjustment
     items: int
     points: Decimal
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitScore:
     unit: Unit
     bloc: Bloc
@@ -96,7 +96,7 @@ class UnitScore:
         return max(0, (self.report.submitted - self.due).days)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuotaCheck:
     bloc: Bloc
     quota: Quota
@@ -206,11 +206,26 @@ def _criterion_evaluations(
     ]
 
 
-def _score_criteria(
-    us: UnitScore, best: dict[str, Decimal], index: dict[str, Indicator], places: int
-) -> None:
+def _judged(
+    us: UnitScore, index: dict[str, Indicator]
+) -> dict[str, tuple[list[tuple[Indicator, Evaluation]], Decimal | None]]:
+    """Each criterion's judged indicators and their ratio (None: nothing to judge), worked
+    out once per unit: the bloc's best ratio and the points both need them."""
+    out: dict[str, tuple[list[tuple[Indicator, Evaluation]], Decimal | None]] = {}
     for c in us.table.criteria:
         evs = _criterion_evaluations(c, us, index)
+        out[c.id] = (evs, _criterion_ratio(c, evs) if evs else None)
+    return out
+
+
+def _score_criteria(
+    us: UnitScore,
+    best: dict[str, Decimal],
+    judged: dict[str, tuple[list[tuple[Indicator, Evaluation]], Decimal | None]],
+    places: int,
+) -> None:
+    for c in us.table.criteria:
+        evs, found = judged[c.id]
         waiting = tuple(
             code
             for code in c.indicators
@@ -223,7 +238,8 @@ def _score_criteria(
             continue
         met = sum(1 for _, e in evs if e.label.met)
         ms = c.points
-        ratio = _criterion_ratio(c, evs)
+        assert found is not None  # there are indicators to judge
+        ratio = found
         cap = c.cap if c.cap is not None else DEFAULT_CAP[c.method]
         top = best.get(c.id, ONE)
         how: tuple[object, ...]
@@ -321,18 +337,15 @@ def score_units(
         )
     for bloc_id in sorted({s.bloc.id for s in scores}):
         members = [s for s in scores if s.bloc.id == bloc_id]
+        judged = [_judged(s, index) for s in members]
         best: dict[str, Decimal] = {}
         for c in members[0].table.criteria:
             if c.method != "cluster":
                 continue
-            ratios = [
-                _criterion_ratio(c, evs)
-                for s in members
-                if (evs := _criterion_evaluations(c, s, index))
-            ]
+            ratios = [r for j in judged if (r := j[c.id][1]) is not None]
             best[c.id] = max(ratios, default=ONE)
-        for s in members:
-            _score_criteria(s, best, index, places)
+        for s, j in zip(members, judged, strict=True):
+            _score_criteria(s, best, j, places)
             _score_adjustments(s, places)
             s.table_max = sum((c.points for c in s.table.criteria), ZERO)
             s.applicable_max = sum((c.criterion.points for c in s.criteria if c.applicable), ZERO)

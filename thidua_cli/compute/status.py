@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from thidua_cli.compute import built_at_once
 from thidua_cli.compute.evaluate import Label, evaluate, result_value, unit_target
 from thidua_cli.compute.outcome import deadline, phase_of
 from thidua_cli.read.models import Bloc, Catalogue, Unit
@@ -72,6 +73,7 @@ def _early(cat: Catalogue, unit: Unit, phase: int) -> bool:
     return bool(judged) and all(lb.met for lb in judged)
 
 
+@built_at_once
 def status(cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date) -> Status:
     p = phase_of(cat, phase)
     blocs = []

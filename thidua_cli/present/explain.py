@@ -3,6 +3,7 @@ scorecard, the JSON): worded only when asked, from the case and numbers compute/
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import cast
 
@@ -16,9 +17,16 @@ def _pct(r: Decimal) -> str:
 
 def rule(c: CriterionScore) -> str:
     """The criterion's case with its numbers, then « = » and the points."""
-    case, *args = c.how
+    return _rule(c.how, bool(c.in_progress), c.points, c.places)
+
+
+# The words depend on the numbers' values only (each is rounded or normalised before it is
+# shown), so equal cases share them: ten thousand units repeat the same few hundred.
+@functools.lru_cache(maxsize=4096)
+def _rule(how: tuple[object, ...], in_progress: bool, points: Decimal, places: int) -> str:
+    case, *args = how
     if case == "none":
-        if c.in_progress:  # registered, but its target is not due yet
+        if in_progress:  # registered, but its target is not due yet
             return "Chỉ tiêu đang thực hiện, chưa đến hạn đánh giá: không tính"
         return "Không đăng ký chỉ tiêu nào của tiêu chí: không tính"
     ratio, top, cap, ms = (cast(Decimal, a) for a in args[:4])
@@ -30,7 +38,7 @@ def rule(c: CriterionScore) -> str:
             + f" × {numfmt.number(ms)}"
         )
     elif case == "pass-fail":
-        text = "Đạt → đủ điểm" if c.points else "Chưa đạt → 0"
+        text = "Đạt → đủ điểm" if points else "Chưa đạt → 0"
     elif case == "count":
         met, n = args[4], args[5]
         text = f"Đạt {met}/{n} chỉ tiêu × {numfmt.number(ms)}"
@@ -46,4 +54,4 @@ def rule(c: CriterionScore) -> str:
             f"A/T = {_pct(ratio)}, cao nhất khối {_pct(top)} → {half} + {half} × "
             f"({_pct(ratio)} − 100%)/({_pct(top)} − 100%)"
         )
-    return f"{text} = {numfmt.number(c.points, c.places)}"
+    return f"{text} = {numfmt.number(points, places)}"

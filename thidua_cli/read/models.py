@@ -580,7 +580,10 @@ class Catalogue(Strict):
         return phase.number == max(p.number for p in self.phases)
 
     def phase(self, number: int) -> Phase | None:
-        return next((p for p in self.phases if p.number == number), None)
+        for p in self.phases:  # a loop, not next(…): called for every unit and indicator
+            if p.number == number:
+                return p
+        return None
 
     def due_phase(self, ind: Indicator) -> int | None:
         """The phase by which a milestone target is due: `due`, or the last phase of
@@ -772,7 +775,10 @@ class Unit(Strict):
     amended: Amendment | None = None
 
     def report(self, phase: int) -> PhaseReport | None:
-        return next((r for r in self.results if r.phase == phase), None)
+        for r in self.results:  # a loop, not next(…): called for every unit and indicator
+            if r.phase == phase:
+                return r
+        return None
 
     def all_registrations(self) -> list[Registration]:
         return ([self.registration] if self.registration else []) + self.registrations
