@@ -263,6 +263,7 @@ def test_rebuilt_models_equal_validated_ones(source: Path) -> None:
         assert again == unit
         assert again.model_dump() == unit.model_dump()
         assert again.model_fields_set == unit.model_fields_set
+        assert list(again.__dict__) == list(unit.__dict__)  # the fields, in the same order
     catalogue = compact.build(Catalogue, compact.plain(ws.catalogue))
     assert catalogue == ws.catalogue and catalogue.model_dump() == ws.catalogue.model_dump()
 

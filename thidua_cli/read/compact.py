@@ -57,7 +57,7 @@ def _converter(annotation: Any) -> _Convert | None:
         value = _converter(args[1]) or (lambda x: x)
         return lambda v: {key(k): value(x) for k, x in v.items()}
     if origin is typing.Literal:
-        return None
+        return _intern  # a word of a few (a status, a kind): one copy, not one per unit
     return share
 
 
@@ -150,19 +150,21 @@ def build(cls: type[M], data: dict[str, Any]) -> M:
 
 
 def _build(cls: type[M], data: dict[str, Any]) -> M:
-    values: dict[str, Any] = {}
+    # Each field is set on the new object, always in the same order, rather than handing it a
+    # ready dict: then every model of a class shares one table of field names (CPython's
+    # key-sharing dicts) and keeps only its values, 150 bytes less per model (a unit holds
+    # some twenty models).
+    model = cls.__new__(cls)
     for name, convert, default in _plan(cls):
         v = data.get(name, _MISSING)
         if v is not _MISSING:
-            values[name] = convert(v) if convert is not None else v
+            _set(model, name, convert(v) if convert is not None else v)
         elif type(default) is _Fresh:
-            values[name] = default.make()
+            _set(model, name, default.make())
         elif default is not _MISSING:
-            values[name] = default
+            _set(model, name, default)
         else:
             raise KeyError(f"{cls.__name__}.{name}")  # plain() of a valid model has them all
-    model = cls.__new__(cls)
-    _set(model, "__dict__", values)
     _set(model, "__pydantic_fields_set__", _fields_set(data))
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
