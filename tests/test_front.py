@@ -313,3 +313,28 @@ def test_json_text_reads_back_as_json_dumps_would_write_it() -> None:
     assert json.loads(text) == json.loads(json.dumps(doc, sort_keys=True))
     assert "chữ «có dấu»" in text  # not \\u-escaped
     assert text.splitlines()[:3] == ["{", '  "a": {', '    "1": {"y": []},']
+
+
+def test_write_json_writes_json_texts_bytes_in_bounded_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from thidua_cli import formats
+
+    doc = {"units": [{"id": f"don-vi-{n}", "tên": "Thôn «Đông»" * n} for n in range(300)]}
+
+    sizes: list[int] = []
+
+    class Writes(io.StringIO):
+        def write(self, s: str) -> int:
+            sizes.append(len(s))
+            return super().write(s)
+
+    monkeypatch.setattr(formats, "BATCH", 1000)
+    out = Writes()
+    formats.write_json(doc, out)
+    assert out.getvalue() == formats.json_text(doc)
+    assert len(sizes) > 100
+    # a batch ends with the chunk that crossed the limit: never much more than it
+    assert max(sizes) < 1000 + 300 * len("Thôn «Đông»") + 100

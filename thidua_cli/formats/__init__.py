@@ -97,13 +97,20 @@ def json_text(doc: Any) -> str:
     return "".join(_chunks(doc, 0)) + "\n"
 
 
+BATCH = 1 << 18  # characters per write: few writes, and never the whole document at once
+
+
 def write_json(doc: Any, stream: IO[str]) -> None:
-    """The same bytes as `json_text`, written in batches as they are made."""
+    """The same bytes as `json_text`, written in batches as they are made (batches of a count
+    of units held 20 MiB at 10.000 units: a unit's line is 2.000 characters)."""
     batch: list[str] = []
+    size = 0
     for chunk in _chunks(doc, 0):
         batch.append(chunk)
-        if len(batch) >= 4096:
+        size += len(chunk)
+        if size >= BATCH:
             stream.write("".join(batch))
             batch.clear()
+            size = 0
     batch.append("\n")
     stream.write("".join(batch))
