@@ -110,8 +110,15 @@ class QuotaCheck:
         return self.count <= self.limit if self.quota.ceiling else self.count >= self.limit
 
 
+# Rounded ratios and points take a few thousand values at most (0,0000 to 1,5000; 0,00 to
+# the table's maximum): one object each, not one per criterion of every unit (16 MiB at 10.000).
+# Keyed by places and sign as well, so 0,00 and -0,00 (equal, printed apart) stay apart.
+_ROUNDED: dict[tuple[int, bool], dict[Decimal, Decimal]] = {}
+
+
 def _q(x: Decimal, places: int) -> Decimal:
-    return numfmt.quantize(x, places)
+    q = numfmt.quantize(x, places)
+    return _ROUNDED.setdefault((places, q.is_signed()), {}).setdefault(q, q)
 
 
 def unit_evaluations(
@@ -223,6 +230,7 @@ def _score_criteria(
     best: dict[str, Decimal],
     judged: dict[str, tuple[list[tuple[Indicator, Evaluation]], Decimal | None]],
     places: int,
+    hows: dict[tuple[object, ...], tuple[object, ...]],
 ) -> None:
     for c in us.table.criteria:
         evs, found = judged[c.id]
@@ -268,6 +276,7 @@ def _score_criteria(
                 case = "cluster-between"
             how = (case, ratio, top, cap, ms)
         points = _q(points, places)
+        how = hows.setdefault(how, how)  # equal cases share one (the words depend on values)
         us.criteria.append(
             CriterionScore(c, tuple(evs), True, ratio, met, points, how, places, waiting)
         )
@@ -315,6 +324,7 @@ def score_units(
     blocs = {b.id: b for b in cat.blocs}
     tables = {t.id: t for t in cat.scoring.tables}
     scores: list[UnitScore] = []
+    hows: dict[tuple[object, ...], tuple[object, ...]] = {}
     for unit in sorted(units, key=lambda u: u.id):
         bloc = blocs[cat.bloc_of(unit)]
         report = unit.report(phase)
@@ -344,10 +354,11 @@ def score_units(
                 continue
             ratios = [r for j in judged if (r := j[c.id][1]) is not None]
             best[c.id] = max(ratios, default=ONE)
+        table_max = sum((c.points for c in members[0].table.criteria), ZERO)
         for s, j in zip(members, judged, strict=True):
-            _score_criteria(s, best, j, places)
+            _score_criteria(s, best, j, places, hows)
             _score_adjustments(s, places)
-            s.table_max = sum((c.points for c in s.table.criteria), ZERO)
+            s.table_max = table_max
             s.applicable_max = sum((c.criterion.points for c in s.criteria if c.applicable), ZERO)
             s.subtotal = sum((c.points for c in s.criteria), ZERO)
             total = scaled_subtotal(s, places) + sum((a.points for a in s.adjustments), ZERO)
