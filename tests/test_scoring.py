@@ -156,3 +156,12 @@ def test_lowering_the_poverty_rate_never_lowers_the_score(poor: int, drop: int) 
     high = _scores(cat, [_village("xom-a", 100, poor, True), *others])["xom-a"][0]
     low = _scores(cat, [_village("xom-a", 100, max(0, poor - drop), True), *others])["xom-a"][0]
     assert low >= high
+
+
+def test_shared_rounded_numbers_keep_their_sign_and_places() -> None:
+    from thidua_cli.compute.scoring import _q
+
+    assert str(_q(D("0.001"), 2)) == "0.00"
+    assert str(_q(D("-0.001"), 2)) == "-0.00"  # equal to 0.00, but written apart
+    assert str(_q(D("0.001"), 4)) == "0.0010"  # same value, other places: another object
+    assert _q(D("1.234"), 2) is _q(D("1.2349"), 2)  # one object per rounded value
