@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -205,34 +206,80 @@ def report(
     data: DataOpt = Path("data"),
 ) -> None:
     """Lập báo cáo sơ kết/tổng kết (Markdown và DOCX theo Nghị định 30/2020) hoặc phiếu chấm điểm."""
-    from thidua_cli.compute import status as st
-    from thidua_cli.compute.exemplars import register
-    from thidua_cli.compute.outcome import compute
-    from thidua_cli.present import narrative as nv
     from thidua_cli.present import render
-    from thidua_cli.present import report as rp
-    from thidua_cli.read import narrative as nr
 
     ws, o = outcome(data, phase, as_of, jobs)
-    narrative_file = nr.path_for(data, o.catalogue.campaign.years, phase)
     if init_narrative:
-        if narrative_file.exists():
-            raise UserError(
-                f"Đã có {narrative_file}; thidua không ghi đè nội dung đã viết.",
-                code=1,
-                detail="Sửa trực tiếp tệp đó, hoặc xóa nó rồi chạy lại để tạo khung mới.",
-            )
-        status_now = st.status(o.catalogue, ws.units, phase, o.as_of)
-        text = nv.skeleton(o, status_now, register(o.catalogue, ws.units))
-        for path in write_files([(narrative_file, text)]):
-            say(f"Đã ghi {path}: sửa các câu gợi ý, viết các mục còn trống rồi chạy lại report.")
+        _init_narrative(ws, o, data, phase)
         return
     if unit is not None and o.catalogue.scores and o.unit(unit) is None:  # before any note
         raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
     day = _signing_day(o, ws.units, phase, parse_date(signed))
     templates = render.search_path(data)
-    stamp = _stamp(data)
     folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
+    doc = _document(ws, o, data, phase, unit, day, folder)
+    nobody = not any(u.report(phase) for u in ws.units)
+    # The document's context holds words and numbers only: the units and their scores go
+    # before rendering, which is the peak (a Word document is parsed and built in memory).
+    del ws, o
+    kinds = ("md", "docx") if fmt == "all" else (fmt,)
+    try:
+        rendered = render.render_all(doc.template, doc.context, kinds, day, templates)
+    except render.TemplateProblem as exc:
+        raise UserError(f"Mẫu báo cáo có lỗi: {exc}", code=1) from None
+    outputs: list[tuple[Path, bytes | str]] = [
+        (folder / f"{doc.stem}{suffix}", body) for suffix, body in rendered
+    ]
+    written = write_files(outputs + doc.extra)
+    if nobody:
+        warn(
+            f"Chú ý: chưa có đơn vị nào báo cáo đợt {phase}; báo cáo ghi rõ điều này trên trang "
+            "đầu."
+        )
+    for path in written:
+        say(f"Đã ghi {path}")
+
+
+@dataclass
+class _Document:
+    """What a report is rendered from: the template, its context, the file name, and the
+    files that go with it (the full ranking when the report lists part of a bloc)."""
+
+    template: str
+    stem: str
+    context: dict[str, Any]
+    extra: list[tuple[Path, bytes | str]]
+
+
+def _init_narrative(ws: Workspace, o: Outcome, data: Path, phase: int) -> None:
+    from thidua_cli.compute import status as st
+    from thidua_cli.compute.exemplars import register
+    from thidua_cli.present import narrative as nv
+    from thidua_cli.read import narrative as nr
+
+    narrative_file = nr.path_for(data, o.catalogue.campaign.years, phase)
+    if narrative_file.exists():
+        raise UserError(
+            f"Đã có {narrative_file}; thidua không ghi đè nội dung đã viết.",
+            code=1,
+            detail="Sửa trực tiếp tệp đó, hoặc xóa nó rồi chạy lại để tạo khung mới.",
+        )
+    status_now = st.status(o.catalogue, ws.units, phase, o.as_of)
+    text = nv.skeleton(o, status_now, register(o.catalogue, ws.units))
+    for path in write_files([(narrative_file, text)]):
+        say(f"Đã ghi {path}: sửa các câu gợi ý, viết các mục còn trống rồi chạy lại report.")
+
+
+def _document(
+    ws: Workspace, o: Outcome, data: Path, phase: int, unit: str | None, day: date, folder: Path
+) -> _Document:
+    from thidua_cli.compute import status as st
+    from thidua_cli.compute.exemplars import register
+    from thidua_cli.compute.outcome import compute
+    from thidua_cli.present import report as rp
+    from thidua_cli.read import narrative as nr
+
+    stamp = _stamp(data)
     if unit is not None:
         if not o.catalogue.scores:
             raise no_scoring()
@@ -240,59 +287,39 @@ def report(
         if us is None:
             raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
         context = rp.scorecard_context(o, us, stamp, day)
-        stem, template = f"phieu-cham-diem-{unit}", "phieu-cham-diem"
-    else:
-        try:
-            text_file = nr.load(narrative_file)
-        except nr.NarrativeProblem as exc:
-            raise UserError(f"Nội dung báo cáo: {exc}", code=1) from None
-        awards = o.catalogue.awards
-        earlier = (
-            [
-                compute(o.catalogue, ws.units, p.number)
-                for p in o.catalogue.phases
-                if p.number < phase
-            ]
-            if awards is not None and awards.year_end == "all-phases" and not o.provisional
-            else []
-        )
-        status_now = st.status(o.catalogue, ws.units, phase, o.as_of)
-        shown = narrative_file.as_posix()
-        context = rp.report_context(
-            o,
-            status_now,
-            register(o.catalogue, ws.units),
-            stamp,
-            day,
-            narrative=text_file,
-            narrative_path=shown,
-            approvals=ws.approvals,
-            decisions=ws.quota_decisions,
-            earlier=earlier,
-        )
-        stem, template = f"bao-cao-dot-{phase}", "bao-cao"
-        _narrative_warnings(text_file, shown, phase)
-        _coverage_warnings(o)
-    kinds = ("md", "docx") if fmt == "all" else (fmt,)
+        return _Document("phieu-cham-diem", f"phieu-cham-diem-{unit}", context, [])
+    narrative_file = nr.path_for(data, o.catalogue.campaign.years, phase)
     try:
-        rendered = render.render_all(template, context, kinds, day, templates)
-    except render.TemplateProblem as exc:
-        raise UserError(f"Mẫu báo cáo có lỗi: {exc}", code=1) from None
-    outputs: list[tuple[Path, bytes | str]] = [
-        (folder / f"{stem}{suffix}", body) for suffix, body in rendered
-    ]
-    if unit is None and rp.summarised(o):  # the report lists part of a bloc: add the whole
+        text_file = nr.load(narrative_file)
+    except nr.NarrativeProblem as exc:
+        raise UserError(f"Nội dung báo cáo: {exc}", code=1) from None
+    awards = o.catalogue.awards
+    earlier = (
+        [compute(o.catalogue, ws.units, p.number) for p in o.catalogue.phases if p.number < phase]
+        if awards is not None and awards.year_end == "all-phases" and not o.provisional
+        else []
+    )
+    shown = narrative_file.as_posix()
+    context = rp.report_context(
+        o,
+        st.status(o.catalogue, ws.units, phase, o.as_of),
+        register(o.catalogue, ws.units),
+        stamp,
+        day,
+        narrative=text_file,
+        narrative_path=shown,
+        approvals=ws.approvals,
+        decisions=ws.quota_decisions,
+        earlier=earlier,
+    )
+    _narrative_warnings(text_file, shown, phase)
+    _coverage_warnings(o)
+    extra: list[tuple[Path, bytes | str]] = []
+    if rp.summarised(o):  # the report lists part of a bloc: add the whole
         from thidua_cli.formats.score import as_csv
 
-        outputs.append((folder / rp.ranking_file(o), as_csv(o)))
-    written = write_files(outputs)
-    if not any(u.report(phase) for u in ws.units):
-        warn(
-            f"Chú ý: chưa có đơn vị nào báo cáo đợt {phase}; báo cáo ghi rõ điều này trên trang "
-            "đầu."
-        )
-    for path in written:
-        say(f"Đã ghi {path}")
+        extra.append((folder / rp.ranking_file(o), as_csv(o)))
+    return _Document("bao-cao", f"bao-cao-dot-{phase}", context, extra)
 
 
 def _stamp(data: Path) -> str:
