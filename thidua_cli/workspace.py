@@ -514,7 +514,9 @@ def _check_parallel(
         return
     # inherited by forked workers
     _WORKER.update(root=root, ctx=ctx, keep_units=keep_units, max_bytes=max_bytes, store=store)
-    size = max(1, -(-len(paths) // (jobs * 4)))
+    # small chunks: the parent receives each chunk's entries at once, and big ones left the
+    # heap scattered (peak 250 MiB at 10.000 units with eight chunks, 215 with chunks of 100)
+    size = max(1, min(CHUNK, -(-len(paths) // (jobs * 4))))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
     try:
@@ -535,6 +537,7 @@ def _read(path: Path, root: Path) -> yamlload.Loaded:
 
 
 FREEZE_EVERY = 500
+CHUNK = 100  # unit files per task given to a worker process
 PARALLEL_FROM = 400  # below this many files, starting processes costs more than it saves
 
 
