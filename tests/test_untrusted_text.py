@@ -480,3 +480,35 @@ def test_set_and_import_output_drops_terminal_sequences() -> None:
     assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
     assert text.count("[reverse]đảo[/reverse]") == 4  # markup printed as typed
     assert "phieu.xlsx: lỗi [unknown-unit] bấm đỏ" in text
+
+
+def test_problems_printed_in_batches_read_as_printed_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rich.console import Console
+
+    from thidua_cli.formats import problems as fp
+    from thidua_cli.problems import warning
+
+    hostile = "Thôn [/] [bold]Đông[/bold] \x1b[31m«đỏ»\x1b[0m"
+    found = [
+        (error if n % 3 else warning)(
+            f"data/units/thon-{n:03d}.yaml",
+            (n + 1, 3),
+            "missing-evidence" if n % 2 else "bad-value",
+            f"{hostile} số {n}",
+            f"Sửa {hostile}" if n % 5 else "",
+        )
+        for n in range(450)
+    ]
+
+    def printed(batch: int) -> str:
+        monkeypatch.setattr(fp, "BATCH", batch)
+        out = io.StringIO()
+        fp.print_text(found, (450, 1), Console(file=out, force_terminal=True, width=100))
+        return out.getvalue()
+
+    one_by_one = printed(1)
+    assert printed(200) == one_by_one
+    assert "\x1b[31m" not in one_by_one and "[/]" in one_by_one  # escaped, not acted on
+    assert one_by_one.count("\n") > 450 * 2 * 0.8  # problem lines and most hints
