@@ -227,6 +227,11 @@ def test_duplicate_unit_ids_and_missing_owner(
     dup = [p for p in problems if p["code"] == "duplicate-unit-id"]
     assert [p["path"] for p in dup] == ["data/units/a-ban-sao.yaml"]
     assert "data/units/lang-kon-ktu.yaml" in dup[0]["message"]
+    # the copy brought the original's exemplars along: blamed on the copy too, with a hint
+    same_exemplar = [p for p in problems if p["code"] == "duplicate-id"]
+    assert same_exemplar and {p["path"] for p in same_exemplar} == {"data/units/a-ban-sao.yaml"}
+    assert all("lang-kon-ktu.yaml (có trước)" in p["message"] for p in same_exemplar)
+    assert all(p["hint"] for p in same_exemplar)
     assert ("data/indicators.yaml", "owner-missing") in found
 
 

@@ -52,7 +52,7 @@ def check_roster(
     """Problems between files: duplicate ids; with the `whole` roster, owners that do not exist."""
     out: list[Problem] = []
     first: dict[str, str] = {}
-    exemplar_first: dict[str, str] = {}
+    exemplar_files: dict[str, list[RosterEntry]] = {}  # an exemplar id -> the files naming it
     by_id: dict[str, list[RosterEntry]] = {}
     by_look: dict[str, RosterEntry] = {}
     for e in entries:
@@ -72,22 +72,16 @@ def check_roster(
                     ("name",),
                 )
             )
-        for i, (ex_id, pos) in enumerate(e.exemplars):
-            if ex_id in exemplar_first and exemplar_first[ex_id] != e.path:
-                out.append(
-                    error(
-                        e.path,
-                        pos,
-                        "duplicate-id",
-                        f"Mã điển hình «{ex_id}» trùng với tệp {exemplar_first[ex_id]}.",
-                        "",
-                        ("exemplars", i, "id"),
-                    )
-                )
-            exemplar_first.setdefault(ex_id, e.path)
+        for ex_id, _ in e.exemplars:
+            files = exemplar_files.setdefault(ex_id, [])
+            if not files or files[-1] is not e:  # twice in one file: checks/unit.py says so
+                files.append(e)
     for same in by_id.values():
         if len(same) > 1:
             out.extend(_duplicates(same, ctx.root))
+    for ex_id, holders in exemplar_files.items():
+        if len(holders) > 1:
+            out.extend(_duplicate_exemplars(ex_id, holders, ctx.root))
     for i, ind in enumerate(ctx.catalogue.indicators):
         if whole and ind.owner is not None and ind.owner not in first:
             at: YamlPath = ("indicators", i, "owner")
@@ -118,6 +112,27 @@ def _appeared(e: RosterEntry, root: Path) -> tuple[int, int, str]:
     except OSError:
         mtime = 0
     return (added if added is not None else 2**62, mtime, e.path)
+
+
+def _duplicate_exemplars(ex_id: str, holders: list[RosterEntry], root: Path) -> list[Problem]:
+    """An exemplar id in several unit files: one error at each use in a later file, naming the
+    file that had it first (a unit file copied to start another brings its exemplars along)."""
+    ordered = sorted(holders, key=lambda e: _appeared(e, root))
+    original = ordered[0]
+    return [
+        error(
+            e.path,
+            pos,
+            "duplicate-id",
+            f"Mã điển hình «{ex_id}» trùng với tệp {original.path} (có trước); tệp này có sau.",
+            "Mỗi điển hình một mã riêng trong cả phong trào: đổi mã ở tệp này (ví dụ thêm mã "
+            "đơn vị vào đầu), hoặc xóa điển hình nếu là phần chép theo từ tệp khác.",
+            ("exemplars", i, "id"),
+        )
+        for e in ordered[1:]
+        for i, (other, pos) in enumerate(e.exemplars)
+        if other == ex_id
+    ]
 
 
 def _duplicates(same: list[RosterEntry], root: Path) -> list[Problem]:
