@@ -142,6 +142,13 @@ def test_date_rules(tmp_path: Path, cli: Run) -> None:
     shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("reports"))
     code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
     assert "có số liệu nộp sau hạn 30/06/2026 (muộn nhất 05/07/2026)" in out
+    assert "ngày ký văn bản lấy ngày 05/07/2026" in out
+    # a scorecard is dated as the report it goes with, and says so (the late unit may be
+    # another one)
+    code, out = cli(
+        "report", "--phase", "1", "--unit", "cong-an-xa", "--format", "md", cwd=tmp_path
+    )
+    assert code == 0 and "ngày ký phiếu (như báo cáo chung) lấy ngày 05/07/2026" in out
     code, out = cli(
         "report", "--phase", "1", "--format", "md", "--date", "2026-07-01", cwd=tmp_path
     )

@@ -214,7 +214,7 @@ def report(
         return
     if unit is not None and o.catalogue.scores and o.unit(unit) is None:  # before any note
         raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
-    day = _signing_day(o, ws.units, phase, parse_date(signed))
+    day = _signing_day(o, ws.units, phase, parse_date(signed), scorecard=unit is not None)
     templates = render.search_path(data)
     folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
     doc = _document(ws, o, data, phase, unit, day, folder)
@@ -334,10 +334,14 @@ def warn(text: str) -> None:
     say(text, style="bold yellow", stderr=True)
 
 
-def _signing_day(o: Outcome, units: Sequence[Unit], phase: int, given: date | None) -> date:
+def _signing_day(
+    o: Outcome, units: Sequence[Unit], phase: int, given: date | None, scorecard: bool = False
+) -> date:
     """The date printed on the report. Default: the phase deadline when every report in hand
     came in by then, else the last submission (with a warning). A date given before the last
-    submission is kept, with a warning: the report would be signed before its data existed."""
+    submission is kept, with a warning: the report would be signed before its data existed.
+    A unit's scorecard is dated as the report it goes with, and says so (the late data may be
+    another unit's)."""
     from thidua_cli.compute.outcome import deadline
 
     due = deadline(o.catalogue, phase)
@@ -351,9 +355,10 @@ def _signing_day(o: Outcome, units: Sequence[Unit], phase: int, given: date | No
             )
         return given
     if last is not None and last > due:
+        what = "phiếu (như báo cáo chung)" if scorecard else "văn bản"
         warn(
             f"Chú ý: có số liệu nộp sau hạn {numfmt.day(due)} (muộn nhất {numfmt.day(last)}); "
-            f"ngày ký văn bản lấy ngày {numfmt.day(last)}. Dùng --date để ghi ngày khác."
+            f"ngày ký {what} lấy ngày {numfmt.day(last)}. Dùng --date để ghi ngày khác."
         )
         return last
     return due
