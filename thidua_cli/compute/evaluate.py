@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Literal
 
 from thidua_cli import numfmt
-from thidua_cli.read.models import Catalogue, Indicator, Result, Unit
+from thidua_cli.read.models import Catalogue, Indicator, Registration, Result, Unit
 from thidua_cli.read.types import fraction
 
 HUNDRED = Decimal(100)
@@ -199,11 +199,14 @@ def unit_target(
     counts_true: bool,
     *,
     annual: bool = False,
+    reg: Registration | Literal[False] | None = False,
 ) -> tuple[Value | None, Basis]:
     """The unit's own target for a phase: its checkpoint, its annual target, or the campaign's
     (never the commune total of a summed quantity, which belongs to nobody alone).
-    `annual`: the target itself, whatever the phase (has the unit met everything already?)."""
-    reg = unit.registration_for(cat.phase(phase))
+    `annual`: the target itself, whatever the phase (has the unit met everything already?).
+    `reg`: the unit's registration for the phase, when the caller has it already."""
+    if reg is False:
+        reg = unit.registration_for(cat.phase(phase))
     if annual:
         own = reg.targets.get(ind.code) if reg is not None else None
         if own is not None:

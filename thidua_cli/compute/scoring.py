@@ -112,13 +112,19 @@ class QuotaCheck:
 
 # Rounded ratios and points take a few thousand values at most (0,0000 to 1,5000; 0,00 to
 # the table's maximum): one object each, not one per criterion of every unit (16 MiB at 10.000).
-# Keyed by places and sign as well, so 0,00 and -0,00 (equal, printed apart) stay apart.
-_ROUNDED: dict[tuple[int, bool], dict[Decimal, Decimal]] = {}
+# One table per number of places (equal values with the same places are written alike), and
+# -0,00 is never shared: it equals 0,00 but is written apart.
+_ROUNDED: dict[int, dict[Decimal, Decimal]] = {}
 
 
 def _q(x: Decimal, places: int) -> Decimal:
     q = numfmt.quantize(x, places)
-    return _ROUNDED.setdefault((places, q.is_signed()), {}).setdefault(q, q)
+    if not q and q.is_signed():
+        return q
+    table = _ROUNDED.get(places)
+    if table is None:
+        table = _ROUNDED[places] = {}
+    return table.setdefault(q, q)
 
 
 def unit_evaluations(
@@ -139,7 +145,7 @@ def unit_evaluations(
         ind = index.get(code)
         if ind is None or ind.aggregation in ("computed", "across", "none"):
             continue
-        target, basis = unit_target(cat, unit, ind, phase, ind.aggregation == "count-true")
+        target, basis = unit_target(cat, unit, ind, phase, ind.aggregation == "count-true", reg=reg)
         result = report.values.get(code) if report else None
         if report is None or result is None:
             out[code] = evaluate(ind, None, target, basis)
