@@ -48,6 +48,7 @@ def test_every_problem_has_vietnamese_message_and_hint_for_errors(
             p.message
         )
         assert p.code.islower() and " " not in p.code
+        assert p.hint, f"{p.code}: an error says how to fix it"
 
 
 @pytest.mark.parametrize("folder", CATALOGUES, ids=lambda p: f"catalogue/{p.name}")

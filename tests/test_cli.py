@@ -239,3 +239,18 @@ def test_report_for_an_unknown_unit_says_only_that(cli: Run, tmp_path: Path) -> 
     code, out = cli("report", "--phase", "1", "--unit", "lang-kon-kt", "--out", str(tmp_path))
     assert code == 2 and "Không có đơn vị «lang-kon-kt»" in out and "lang-kon-ktu" in out
     assert "Chú ý" not in out and not list(tmp_path.iterdir())
+
+
+def test_a_lost_thousands_separator_gets_a_hint_that_can_be_typed(
+    cli: Run, scratch: Callable[..., Path], tmp_path: Path
+) -> None:
+    data = scratch(units=True)
+    unit = data / "units" / "lang-dak-hway.yaml"
+    text = unit.read_text(encoding="utf-8")
+    assert "CT06: {value: 10116," in text
+    unit.write_text(text.replace("CT06: {value: 10116,", "CT06: {value: 10.1,"), encoding="utf-8")
+    code, out = cli("validate", "--format", "json", cwd=tmp_path)
+    found = {p["code"]: p for p in json.loads(out)["problems"] if p["path"].endswith("hway.yaml")}
+    assert code == 1
+    assert "hãy viết 10100 (không có dấu chấm)" in found["suspicious-magnitude"]["hint"]
+    assert "6500" in found["not-integer"]["hint"]  # says how to write a whole number

@@ -134,6 +134,7 @@ def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | Non
                 "expected-mapping",
                 "Tệp phải là một bảng các trường (tên: giá trị), không phải danh sách "
                 "hay một giá trị đơn lẻ.",
+                "Mỗi dòng ở lề trái có dạng «tên: giá trị» (không bắt đầu bằng «- »).",
             )
         )
         return None

@@ -128,8 +128,8 @@ def check_value(
     if 300 <= ratio <= 3000:  # what a lost thousands separator looks like
         thousand = v * 1000
         hint = (
-            f"Nếu ý là {numfmt.number(thousand)} {ind.unit}, hãy viết {thousand:f} "
-            "(không có dấu chấm)."
+            f"Nếu ý là {numfmt.number(thousand)} {ind.unit}, hãy viết "
+            f"{thousand.quantize(Decimal(1)):f} (không có dấu chấm)."
             if thousand == thousand.to_integral_value()
             else "Kiểm tra lại đơn vị tính và dấu thập phân."
         )
@@ -215,7 +215,8 @@ def _range(ind: Indicator, v: Decimal, f: Loaded, at: YamlPath) -> Iterator[Prob
             f.pos(at),
             "not-integer",
             f"{ind.code} đếm theo {ind.unit}, phải là số nguyên (không phải {numfmt.number(v)}).",
-            "",
+            "Viết số nguyên, không có phần thập phân; số lớn viết liền, không có dấu ngăn cách "
+            "hàng nghìn (6500, không phải 6.500 hay 6,500).",
             at,
         )
 

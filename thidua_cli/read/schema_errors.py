@@ -26,6 +26,7 @@ HINTS = {
     "expected-mapping": "Ở đây cần các cặp «tên: giá trị», thụt lề vào trong.",
     "invalid-id": "Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ thon-kon-ktu.",
     "invalid-code": "Mã chỉ tiêu có dạng CT03, BS02, CT04.1.",
+    "out-of-range": "Sửa con số cho nằm trong khoảng ghi ở trên (kiểm tra dấu thập phân, số 0).",
 }
 
 
