@@ -254,3 +254,30 @@ def test_a_lost_thousands_separator_gets_a_hint_that_can_be_typed(
     assert code == 1
     assert "hãy viết 10100 (không có dấu chấm)" in found["suspicious-magnitude"]["hint"]
     assert "6500" in found["not-integer"]["hint"]  # says how to write a whole number
+
+
+def test_one_file_named_twice_is_read_once(cli: Run) -> None:
+    code, out = cli(
+        "validate",
+        "--format",
+        "json",
+        "data/units/lang-kon-ktu.yaml",
+        "data/units/../units/lang-kon-ktu.yaml",
+    )
+    problems = json.loads(out)["problems"]
+    assert code == 0, problems
+    assert not [p for p in problems if p["code"] in ("duplicate-unit-id", "duplicate-id")]
+    assert json.loads(out)["files"] == 2  # the catalogue and the unit file
+
+
+def test_a_scorecard_on_a_plan_without_scores_says_only_that(cli: Run, tmp_path: Path) -> None:
+    son_ha = ROOT / "tests" / "fixtures" / "son-ha" / "data"
+    shutil.copytree(son_ha, tmp_path / "data")
+    unit = tmp_path / "data" / "units" / "dong-tien.yaml"
+    unit.write_text(
+        unit.read_text(encoding="utf-8").replace("submitted: 2028-07-11", "submitted: 2028-07-20"),
+        encoding="utf-8",
+    )  # a late report: the commune report's date moves, but there is no scorecard to date
+    code, out = cli("report", "--phase", "1", "--unit", "dong-tien", cwd=tmp_path)
+    assert code == 2 and "không chấm điểm" in out
+    assert "Chú ý" not in out

@@ -15,7 +15,7 @@ from thidua_cli.compute.outcome import compute
 from thidua_cli.read.models import Catalogue, Unit
 from thidua_cli.workspace import load
 
-from .conftest import HOA_BINH
+from .conftest import DATA, HOA_BINH
 
 
 def _hoa_binh() -> tuple[Catalogue, list[Unit]]:
@@ -165,3 +165,19 @@ def test_shared_rounded_numbers_keep_their_sign_and_places() -> None:
     assert str(_q(D("-0.001"), 2)) == "-0.00"  # equal to 0.00, but written apart
     assert str(_q(D("0.001"), 4)) == "0.0010"  # same value, other places: another object
     assert _q(D("1.234"), 2) is _q(D("1.2349"), 2)  # one object per rounded value
+
+
+def test_explanations_shared_between_equal_cases_keep_a_negative_zero() -> None:
+    from thidua_cli.compute.scoring import CriterionScore
+    from thidua_cli.present.explain import rule
+
+    cat = load(DATA).catalogue
+    assert cat is not None and cat.scoring is not None
+    criterion = cat.scoring.tables[0].criteria[0]
+
+    def words(zero: D) -> str:
+        how = ("proportional", zero.quantize(D("0.0001")), D(1), D(1), D(10), False)
+        return rule(CriterionScore(criterion, (), True, how[1], 0, zero, how, 2))
+
+    assert words(D("0.00")).endswith("= 0,00")
+    assert words(D("-0.00")).endswith("= -0,00")  # after the +0 case: not taken from it

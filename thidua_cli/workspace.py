@@ -96,7 +96,15 @@ def discover(data_dir: Path, paths: Iterable[Path] = ()) -> list[Path]:
             (data_dir / APPROVALS).resolve(),
         ):
             found.add(p)
-    return sorted(found, key=lambda q: q.as_posix())
+    ordered = sorted(found, key=lambda q: q.as_posix())
+    if not paths:
+        return ordered
+    # one file named twice (units/a.yaml and units/../units/a.yaml) is read once: it is not
+    # two units with the same id (a link stays apart from its target: it is refused)
+    once: dict[Path, Path] = {}
+    for q in ordered:
+        once.setdefault(q.absolute() if q.is_symlink() else q.resolve(), q)
+    return list(once.values())
 
 
 M = TypeVar("M", Catalogue, Unit, Approvals)

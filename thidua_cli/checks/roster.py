@@ -74,14 +74,16 @@ def check_roster(
             )
         for ex_id, _ in e.exemplars:
             files = exemplar_files.setdefault(ex_id, [])
-            if not files or files[-1] is not e:  # twice in one file: checks/unit.py says so
+            # twice in one file: checks/unit.py says so; the same file named twice: no one
+            if all(f.path != e.path for f in files):
                 files.append(e)
+    appeared = _Appeared(ctx.root)
     for same in by_id.values():
         if len(same) > 1:
-            out.extend(_duplicates(same, ctx.root))
+            out.extend(_duplicates(same, appeared))
     for ex_id, holders in exemplar_files.items():
         if len(holders) > 1:
-            out.extend(_duplicate_exemplars(ex_id, holders, ctx.root))
+            out.extend(_duplicate_exemplars(ex_id, holders, appeared))
     for i, ind in enumerate(ctx.catalogue.indicators):
         if whole and ind.owner is not None and ind.owner not in first:
             at: YamlPath = ("indicators", i, "owner")
@@ -98,26 +100,38 @@ def check_roster(
     return out
 
 
-def _appeared(e: RosterEntry, root: Path) -> tuple[int, int, str]:
+class _Appeared:
     """When a file appeared: first commit time (uncommitted files count as newest), then the
-    modification time, then the path; the later of two duplicates is the copy to fix."""
-    top: Path | None
-    try:
-        top = git.top(root)
-    except git.GitProblem:
-        top = None
-    added = git.added(top, os.path.relpath(root / e.path, top)) if top else None
-    try:
-        mtime = int(os.stat(root / e.path).st_mtime_ns)
-    except OSError:
-        mtime = 0
-    return (added if added is not None else 2**62, mtime, e.path)
+    modification time, then the path; the later of two duplicates is the copy to fix. Asked
+    once per file (each asks git), however many ids it shares."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.known: dict[str, tuple[int, int, str]] = {}
+        try:
+            self.top: Path | None = git.top(root)
+        except git.GitProblem:
+            self.top = None
+
+    def __call__(self, e: RosterEntry) -> tuple[int, int, str]:
+        found = self.known.get(e.path)
+        if found is None:
+            top = self.top
+            added = git.added(top, os.path.relpath(self.root / e.path, top)) if top else None
+            try:
+                mtime = int(os.stat(self.root / e.path).st_mtime_ns)
+            except OSError:
+                mtime = 0
+            found = self.known[e.path] = (added if added is not None else 2**62, mtime, e.path)
+        return found
 
 
-def _duplicate_exemplars(ex_id: str, holders: list[RosterEntry], root: Path) -> list[Problem]:
+def _duplicate_exemplars(
+    ex_id: str, holders: list[RosterEntry], appeared: _Appeared
+) -> list[Problem]:
     """An exemplar id in several unit files: one error at each use in a later file, naming the
     file that had it first (a unit file copied to start another brings its exemplars along)."""
-    ordered = sorted(holders, key=lambda e: _appeared(e, root))
+    ordered = sorted(holders, key=appeared)
     original = ordered[0]
     return [
         error(
@@ -135,9 +149,9 @@ def _duplicate_exemplars(ex_id: str, holders: list[RosterEntry], root: Path) -> 
     ]
 
 
-def _duplicates(same: list[RosterEntry], root: Path) -> list[Problem]:
+def _duplicates(same: list[RosterEntry], appeared: _Appeared) -> list[Problem]:
     """One error per later file with the same id, naming the original (the earliest file)."""
-    ordered = sorted(same, key=lambda e: _appeared(e, root))
+    ordered = sorted(same, key=appeared)
     original = ordered[0]
     return [
         error(

@@ -117,9 +117,14 @@ class QuotaCheck:
 _ROUNDED: dict[int, dict[Decimal, Decimal]] = {}
 
 
+def negative_zero(*values: object) -> bool:
+    """Is one of them -0 (a Decimal equal to 0, and to 0 as a dict key, but written «-0»)?"""
+    return any(type(v) is Decimal and not v and v.is_signed() for v in values)
+
+
 def _q(x: Decimal, places: int) -> Decimal:
     q = numfmt.quantize(x, places)
-    if not q and q.is_signed():
+    if not q and q.is_signed():  # negative_zero(q), inline: this runs for every criterion
         return q
     table = _ROUNDED.get(places)
     if table is None:
@@ -282,7 +287,8 @@ def _score_criteria(
                 case = "cluster-between"
             how = (case, ratio, top, cap, ms)
         points = _q(points, places)
-        how = hows.setdefault(how, how)  # equal cases share one (the words depend on values)
+        if not negative_zero(*how):
+            how = hows.setdefault(how, how)  # equal cases share one (-0 aside: written apart)
         us.criteria.append(
             CriterionScore(c, tuple(evs), True, ratio, met, points, how, places, waiting)
         )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import cast
 
 from thidua_cli import numfmt
-from thidua_cli.compute.scoring import HALF, CriterionScore
+from thidua_cli.compute.scoring import HALF, CriterionScore, negative_zero
 
 
 def _pct(r: Decimal) -> str:
@@ -17,13 +17,12 @@ def _pct(r: Decimal) -> str:
 
 def rule(c: CriterionScore) -> str:
     """The criterion's case with its numbers, then « = » and the points."""
-    return _rule(c.how, bool(c.in_progress), c.points, c.places)
+    if negative_zero(c.points, *c.how):  # equal to 0, written apart: not from the shared ones
+        return _words(c.how, bool(c.in_progress), c.points, c.places)
+    return _shared(c.how, bool(c.in_progress), c.points, c.places)
 
 
-# The words depend on the numbers' values only (each is rounded or normalised before it is
-# shown), so equal cases share them: ten thousand units repeat the same few hundred.
-@functools.lru_cache(maxsize=4096)
-def _rule(how: tuple[object, ...], in_progress: bool, points: Decimal, places: int) -> str:
+def _words(how: tuple[object, ...], in_progress: bool, points: Decimal, places: int) -> str:
     case, *args = how
     if case == "none":
         if in_progress:  # registered, but its target is not due yet
@@ -55,3 +54,8 @@ def _rule(how: tuple[object, ...], in_progress: bool, points: Decimal, places: i
             f"({_pct(ratio)} − 100%)/({_pct(top)} − 100%)"
         )
     return f"{text} = {numfmt.number(points, places)}"
+
+
+# The words depend on the numbers' values only (each is rounded or normalised before it is
+# shown; -0 aside), so equal cases share them: ten thousand units repeat the same few hundred.
+_shared = functools.lru_cache(maxsize=4096)(_words)
