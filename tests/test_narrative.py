@@ -307,3 +307,50 @@ def test_skeleton_escape_reads_back_as_typed() -> None:
     text = f"## Ưu điểm\n\n- {escape(name)} nộp muộn.\n\n<!-- ghi chú -->\n- Thôn B.\n"
     blocks = parse(text, Path("dot-1.md")).sections["uu-diem"]
     assert [[r.text for r in b.runs] for b in blocks] == [[f"{name} nộp muộn."], ["Thôn B."]]
+
+
+def test_a_narrative_drawn_from_other_figures_is_flagged_until_its_mark_is_updated(
+    tmp_path: Path, cli: Run
+) -> None:
+    """The skeleton carries a mark of the figures it quotes. When the data changes after, the
+    report says so on the terminal (with what the data says now) and at the head of every
+    written section that quotes figures, until the secretary puts in the new mark."""
+    shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("reports", "narrative"))
+    target = tmp_path / "data" / "narrative" / "2026" / "dot-1.md"
+    md = tmp_path / "data" / "reports" / "2026" / "dot-1" / "bao-cao-dot-1.md"
+    cli("report", "--phase", "1", "--init-narrative", cwd=tmp_path)
+    text = target.read_text(encoding="utf-8")
+    old = re.search(r"<!-- thidua: số liệu ([0-9a-f]{12})", text)
+    assert old is not None
+    text = text.replace("### Thuận lợi\n", "### Thuận lợi\n\nViết tay.\n")  # a section by hand
+    target.write_text(text, encoding="utf-8")
+    code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
+    assert code == 0 and "số liệu đã thay đổi" not in out
+    assert "Số liệu đã thay đổi" not in md.read_text(encoding="utf-8")
+
+    unit = tmp_path / "data" / "units" / "lang-dak-hway.yaml"
+    figures = unit.read_text(encoding="utf-8")
+    unit.write_text(figures.replace("CT06: {value: 10116,", "CT06: {value: 19116,"), "utf-8")
+    code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
+    new = re.search(r"dấu số liệu ([0-9a-f]{12}) → ([0-9a-f]{12})", out)
+    assert code == 0 and new is not None and new.group(1) == old.group(1) != new.group(2)
+    assert "Tổng đàn gia súc, gia cầm (CT06): thực hiện 307.122" in out  # what it says now
+    report_md = md.read_text(encoding="utf-8")
+    note = f"thay dấu số liệu trong tệp nội dung bằng {new.group(2)}"
+    assert report_md.count(note) == 5  # the five sections that quote figures
+    head = report_md.index("Thuận lợi")
+    assert note not in report_md[head : head + 200]  # not on what was written by hand
+
+    target.write_text(text.replace(old.group(1), new.group(2)), encoding="utf-8")
+    code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
+    assert code == 0 and "số liệu đã thay đổi" not in out
+    assert note not in md.read_text(encoding="utf-8")
+
+
+def test_a_narrative_written_by_hand_carries_no_mark_and_no_note(tmp_path: Path, cli: Run) -> None:
+    shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("reports", "narrative"))
+    target = tmp_path / "data" / "narrative" / "2026" / "dot-1.md"
+    target.parent.mkdir(parents=True)
+    target.write_text("## Kết quả nổi bật\n\nTrong 42 chỉ tiêu: 3 vượt.\n", encoding="utf-8")
+    code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
+    assert code == 0 and "số liệu đã thay đổi" not in out.lower()

@@ -212,7 +212,9 @@ def report(
     if init_narrative:
         _init_narrative(ws, o, data, phase)
         return
-    if unit is not None and o.catalogue.scores and o.unit(unit) is None:  # before any note
+    if unit is not None and not o.catalogue.scores:  # before any note about its date
+        raise no_scoring()
+    if unit is not None and o.unit(unit) is None:
         raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
     day = _signing_day(o, ws.units, phase, parse_date(signed), scorecard=unit is not None)
     templates = render.search_path(data)
@@ -276,16 +278,14 @@ def _document(
     from thidua_cli.compute import status as st
     from thidua_cli.compute.exemplars import register
     from thidua_cli.compute.outcome import compute
+    from thidua_cli.present import narrative as nv
     from thidua_cli.present import report as rp
     from thidua_cli.read import narrative as nr
 
     stamp = _stamp(data)
     if unit is not None:
-        if not o.catalogue.scores:
-            raise no_scoring()
         us = o.unit(unit)
-        if us is None:
-            raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
+        assert us is not None  # report() checked it exists (and that the plan scores)
         context = rp.scorecard_context(o, us, stamp, day)
         return _Document("phieu-cham-diem", f"phieu-cham-diem-{unit}", context, [])
     narrative_file = nr.path_for(data, o.catalogue.campaign.years, phase)
@@ -300,10 +300,13 @@ def _document(
         else []
     )
     shown = narrative_file.as_posix()
+    status_now = st.status(o.catalogue, ws.units, phase, o.as_of)
+    reg = register(o.catalogue, ws.units)
+    changed = nv.stale(text_file, o, status_now, reg)
     context = rp.report_context(
         o,
-        st.status(o.catalogue, ws.units, phase, o.as_of),
-        register(o.catalogue, ws.units),
+        status_now,
+        reg,
         stamp,
         day,
         narrative=text_file,
@@ -311,8 +314,11 @@ def _document(
         approvals=ws.approvals,
         decisions=ws.quota_decisions,
         earlier=earlier,
+        stale_mark=changed[0] if changed else None,
     )
     _narrative_warnings(text_file, shown, phase)
+    if changed and text_file is not None:
+        _stale_warning(text_file, shown, *changed)
     _coverage_warnings(o)
     extra: list[tuple[Path, bytes | str]] = []
     if rp.summarised(o):  # the report lists part of a bloc: add the whole
@@ -362,6 +368,31 @@ def _signing_day(
         )
         return last
     return due
+
+
+SHOWN_SENTENCES = 8  # of today's suggested sentences missing from a stale narrative
+
+
+def _stale_warning(text: Narrative, shown: str, mark: str, missing: list[str]) -> None:
+    """The narrative quotes figures drawn before the data changed: say so, show what the data
+    says now, and how to clear the note once the text is checked."""
+    from thidua_cli.formats.terminal import clean
+
+    lines = [
+        f"Chú ý: số liệu đã thay đổi sau khi viết {shown} (dấu số liệu {text.figures} → {mark}): "
+        "các con số trong phần nội dung có thể không còn đúng, và báo cáo ghi lời nhắc đối chiếu "
+        "ở đầu các mục có số liệu."
+    ]
+    if missing:
+        lines.append("Số liệu hiện nay nói (các câu gợi ý chưa có nguyên văn trong tệp):")
+        lines += [f"  {clean(m)}" for m in missing[:SHOWN_SENTENCES]]
+        if len(missing) > SHOWN_SENTENCES:
+            lines.append(f"  … và {len(missing) - SHOWN_SENTENCES} câu nữa.")
+    lines.append(
+        f"Đối chiếu và sửa xong thì thay dấu {text.figures} bằng {mark} trong {shown}, rồi chạy "
+        "lại report."
+    )
+    warn("\n".join(lines))
 
 
 def _narrative_warnings(text: Narrative | None, shown: str, phase: int) -> None:

@@ -25,10 +25,13 @@ def _block(b: Block) -> dict[str, Any]:
     }
 
 
-def sections(narrative: Narrative | None, shown_path: str) -> tuple[dict[str, Any], list[str]]:
+def sections(
+    narrative: Narrative | None, shown_path: str, stale_mark: str | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """Every standard section as blocks for the templates, and the titles of those missing.
     A missing section is one visible placeholder paragraph, so nobody signs a report with a
-    hole in it by mistake."""
+    hole in it by mistake; with `stale_mark`, each written section that quotes figures starts
+    with a visible note that the figures changed since (see `stale`)."""
     out: dict[str, Any] = {}
     missing: list[str] = []
     for sid, title in SECTIONS:
@@ -38,6 +41,8 @@ def sections(narrative: Narrative | None, shown_path: str) -> tuple[dict[str, An
             missing.append(title)
             text = f"[Chưa viết phần “{title}”: viết vào tệp {shown_path}, mục “## {title}”.]"
             blocks = [Block("para", (Run(text, bold=True, italic=True),))]
+        elif stale_mark is not None and sid in FIGURE_SECTIONS:
+            blocks = [stale_note(stale_mark), *blocks]
         out[sid.replace("-", "_")] = {
             "title": title,
             "missing": absent,
@@ -79,16 +84,17 @@ def _indicator_lines(o: Outcome) -> tuple[list[str], list[str], list[str]]:
     return exceeded, not_met, unknown
 
 
-def skeleton(o: Outcome, st: Status, reg: list[FieldRegister]) -> str:
-    """The narrative file to start from: each section's heading, a comment saying what goes
-    there, and sentences from the data (to check and rewrite, never to sign unread)."""
+def _suggested(o: Outcome, st: Status, reg: list[FieldRegister]) -> dict[str, list[str]]:
+    """The sentences drawn from the data, by section: what the skeleton offers, and what its
+    mark of the figures is made from."""
     level = o.catalogue.campaign.locality.level
     units = [s.unit for s in o.units]
     n = len(units)
     registered = sum(1 for u in units if u.registration is not None)
     pacts = sum(1 for u in units if u.pact is not None and u.pact.signed <= o.as_of)
+    reported = any(s.report for s in o.units)
     exceeded, not_met, unknown = _indicator_lines(o)
-    if not any(s.report for s in o.units):
+    if not reported:
         # nothing reported yet: figures "0%, còn thiếu 100 điểm" would be false; say so instead
         exceeded = not_met = unknown = []
     main = [io for io in o.indicators if io.indicator.parent is None]
@@ -116,6 +122,98 @@ def skeleton(o: Outcome, st: Status, reg: list[FieldRegister]) -> str:
     ]
     top = o.catalogue.scoring.levels[0] if o.catalogue.scoring else None
     best = sum(1 for s in o.units if top and s.level is not None and s.level.id == top.id)
+    behind = [io for io in main if io.evaluation.label in (Label.NOT_MET, Label.IN_PROGRESS)]
+    return {
+        "chi-dao": [
+            f"Đến {numfmt.long_day(o.as_of)}, {registered}/{n} đơn vị đã đăng ký chỉ tiêu thi "
+            f"đua, {pacts}/{n} đơn vị đã ký giao ước thi đua."
+        ],
+        "ket-qua-noi-bat": [
+            (
+                f"Trong {len(main)} chỉ tiêu toàn {escape(level)}: {summary}."
+                if reported
+                else f"Chưa có đơn vị nào báo cáo {o.phase.name[0].lower()}{o.phase.name[1:]}; "
+                "viết phần này khi đã có số liệu."
+            ),
+            "",
+            *exceeded,
+        ],
+        "uu-diem": [
+            (
+                f"Có {best} đơn vị đạt mức “{escape(top.name)}”"
+                if top and reported
+                else "Chưa có kết quả xếp loại của đợt này"
+                if top
+                else "Các đơn vị đã báo cáo"
+            )
+            + (f"; {len(recognised)} điển hình tiên tiến được công nhận:" if recognised else "."),
+            "",
+            *recognised,
+        ],
+        "han-che": [
+            *(["Các chỉ tiêu chưa đạt kế hoạch:", "", *not_met, ""] if not_met else []),
+            *(["Các chỉ tiêu chưa đủ số liệu để đánh giá:", "", *unknown, ""] if unknown else []),
+            *([f"- {len(late)} đơn vị nộp báo cáo muộn: {', '.join(late)}."] if late else []),
+            *([f"- {len(missing)} đơn vị chưa báo cáo: {', '.join(missing)}."] if missing else []),
+        ],
+        "phuong-huong": [
+            "Tập trung chỉ đạo hoàn thành các chỉ tiêu chưa đạt: "
+            + "; ".join(escape(io.indicator.name) for io in behind)
+            + "."
+        ]
+        if behind
+        else [],
+    }
+
+
+def figures_mark(suggested: dict[str, list[str]]) -> str:
+    """A short mark of the figures the suggested sentences quote (12 hex digits)."""
+    import hashlib
+
+    text = "\n".join(f"{sid}\n" + "\n".join(lines) for sid, lines in sorted(suggested.items()))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+
+
+# the sections whose suggested sentences quote figures
+FIGURE_SECTIONS = ("chi-dao", "ket-qua-noi-bat", "uu-diem", "han-che", "phuong-huong")
+
+
+def stale(
+    narrative: Narrative | None, o: Outcome, st: Status, reg: list[FieldRegister]
+) -> tuple[str, list[str]] | None:
+    """When the narrative was drawn from other figures than today's: today's mark, and
+    today's suggested sentences that the file does not contain word for word. None when
+    the figures are the same, or the file carries no mark (written by hand)."""
+    if narrative is None or narrative.figures is None:
+        return None
+    suggested = _suggested(o, st, reg)
+    mark = figures_mark(suggested)
+    if mark == narrative.figures:
+        return None
+    missing = [
+        line
+        for sid in FIGURE_SECTIONS
+        for line in suggested.get(sid, [])
+        if line.strip() and line.strip() not in narrative.text
+    ]
+    return mark, missing
+
+
+def stale_note(mark: str) -> Block:
+    """A visible line at the head of each section that quotes figures, until the secretary
+    has compared them and updated the mark: nobody signs figures that changed by mistake."""
+    text = (
+        "[Số liệu đã thay đổi sau khi viết phần này: đối chiếu các con số với phần số liệu "
+        f"của báo cáo, sửa cho đúng, rồi thay dấu số liệu trong tệp nội dung bằng {mark}.]"
+    )
+    return Block("para", (Run(text, bold=True, italic=True),))
+
+
+def skeleton(o: Outcome, st: Status, reg: list[FieldRegister]) -> str:
+    """The narrative file to start from: each section's heading, a comment saying what goes
+    there, and sentences from the data (to check and rewrite, never to sign unread), with a
+    mark of the figures they quote (so a report made after the data changes says so)."""
+    suggested = _suggested(o, st, reg)
     lines = [
         f"# Nội dung báo cáo: {o.phase.report_title}",
         "",
@@ -124,6 +222,10 @@ def skeleton(o: Outcome, st: Status, reg: list[FieldRegister]) -> str:
         "     «- » đầu dòng là gạch đầu dòng; **chữ đậm**, *chữ nghiêng*. Các câu gợi ý dưới",
         "     đây lấy từ số liệu: kiểm tra, sửa lại cho đúng lời văn trước khi ký.",
         "     Nội dung trong dấu chú thích như thế này không được in. -->",
+        "",
+        f"<!-- thidua: số liệu {figures_mark(suggested)} — dấu của các con số trong câu gợi ý.",
+        "     Khi số liệu đổi, «thidua report» nhắc đối chiếu lại và in dấu mới; đối chiếu",
+        "     xong thì thay dấu ở dòng này bằng dấu mới. -->",
         "",
         f"## {TITLES['dac-diem']}",
         "",
@@ -137,41 +239,21 @@ def skeleton(o: Outcome, st: Status, reg: list[FieldRegister]) -> str:
         "",
         f"## {TITLES['chi-dao']}",
         "",
-        f"Đến {numfmt.long_day(o.as_of)}, {registered}/{n} đơn vị đã đăng ký chỉ tiêu thi đua, "
-        f"{pacts}/{n} đơn vị đã ký giao ước thi đua.",
+        *suggested["chi-dao"],
         "",
         "<!-- Kế hoạch, văn bản phát động; hình thức tuyên truyền; hội nghị ký giao ước. -->",
         "",
         f"## {TITLES['ket-qua-noi-bat']}",
         "",
-        (
-            f"Trong {len(main)} chỉ tiêu toàn {escape(level)}: {summary}."
-            if any(s.report for s in o.units)
-            else f"Chưa có đơn vị nào báo cáo {o.phase.name[0].lower()}{o.phase.name[1:]}; "
-            "viết phần này khi đã có số liệu."
-        ),
-        "",
-        *exceeded,
+        *suggested["ket-qua-noi-bat"],
         "",
         f"## {TITLES['uu-diem']}",
         "",
-        (
-            f"Có {best} đơn vị đạt mức “{escape(top.name)}”"
-            if top and any(s.report for s in o.units)
-            else "Chưa có kết quả xếp loại của đợt này"
-            if top
-            else "Các đơn vị đã báo cáo"
-        )
-        + (f"; {len(recognised)} điển hình tiên tiến được công nhận:" if recognised else "."),
-        "",
-        *recognised,
+        *suggested["uu-diem"],
         "",
         f"## {TITLES['han-che']}",
         "",
-        *(["Các chỉ tiêu chưa đạt kế hoạch:", "", *not_met, ""] if not_met else []),
-        *(["Các chỉ tiêu chưa đủ số liệu để đánh giá:", "", *unknown, ""] if unknown else []),
-        *([f"- {len(late)} đơn vị nộp báo cáo muộn: {', '.join(late)}."] if late else []),
-        *([f"- {len(missing)} đơn vị chưa báo cáo: {', '.join(missing)}."] if missing else []),
+        *suggested["han-che"],
         "",
         f"## {TITLES['nguyen-nhan']}",
         "",
@@ -185,19 +267,7 @@ def skeleton(o: Outcome, st: Status, reg: list[FieldRegister]) -> str:
         "",
         "<!-- Nhiệm vụ trọng tâm của kỳ tới. -->",
         "",
-        *(
-            [
-                "Tập trung chỉ đạo hoàn thành các chỉ tiêu chưa đạt: "
-                + "; ".join(
-                    escape(io.indicator.name)
-                    for io in main
-                    if io.evaluation.label in (Label.NOT_MET, Label.IN_PROGRESS)
-                )
-                + "."
-            ]
-            if any(io.evaluation.label in (Label.NOT_MET, Label.IN_PROGRESS) for io in main)
-            else []
-        ),
+        *suggested["phuong-huong"],
         "",
         f"## {TITLES['kien-nghi']}",
         "",

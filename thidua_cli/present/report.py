@@ -242,12 +242,15 @@ def report_context(
     approvals: Sequence[Approval] = (),
     decisions: Sequence[QuotaDecision] = (),
     earlier: Sequence[Outcome] = (),
+    stale_mark: str | None = None,
 ) -> dict[str, Any]:
-    """The full phase report (sơ kết or tổng kết), part by part."""
+    """The full phase report (sơ kết or tổng kết), part by part. `stale_mark`: the narrative
+    was drawn from other figures than today's (this is today's mark): its sections that quote
+    figures say so at their head."""
     approval = max(
         (a for a in approvals if a.phase == o.phase.number), key=lambda a: a.date, default=None
     )
-    nv, _ = narrative_sections(narrative, narrative_path)
+    nv, _ = narrative_sections(narrative, narrative_path, stale_mark)
     return {
         **_header(o, signed, revision),
         "title": "BÁO CÁO",

@@ -53,6 +53,14 @@ class Narrative:
     sections: dict[str, list[Block]] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)  # "## " headings that match no section
     removed: int = 0  # control or bidi characters dropped from the text
+    # the mark of the figures the skeleton was drawn from (`report --init-narrative` writes
+    # it): when today's figures give another mark, the text may quote figures now wrong
+    figures: str | None = None
+    text: str = ""  # the whole file, comments and all (to look for a sentence in it)
+
+
+# «<!-- thidua: số liệu 0123456789ab … -->»: written by the skeleton, read back here
+FIGURES_MARK = re.compile(r"<!--\s*thidua: số liệu ([0-9a-f]{12})\b")
 
 
 def path_for(data_dir: Path, year: int | str, phase: int) -> Path:
@@ -131,8 +139,10 @@ _ITEM = re.compile(r"^\s{0,3}(?:([-*+])|(\d{1,3})[.)])\s+(.*)$")
 
 def parse(text: str, path: Path) -> Narrative:
     text, removed = _clean(text)
+    mark = FIGURES_MARK.search(text)
+    whole = text
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-    out = Narrative(path, removed=removed)
+    out = Narrative(path, removed=removed, figures=mark.group(1) if mark else None, text=whole)
     current: list[Block] | None = None
     buffer: list[str] = []
     item: tuple[BlockKind, str] | None = None
