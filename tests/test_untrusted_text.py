@@ -512,3 +512,24 @@ def test_problems_printed_in_batches_read_as_printed_one_by_one(
     assert printed(200) == one_by_one
     assert "\x1b[31m" not in one_by_one and "[/]" in one_by_one  # escaped, not acted on
     assert one_by_one.count("\n") > 450 * 2 * 0.8  # problem lines and most hints
+
+
+def test_errors_lost_among_many_warnings_get_a_way_to_see_them_alone() -> None:
+    from rich.console import Console
+
+    from thidua_cli.formats import problems as fp
+    from thidua_cli.problems import warning
+
+    def printed(warnings: int, errors: int) -> str:
+        found = [
+            warning(f"data/units/t-{n}.yaml", (1, 1), "missing-evidence", "Thiếu minh chứng.")
+            for n in range(warnings)
+        ] + [error("data/units/x.yaml", (2, 1), "bad-value", "Sai.", "Sửa.")] * errors
+        out = io.StringIO()
+        fp.print_text(found, (warnings + errors, 1), Console(file=out, width=200))
+        return out.getvalue()
+
+    hint = "thidua validate --errors-only"
+    assert hint in printed(fp.MANY_WARNINGS + 1, 1)
+    assert hint not in printed(fp.MANY_WARNINGS + 1, 0)  # nothing to find: no errors
+    assert hint not in printed(fp.MANY_WARNINGS, 1)  # few enough to read

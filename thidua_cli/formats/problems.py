@@ -153,6 +153,7 @@ def print_problem(p: Problem, console: Any, where: str = "", indent: str = "") -
         console.print(line, highlight=False, soft_wrap=True)
 
 
+MANY_WARNINGS = 50  # beyond this many warnings, errors are hard to find among them
 BATCH = 200  # problems per print: each rich print costs 0,1 ms before it writes anything
 
 
@@ -182,6 +183,11 @@ def print_text(
             )
         ]
         console.print("[dim]Theo loại: " + esc(", ".join(parts)) + "[/]", highlight=False)
+    _, warnings = count(problems)
+    if errors and warnings > MANY_WARNINGS:  # the errors are lost among the warnings
+        console.print(
+            "[dim]Chỉ in lỗi (phải sửa trước): thidua validate --errors-only.[/]", highlight=False
+        )
 
 
 FORMATS: dict[str, Callable[[Sequence[Problem], Files, IO[str]], None]] = {
