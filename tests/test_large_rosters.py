@@ -64,3 +64,18 @@ def test_the_terminal_table_prints_a_summary_and_a_hint(tmp_path: Path, cli: Run
     assert "--format csv" in text
     code, csv_text = cli("score", "--phase", "1", "--format", "csv", cwd=repo)
     assert code == 0 and csv_text.count("\n") == 1 + 69
+
+
+def test_once_the_roster_is_summarised_long_lists_are_cut_too(tmp_path: Path, cli: Run) -> None:
+    """At 2.000 units the late reports, the units that have not reported and the exemplars
+    filled dozens of pages although no list was longer than a large bloc: once the report is a
+    summary, a list longer than twice `show` is cut, saying how many more and where they are."""
+    repo = _data(tmp_path, "large_rosters:\n  from_units: 20\n  show: 1\n")
+    out = tmp_path / "out"
+    code, text = cli("report", "--phase", "1", "--format", "md", "--out", str(out), cwd=repo)
+    assert code == 0, text
+    md = (out / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    assert "| … và 3 đơn vị khác (cột Ghi chú của tệp bang-xep-hang-dot-1.csv) |" in md
+    assert "Khối các thôn, làng (3): Làng Đăk Kơ Đem và 2 đơn vị khác (xem tệp CSV)" in md
+    assert "Thôn Tân Hương | Khối các thôn" not in md  # the fourth late unit: in the CSV
+    assert (out / "bang-xep-hang-dot-1.csv").is_file()

@@ -39,6 +39,7 @@ from thidua_cli.present.text import (
     score_text,
     shown,
     too_large,
+    too_long,
 )
 from thidua_cli.read.models import Approval, QuotaDecision
 from thidua_cli.read.narrative import Narrative
@@ -211,7 +212,7 @@ def summarised(o: Outcome) -> bool:
 def _cut(o: Outcome, rows: list[dict[str, str]], key: str, what: str) -> list[dict[str, str]]:
     """A long list in a report: its first rows and one row saying how many more (and where
     they are); the catalogue's `large_rosters` says what is long."""
-    if not too_large(o, len(rows)):
+    if not too_long(o, len(rows)):
         return rows
     show = o.catalogue.large_rosters.show
     more = dict.fromkeys(rows[0], "")

@@ -387,9 +387,18 @@ def too_large(o: Outcome, size: int) -> bool:
     return size > rule.from_units and size > 2 * rule.show
 
 
+def too_long(o: Outcome, size: int) -> bool:
+    """Is a list in a report (late reports, exemplars, names) too long to print whole: longer
+    than a large bloc, or, once the roster itself is too large to list (its report is a
+    summary), longer than twice `large_rosters.show` — at 2.000 units the exemplars alone
+    took 24 pages."""
+    rule = o.catalogue.large_rosters
+    return size > 2 * rule.show and (size > rule.from_units or len(o.units) > rule.from_units)
+
+
 def few(o: Outcome, names: list[str]) -> str:
     """A list of names, cut to the catalogue's `large_rosters.show` when it is long."""
     show = o.catalogue.large_rosters.show
-    if not too_large(o, len(names)):
+    if not too_long(o, len(names)):
         return ", ".join(names)
     return ", ".join(names[:show]) + f" và {len(names) - show} đơn vị khác (xem tệp CSV)"
