@@ -35,6 +35,10 @@ def test_a_large_bloc_is_summarised_in_the_report_with_the_full_ranking_beside(
     villages = md.split("Khối các thôn, làng (41 đơn vị)")[1].split("Khối cơ quan")[0]
     assert "| 41 | " in villages and "| 4 | " not in villages
     assert "- Hoàn thành tốt nhiệm vụ:" in md  # the bloc's summary counts every unit
+    # the roster is summarised: a bloc below from_units but longer than twice show is too
+    assert "Khối có 15 đơn vị: bảng trên ghi 3 đơn vị đứng đầu và 3 đơn vị cuối" in md
+    fronts = md.split("Khối Mặt trận và đoàn thể (5 đơn vị)")[1].split("Khối trường học")[0]
+    assert "đơn vị khác)" not in fronts  # 5 units: shorter than twice show, listed whole
     rows = list(
         csv.reader(
             io.StringIO((out / "bang-xep-hang-dot-1.csv").read_text("utf-8-sig")), delimiter=";"

@@ -374,8 +374,9 @@ def ranked_blocs(o: Outcome, bloc: str | None = None) -> list[tuple[Bloc, list[U
 
 
 def shown(o: Outcome, ranked: list[UnitScore]) -> Shown:
-    """What to show of a bloc ranked best first, by the catalogue's `large_rosters`."""
-    if not too_large(o, len(ranked)):
+    """What to show of a bloc ranked best first, by the catalogue's `large_rosters`: once the
+    roster is too large to list whole, every bloc longer than twice `show` is summarised."""
+    if not too_long(o, len(ranked)):
         return Shown(ranked, [], 0)
     show = o.catalogue.large_rosters.show
     return Shown(ranked[:show], ranked[-show:], len(ranked) - 2 * show)
