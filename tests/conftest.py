@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -14,6 +15,43 @@ from thidua_cli.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 HOA_BINH = ROOT / "tests" / "fixtures" / "hoa-binh" / "data"
+
+
+def _changed_sample_data() -> list[str]:
+    """Files under data/ that differ from the last commit (git status), or none outside git."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.quotePath=false", "status", "--porcelain", "--", "data"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line[3:] for line in done.stdout.splitlines()] if done.returncode == 0 else []
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int) -> None:
+    """Many tests check the shipped sample data: when they fail while data/ has uncommitted
+    changes (a clerk trying the tool on it), say so, so the failures are not taken for the
+    tool's."""
+    if exitstatus == 0:
+        return
+    changed = _changed_sample_data()
+    if changed:
+        shown = ", ".join(changed[:5]) + (
+            f" và {len(changed) - 5} tệp khác" if len(changed) > 5 else ""
+        )
+        terminalreporter.write_line(
+            f"Chú ý: data/ đang có thay đổi chưa commit ({shown}). Nhiều bài kiểm tra dùng số liệu "
+            "mẫu như đã commit, nên các lỗi trên có thể do dữ liệu đang sửa, không phải do công cụ. "
+            "Kiểm tra dữ liệu của bạn bằng: thidua validate.",
+            yellow=True,
+            bold=True,
+        )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
