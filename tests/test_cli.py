@@ -281,3 +281,15 @@ def test_a_scorecard_on_a_plan_without_scores_says_only_that(cli: Run, tmp_path:
     code, out = cli("report", "--phase", "1", "--unit", "dong-tien", cwd=tmp_path)
     assert code == 2 and "không chấm điểm" in out
     assert "Chú ý" not in out
+
+
+def test_a_long_list_of_units_that_finished_early_is_counted_not_spelled_out(
+    cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thidua_cli.formats import status
+
+    code, out = cli("status", "--phase", "1", "--as-of", "2026-06-30")
+    assert code == 0 and "Về đích sớm (12 đơn vị" in out and "đơn vị khác" not in out
+    monkeypatch.setattr(status, "EARLY_SHOWN", 5)
+    code, out = cli("--no-cache", "status", "--phase", "1", "--as-of", "2026-06-30")
+    assert code == 0 and "Hội Nông dân xã và 7 đơn vị khác (đủ" in out

@@ -107,10 +107,19 @@ def print_status(s: Status, console: Any) -> None:
         console.print(t)
     early = [u for b in s.blocs for u in b.units if u.early]
     if early:
+        names = ", ".join(esc(u.unit.name) for u in early[:EARLY_SHOWN])
+        if len(early) > EARLY_SHOWN:
+            names += (
+                f" và {len(early) - EARLY_SHOWN} đơn vị khác (đủ danh sách: thidua status "
+                "--format json, trường «early»)"
+            )
         console.print(
-            "[bold green]Về đích sớm[/] (đã đạt mọi chỉ tiêu đăng ký): "
-            + ", ".join(esc(u.unit.name) for u in early)
+            f"[bold green]Về đích sớm[/] ({len(early)} đơn vị đã đạt mọi chỉ tiêu đăng ký): "
+            + names
         )
+
+
+EARLY_SHOWN = 20  # names of units that finished early printed on the terminal; the rest counted
 
 
 def _table(s: Status, stream: IO[str]) -> None:
