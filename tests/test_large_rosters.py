@@ -80,6 +80,9 @@ def test_once_the_roster_is_summarised_long_lists_are_cut_too(tmp_path: Path, cl
     assert code == 0, text
     md = (out / "bao-cao-dot-1.md").read_text(encoding="utf-8")
     assert "| … và 3 đơn vị khác (cột Ghi chú của tệp bang-xep-hang-dot-1.csv) |" in md
-    assert "Khối các thôn, làng (3): Làng Đăk Kơ Đem và 2 đơn vị khác (xem tệp CSV)" in md
+    assert (
+        "Khối các thôn, làng (3): Làng Đăk Kơ Đem và 2 đơn vị khác (cột Ghi chú của tệp "
+        "bang-xep-hang-dot-1.csv)" in md
+    )
     assert "Thôn Tân Hương | Khối các thôn" not in md  # the fourth late unit: in the CSV
     assert (out / "bang-xep-hang-dot-1.csv").is_file()

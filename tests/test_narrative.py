@@ -334,17 +334,33 @@ def test_a_narrative_drawn_from_other_figures_is_flagged_until_its_mark_is_updat
     code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
     new = re.search(r"dấu số liệu ([0-9a-f]{12}) → ([0-9a-f]{12})", out)
     assert code == 0 and new is not None and new.group(1) == old.group(1) != new.group(2)
-    assert "Tổng đàn gia súc, gia cầm (CT06): thực hiện 307.122" in out  # what it says now
+    # section by section, what the data says now and which line it no longer says
+    assert "nay là: - Tổng đàn gia súc, gia cầm (CT06): thực hiện 307.122" in out
+    assert "Mục «Hạn chế, tồn tại»:\n  câu cũ (không còn đúng): - Tổng đàn gia súc" in out
     report_md = md.read_text(encoding="utf-8")
     note = f"thay dấu số liệu trong tệp nội dung bằng {new.group(2)}"
-    assert report_md.count(note) == 5  # the five sections that quote figures
-    head = report_md.index("Thuận lợi")
-    assert note not in report_md[head : head + 200]  # not on what was written by hand
+    # the sections that differ: results, shortcomings (CT06 no longer short), direction
+    assert report_md.count(note) == 3
+    for untouched in ("Thuận lợi", "Ưu điểm"):
+        head = report_md.index(untouched)
+        assert note not in report_md[head : head + 300], untouched
+
+    # a mark mistyped, or its line deleted, is not a way out of the check
+    for broken in (text.replace(old.group(1), old.group(1).upper()[:-1] + "l"), _no_mark(text)):
+        target.write_text(broken, encoding="utf-8")
+        code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
+        assert code == 0 and "số liệu đã thay đổi" in out
+        assert md.read_text(encoding="utf-8").count(note) == 3
 
     target.write_text(text.replace(old.group(1), new.group(2)), encoding="utf-8")
     code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
     assert code == 0 and "số liệu đã thay đổi" not in out
     assert note not in md.read_text(encoding="utf-8")
+
+
+def _no_mark(text: str) -> str:
+    """The skeleton without its figures-mark comment."""
+    return re.sub(r"<!-- thidua: số liệu.*?-->\n", "", text, flags=re.S)
 
 
 def test_a_narrative_written_by_hand_carries_no_mark_and_no_note(tmp_path: Path, cli: Run) -> None:
@@ -354,3 +370,16 @@ def test_a_narrative_written_by_hand_carries_no_mark_and_no_note(tmp_path: Path,
     target.write_text("## Kết quả nổi bật\n\nTrong 42 chỉ tiêu: 3 vượt.\n", encoding="utf-8")
     code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
     assert code == 0 and "số liệu đã thay đổi" not in out.lower()
+
+
+def test_a_skeleton_that_lost_its_mark_but_matches_the_figures_only_asks_for_it_back(
+    tmp_path: Path, cli: Run
+) -> None:
+    shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("reports", "narrative"))
+    target = tmp_path / "data" / "narrative" / "2026" / "dot-1.md"
+    cli("report", "--phase", "1", "--init-narrative", cwd=tmp_path)
+    target.write_text(_no_mark(target.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
+    assert code == 0 and "không còn dòng dấu số liệu (lời văn vẫn khớp số liệu hiện nay)" in out
+    md = tmp_path / "data" / "reports" / "2026" / "dot-1" / "bao-cao-dot-1.md"
+    assert "Số liệu đã thay đổi" not in md.read_text(encoding="utf-8")

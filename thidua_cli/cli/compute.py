@@ -37,6 +37,7 @@ from thidua_cli.cli.app import (
 
 if TYPE_CHECKING:
     from thidua_cli.compute.outcome import Outcome
+    from thidua_cli.present.narrative import Stale
     from thidua_cli.read.models import Unit
     from thidua_cli.read.narrative import Narrative
 
@@ -314,11 +315,11 @@ def _document(
         approvals=ws.approvals,
         decisions=ws.quota_decisions,
         earlier=earlier,
-        stale_mark=changed[0] if changed else None,
+        changed=changed,
     )
     _narrative_warnings(text_file, shown, phase)
-    if changed and text_file is not None:
-        _stale_warning(text_file, shown, *changed)
+    if changed is not None:
+        _stale_warning(changed, shown)
     _coverage_warnings(o)
     extra: list[tuple[Path, bytes | str]] = []
     if rp.summarised(o):  # the report lists part of a bloc: add the whole
@@ -370,28 +371,44 @@ def _signing_day(
     return due
 
 
-SHOWN_SENTENCES = 8  # of today's suggested sentences missing from a stale narrative
-
-
-def _stale_warning(text: Narrative, shown: str, mark: str, missing: list[str]) -> None:
-    """The narrative quotes figures drawn before the data changed: say so, show what the data
-    says now, and how to clear the note once the text is checked."""
+def _stale_warning(changed: Stale, shown: str) -> None:
+    """The narrative quotes figures drawn before the data changed: say so, section by section
+    what the data says now and which lines it no longer says, and how to clear the notes."""
     from thidua_cli.formats.terminal import clean
+    from thidua_cli.read.narrative import SECTIONS
 
-    lines = [
-        f"Chú ý: số liệu đã thay đổi sau khi viết {shown} (dấu số liệu {text.figures} → {mark}): "
-        "các con số trong phần nội dung có thể không còn đúng, và báo cáo ghi lời nhắc đối chiếu "
-        "ở đầu các mục có số liệu."
-    ]
-    if missing:
-        lines.append("Số liệu hiện nay nói (các câu gợi ý chưa có nguyên văn trong tệp):")
-        lines += [f"  {clean(m)}" for m in missing[:SHOWN_SENTENCES]]
-        if len(missing) > SHOWN_SENTENCES:
-            lines.append(f"  … và {len(missing) - SHOWN_SENTENCES} câu nữa.")
-    lines.append(
-        f"Đối chiếu và sửa xong thì thay dấu {text.figures} bằng {mark} trong {shown}, rồi chạy "
-        "lại report."
+    titles = dict(SECTIONS)
+    was = (
+        f"dấu số liệu {changed.was or '(trống)'} → {changed.mark}"
+        if changed.was is not None
+        else "tệp không còn dòng dấu số liệu"
     )
+    if not changed.sections:  # the mark line is gone, but the text matches today's figures
+        warn(
+            f"Chú ý: {shown} không còn dòng dấu số liệu (lời văn vẫn khớp số liệu hiện nay). Thêm "
+            f"lại dòng «<!-- thidua: số liệu {changed.mark} -->» để thidua nhắc khi số liệu đổi."
+        )
+        return
+    lines = [
+        f"Chú ý: số liệu đã thay đổi sau khi viết {shown} ({was}): các con số trong lời văn có "
+        "thể không còn đúng; báo cáo ghi lời nhắc đối chiếu ở đầu các mục dưới đây."
+    ]
+    for sid in sorted(changed.sections, key=list(titles).index):
+        lines.append(f"Mục «{titles[sid]}»:")
+        lines += [f"  nay là: {clean(text)}" for s, text in changed.new if s == sid]
+        lines += [
+            f"  câu cũ (không còn đúng): {clean(text)}" for s, text in changed.old if s == sid
+        ]
+    if changed.was is None:
+        lines.append(
+            f"Đối chiếu và sửa xong thì thêm lại dòng «<!-- thidua: số liệu {changed.mark} -->» "
+            f"vào {shown}, rồi chạy lại report."
+        )
+    else:
+        lines.append(
+            f"Đối chiếu và sửa xong thì thay dấu {changed.was or '(trống)'} bằng {changed.mark} "
+            f"trong {shown}, rồi chạy lại report."
+        )
     warn("\n".join(lines))
 
 

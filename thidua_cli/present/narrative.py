@@ -4,6 +4,8 @@ drawn from the data for the secretary to edit."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from thidua_cli import numfmt
@@ -12,7 +14,7 @@ from thidua_cli.compute.exemplars import FieldRegister
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.status import Status
 from thidua_cli.present.text import actual_text, percent_text, plan_text
-from thidua_cli.read.narrative import SECTIONS, Block, Narrative, Run
+from thidua_cli.read.narrative import SECTIONS, Block, Narrative, Run, section_of
 
 TITLES = dict(SECTIONS)
 
@@ -26,12 +28,12 @@ def _block(b: Block) -> dict[str, Any]:
 
 
 def sections(
-    narrative: Narrative | None, shown_path: str, stale_mark: str | None = None
+    narrative: Narrative | None, shown_path: str, changed: Stale | None = None
 ) -> tuple[dict[str, Any], list[str]]:
     """Every standard section as blocks for the templates, and the titles of those missing.
     A missing section is one visible placeholder paragraph, so nobody signs a report with a
-    hole in it by mistake; with `stale_mark`, each written section that quotes figures starts
-    with a visible note that the figures changed since (see `stale`)."""
+    hole in it by mistake; each written section in `stale` (with today's mark) starts with a
+    visible note that the figures changed since it was written (see `stale`)."""
     out: dict[str, Any] = {}
     missing: list[str] = []
     for sid, title in SECTIONS:
@@ -41,8 +43,8 @@ def sections(
             missing.append(title)
             text = f"[Chưa viết phần “{title}”: viết vào tệp {shown_path}, mục “## {title}”.]"
             blocks = [Block("para", (Run(text, bold=True, italic=True),))]
-        elif stale_mark is not None and sid in FIGURE_SECTIONS:
-            blocks = [stale_note(stale_mark), *blocks]
+        elif changed is not None and sid in changed.sections:
+            blocks = [stale_note(changed.mark), *blocks]
         out[sid.replace("-", "_")] = {
             "title": title,
             "missing": absent,
@@ -178,25 +180,68 @@ def figures_mark(suggested: dict[str, list[str]]) -> str:
 FIGURE_SECTIONS = ("chi-dao", "ket-qua-noi-bat", "uu-diem", "han-che", "phuong-huong")
 
 
+@dataclass(frozen=True)
+class Stale:
+    """A narrative drawn from other figures than today's, and where it differs."""
+
+    mark: str  # today's mark of the figures
+    was: str | None  # the file's mark as written (None: the line is gone)
+    new: list[tuple[str, str]]  # (section, today's suggested sentence not in that section)
+    old: list[tuple[str, str]]  # (section, a line quoting an indicator as today's data does not)
+
+    @property
+    def sections(self) -> set[str]:
+        """The sections to mark in the document: those that differ."""
+        return {sid for sid, _ in self.new} | {sid for sid, _ in self.old}
+
+
+_CODE = re.compile(r"\(([^()\s]+)\):")
+
+
+def _written(text: str) -> dict[str, list[str]]:
+    """The file's lines by standard section, comments left out."""
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in re.sub(r"<!--.*?-->", "", text, flags=re.S).split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("## ") or stripped == "##":
+            sid = section_of(stripped[2:].strip())
+            current = out.setdefault(sid, []) if sid else None
+        elif current is not None and stripped:
+            current.append(stripped)
+    return out
+
+
 def stale(
     narrative: Narrative | None, o: Outcome, st: Status, reg: list[FieldRegister]
-) -> tuple[str, list[str]] | None:
-    """When the narrative was drawn from other figures than today's: today's mark, and
-    today's suggested sentences that the file does not contain word for word. None when
-    the figures are the same, or the file carries no mark (written by hand)."""
-    if narrative is None or narrative.figures is None:
+) -> Stale | None:
+    """Does the narrative quote other figures than today's? Only a file made by the skeleton is
+    checked (a file written by hand has no mark), and only when its mark is not today's (a
+    mistyped or deleted mark counts as another): then each section that quotes figures is
+    compared with today's suggested sentences, and the lines that quote an indicator as the
+    data no longer does are named. None when nothing differs."""
+    if narrative is None or (narrative.figures is None and not narrative.skeleton):
         return None
     suggested = _suggested(o, st, reg)
     mark = figures_mark(suggested)
-    if mark == narrative.figures:
+    if narrative.figures == mark:
         return None
-    missing = [
-        line
-        for sid in FIGURE_SECTIONS
-        for line in suggested.get(sid, [])
-        if line.strip() and line.strip() not in narrative.text
-    ]
-    return mark, missing
+    written = _written(narrative.text)
+    codes = {i.code for i in o.catalogue.indicators}
+    new: list[tuple[str, str]] = []
+    old: list[tuple[str, str]] = []
+    for sid in FIGURE_SECTIONS:
+        today = [line.strip() for line in suggested.get(sid, []) if line.strip()]
+        lines = written.get(sid, [])
+        new += [(sid, line) for line in today if line not in lines]
+        old += [
+            (sid, line)
+            for line in lines
+            if line not in today and any(c in codes for c in _CODE.findall(line))
+        ]
+    if not new and not old and narrative.figures is not None:
+        return None  # word for word today's figures: only the mark is behind
+    return Stale(mark, narrative.figures, new, old)
 
 
 def stale_note(mark: str) -> Block:

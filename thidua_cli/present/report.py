@@ -20,6 +20,7 @@ from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore, scaled_subtotal
 from thidua_cli.compute.status import Status
 from thidua_cli.present import explain
+from thidua_cli.present.narrative import Stale
 from thidua_cli.present.narrative import sections as narrative_sections
 from thidua_cli.present.text import (
     INVERTED_NOTE,
@@ -195,7 +196,10 @@ def _missing_text(o: Outcome, st: Status) -> list[str]:
     for b in st.blocs:
         names = [u.unit.name for u in b.units if u.state in ("missing", "not-due")]
         if names:
-            lines.append(f"{b.bloc.name} ({len(names)}): {few(o, names)}")
+            lines.append(
+                f"{b.bloc.name} ({len(names)}): "
+                + few(o, names, f"cột Ghi chú của tệp {ranking_file(o)}")
+            )
     return lines
 
 
@@ -243,15 +247,14 @@ def report_context(
     approvals: Sequence[Approval] = (),
     decisions: Sequence[QuotaDecision] = (),
     earlier: Sequence[Outcome] = (),
-    stale_mark: str | None = None,
+    changed: Stale | None = None,
 ) -> dict[str, Any]:
-    """The full phase report (sơ kết or tổng kết), part by part. `stale_mark`: the narrative
-    was drawn from other figures than today's (this is today's mark): its sections that quote
-    figures say so at their head."""
+    """The full phase report (sơ kết or tổng kết), part by part. `changed`: the narrative was
+    drawn from other figures than today's; the sections that differ say so at their head."""
     approval = max(
         (a for a in approvals if a.phase == o.phase.number), key=lambda a: a.date, default=None
     )
-    nv, _ = narrative_sections(narrative, narrative_path, stale_mark)
+    nv, _ = narrative_sections(narrative, narrative_path, changed)
     return {
         **_header(o, signed, revision),
         "title": "BÁO CÁO",
@@ -394,7 +397,12 @@ def _exemplars(o: Outcome, reg: list[FieldRegister]) -> dict[str, Any]:
     ]
     for f in fields:
         entries = cast(list[dict[str, str]], f["entries"])
-        f["entries"] = _cut(o, entries, "title", "điển hình khác (xem: thidua exemplars)")
+        f["entries"] = _cut(
+            o,
+            entries,
+            "title",
+            "điển hình khác của lĩnh vực (đủ danh sách ở sổ điển hình tiên tiến)",
+        )
     return {
         "fields": fields,
         "fields_missing": [r.field.name for r in reg if not r.has_recognised],

@@ -397,9 +397,10 @@ def too_long(o: Outcome, size: int) -> bool:
     return size > 2 * rule.show and (size > rule.from_units or len(o.units) > rule.from_units)
 
 
-def few(o: Outcome, names: list[str]) -> str:
-    """A list of names, cut to the catalogue's `large_rosters.show` when it is long."""
+def few(o: Outcome, names: list[str], where: str = "xem tệp CSV") -> str:
+    """A list of names, cut to the catalogue's `large_rosters.show` when it is long, saying
+    `where` the rest is."""
     show = o.catalogue.large_rosters.show
     if not too_long(o, len(names)):
         return ", ".join(names)
-    return ", ".join(names[:show]) + f" và {len(names) - show} đơn vị khác (xem tệp CSV)"
+    return ", ".join(names[:show]) + f" và {len(names) - show} đơn vị khác ({where})"

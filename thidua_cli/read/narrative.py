@@ -54,13 +54,17 @@ class Narrative:
     unknown: list[str] = field(default_factory=list)  # "## " headings that match no section
     removed: int = 0  # control or bidi characters dropped from the text
     # the mark of the figures the skeleton was drawn from (`report --init-narrative` writes
-    # it): when today's figures give another mark, the text may quote figures now wrong
+    # it), as written ("" when the line is there without one): when today's figures give
+    # another mark, the text may quote figures now wrong
     figures: str | None = None
+    skeleton: bool = False  # made by `report --init-narrative` (its first comment is there)
     text: str = ""  # the whole file, comments and all (to look for a sentence in it)
 
 
-# «<!-- thidua: số liệu 0123456789ab … -->»: written by the skeleton, read back here
-FIGURES_MARK = re.compile(r"<!--\s*thidua: số liệu ([0-9a-f]{12})\b")
+# «<!-- thidua: số liệu 0123456789ab … -->»: written by the skeleton, read back here (a mark
+# mistyped is read as it is, and so differs from every real one)
+FIGURES_MARK = re.compile(r"<!--\s*thidua\s*:\s*số liệu\s*([^\s—<>-]*)", re.IGNORECASE)
+SKELETON_MARK = "«thidua report --init-narrative» tạo"
 
 
 def path_for(data_dir: Path, year: int | str, phase: int) -> Path:
@@ -142,7 +146,13 @@ def parse(text: str, path: Path) -> Narrative:
     mark = FIGURES_MARK.search(text)
     whole = text
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-    out = Narrative(path, removed=removed, figures=mark.group(1) if mark else None, text=whole)
+    out = Narrative(
+        path,
+        removed=removed,
+        figures=mark.group(1).lower() if mark else None,
+        skeleton=SKELETON_MARK in whole,
+        text=whole,
+    )
     current: list[Block] | None = None
     buffer: list[str] = []
     item: tuple[BlockKind, str] | None = None
