@@ -65,7 +65,9 @@ def test_the_terminal_table_prints_a_summary_and_a_hint(tmp_path: Path, cli: Run
     assert code == 0, text
     assert "(37 đơn vị khác)" in text
     assert "Khối có 41 đơn vị: chỉ in 2 đơn vị đầu và 2 đơn vị cuối" in text
-    assert "--format csv" in text
+    # one file per bloc, so following the hints one after another overwrites nothing
+    assert "--bloc khoi-thon --format csv > xep-hang-khoi-thon.csv" in text
+    assert "--bloc khoi-truong-hoc --format csv > xep-hang-khoi-truong-hoc.csv" in text
     code, csv_text = cli("score", "--phase", "1", "--format", "csv", cwd=repo)
     assert code == 0 and csv_text.count("\n") == 1 + 69
 

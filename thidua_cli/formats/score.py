@@ -306,8 +306,9 @@ def print_outcome(o: Outcome, console: Any, bloc: str | None = None) -> None:
             )
             console.print(
                 f"[dim]Khối có {len(members)} đơn vị: chỉ in {len(part.top)} đơn vị đầu và "
-                f"{len(part.bottom)} đơn vị cuối. Xem đầy đủ: thidua score --bloc {b.id} "
-                "--format csv > xep-hang.csv (mở bằng Excel).[/]"
+                f"{len(part.bottom)} đơn vị cuối. Xem đầy đủ: thidua score --phase "
+                f"{o.phase.number} --bloc {esc(b.id)} --format csv > xep-hang-{esc(b.id)}.csv "
+                "(mở bằng Excel).[/]"
             )
     for q in o.quotas:
         if bloc is not None and q.bloc.id != bloc:
