@@ -288,6 +288,11 @@ def test_set_in_a_locked_phase_needs_a_correction(cli: Run, repo: Path) -> None:
     assert line.count("10900") == 2 and "&" not in line and "*id" not in line  # no YAML alias
     code, out = cli("validate", "--errors-only", cwd=repo)
     assert code == 0, out
+    # the approved figure typed again (an old form): the correction would say another figure
+    corrected = (repo / "data/units/lang-kon-ktu.yaml").read_bytes()
+    code, out = cli("set", "lang-kon-ktu", "CT06", "--value", "10123", cwd=repo)
+    assert code == 1 and "correction-mismatch" in out, out
+    assert (repo / "data/units/lang-kon-ktu.yaml").read_bytes() == corrected
 
 
 def test_score_xlsx_is_reproducible_with_vietnamese_sheets(cli: Run, repo: Path) -> None:
@@ -540,3 +545,15 @@ def test_a_rating_is_entered_by_set_and_by_form(cli: Run, rated: Path) -> None:
     code, out = cli("import", str(form), cwd=rated)
     assert code == 0 and "H8: Tốt → Khá" in out, out
     assert "H8: {value: Khá, evidence: QĐ 80/QĐ-UBND}" in unit.read_text("utf-8")
+
+
+def test_a_form_downloaded_twice_imports_under_its_browser_name(cli: Run, repo: Path) -> None:
+    """A browser saves a second download as «lang-kon-ktu (1).xlsx»: still that unit's form
+    (cell C3 says whose it is); another unit's name still is not."""
+    form = _form(cli, repo, "lang-kon-ktu")
+    _fill(form, {"C5": "20/06/2026"}, {("CT03", "H"): 125})
+    again = form.with_name("lang-kon-ktu (1).xlsx")
+    form.rename(again)
+    code, out = cli("import", str(again), cwd=repo)
+    assert code == 0, out
+    assert "CT03: {value: 125" in (repo / "data/units/lang-kon-ktu.yaml").read_text("utf-8")

@@ -467,3 +467,22 @@ def test_approved_data_from_today_equals_the_exported_commit(
     # a changed catalogue: every unit is checked against it, so the whole commit is read
     edit(approved, "data/indicators.yaml", "name:", "name: ")
     assert workspace._from_today(root, commit, "data", today, {}) is None
+
+
+def test_a_figure_put_back_under_a_correction_that_says_otherwise_is_an_error(
+    approved: Path, cli: Run
+) -> None:
+    """An old Excel form imported over a correction puts the approved figure back but keeps
+    the correction record: the figure equals the approved one, so the lock saw nothing, yet
+    the correction (an official document) says another figure."""
+    edit(
+        approved,
+        KTU,
+        OLD,
+        "      CT03: {value: 113.9, correction: {reason: Kiểm đếm lại, "
+        "reference: Công văn 7/TKB, date: 2026-08-15, value: 150}, evidence",
+    )
+    code, found = problems(cli, approved)
+    stale = [p for p in found if p["code"] == "correction-mismatch"]
+    assert code == 1 and stale, found
+    assert "150" in str(stale[0]["message"]) and "đúng bằng số đã duyệt" in str(stale[0]["message"])

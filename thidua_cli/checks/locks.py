@@ -147,10 +147,29 @@ def _results(
         old_values = a.values if a is not None else {}
         for code in sorted(set(old_values) | set(b.values)):
             before_r, after_r = old_values.get(code), b.values.get(code)
-            if _plain(before_r) == _plain(after_r):
-                continue
             at = ("results", index, "values", code)
             correction = after_r.correction if after_r is not None else None
+            if _plain(before_r) == _plain(after_r):
+                if (
+                    correction is not None
+                    and after_r is not None
+                    and not correction.covers(after_r)
+                ):
+                    # back to the approved figure under a correction that says otherwise (an
+                    # old Excel form imported over a correction): which one is right?
+                    yield error(
+                        rel,
+                        where.file(rel).pos(at, key=True),
+                        "correction-mismatch",
+                        f"{_locked(approval)}; đính chính của {code} ghi {_typed(correction)} "
+                        f"nhưng số liệu hiện có là {_typed(after_r)}, đúng bằng số đã duyệt: số "
+                        "đã đính chính bị ghi đè (ví dụ nhập lại một phiếu Excel cũ).",
+                        "Nếu đính chính vẫn đúng, ghi lại số đã đính chính (thidua set … "
+                        "--correction …); nếu đính chính bị hủy, xóa «correction» khỏi kết quả "
+                        "này.",
+                        at,
+                    )
+                continue
             if correction is not None and after_r is not None and correction.covers(after_r):
                 continue
             f = where.file(rel)

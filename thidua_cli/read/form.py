@@ -6,6 +6,7 @@ Every defect becomes a Problem naming the file, sheet and cell («lang-kon-ktu.x
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -187,11 +188,12 @@ def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | No
         except Unreadable as exc:
             r.fail(DATE_CELL, "form-bad-cell", f"{exc}.", "Ghi ngày, ví dụ 26/06/2026.")
     expected = expected_for(out.unit or "")
-    if expected is None or out.unit != path.stem:
+    named = _named(path.stem)
+    if expected is None or out.unit != named:
         r.fail(
             UNIT_CELL,
             "form-wrong-unit",
-            f"đây là phiếu của đơn vị «{out.unit or ''}», không phải của «{path.stem}»"
+            f"đây là phiếu của đơn vị «{out.unit or ''}», không phải của «{named}»"
             if expected is not None
             else f"không có đơn vị «{out.unit or ''}» trong phong trào.",
             "Mỗi đơn vị gửi lại đúng phiếu mang tên mình (tên tệp là mã đơn vị).",
@@ -205,6 +207,16 @@ def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | No
         # a form nobody filled (one of many sent out): skipped, not a reason to import nothing
         out.blank = not out.problems
     return out
+
+
+# what a browser or Windows adds to a file's name when it is downloaded or copied again:
+# «thon-kim-binh (1).xlsx», «thon-kim-binh - Copy.xlsx», «thon-kim-binh - Bản sao (2).xlsx»
+_COPY = re.compile(r"(?:\s*\(\d+\)|\s+-\s+(?:copy|bản sao)(?:\s*\(\d+\))?)+$", re.IGNORECASE)
+
+
+def _named(stem: str) -> str:
+    """The unit a form's file is named for, without the marks of a second download or copy."""
+    return _COPY.sub("", stem)
 
 
 def _rows(r: _Reader, expected: dict[str, str]) -> None:
