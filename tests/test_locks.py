@@ -486,3 +486,16 @@ def test_a_figure_put_back_under_a_correction_that_says_otherwise_is_an_error(
     stale = [p for p in found if p["code"] == "correction-mismatch"]
     assert code == 1 and stale, found
     assert "150" in str(stale[0]["message"]) and "đúng bằng số đã duyệt" in str(stale[0]["message"])
+
+
+def test_diff_tells_the_reviewer_a_change_breaks_the_approval_lock(
+    approved: Path, cli: Run
+) -> None:
+    edit(approved, KTU, OLD, NEW)  # an approved figure changed without a correction
+    doc = json.loads(cli("diff", "--format", "json", cwd=approved)[1])
+    assert doc["lock_errors"] >= 1 and doc["head_errors"] == 0  # ranks still compared
+    code, out = cli("diff", "--format", "md", cwd=approved)
+    assert code == 0 and "Vi phạm khóa phê duyệt" in out
+    edit(approved, KTU, NEW, OLD)
+    doc = json.loads(cli("diff", "--format", "json", cwd=approved)[1])
+    assert doc["lock_errors"] == 0

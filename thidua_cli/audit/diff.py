@@ -108,6 +108,10 @@ class Diff:
     broken: list[str] = field(default_factory=list)  # unit files the new version cannot read
     base_errors: int = 0
     head_errors: int = 0
+    # approval-lock errors of the new version (the working tree is checked against its
+    # approvals; a past revision is not): not counted in head_errors, since the reviewer
+    # needs the effect on ranks precisely then, but never to be missed in a pull request
+    lock_errors: int = 0
 
     @property
     def empty(self) -> bool:
@@ -323,13 +327,14 @@ def _evidence_files(old: Path, new: Path) -> list[str]:
     )
 
 
+def _lock(code: str) -> bool:
+    return code in CODES and CODES[code].group == "phê duyệt"
+
+
 def _data_errors(ws: Workspace) -> int:
     """Errors that make the data unreadable for scoring; approval-lock errors do not: the
     reviewer needs the effect on ranks precisely then."""
-    return sum(
-        p.is_error and (p.code not in CODES or CODES[p.code].group != "phê duyệt")
-        for p in ws.problems
-    )
+    return sum(p.is_error and not _lock(p.code) for p in ws.problems)
 
 
 def _approved_phases(ws: Workspace) -> set[int]:
@@ -350,6 +355,7 @@ def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> 
         head_label,
         base_errors=_data_errors(base),
         head_errors=_data_errors(head),
+        lock_errors=sum(p.is_error and _lock(p.code) for p in head.problems),
     )
     old_units = {u.id: u for u in base.units}
     new_units = {u.id: u for u in head.units}

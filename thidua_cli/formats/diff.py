@@ -172,6 +172,12 @@ def _summary(d: Diff, quote: Callable[[str], str] = str) -> list[str]:
         )
     elif d.base_errors:
         lines.append(f"Dữ liệu gốc có {d.base_errors} lỗi; điểm và xếp hạng chưa được so sánh.")
+    if d.lock_errors:
+        lines.append(
+            f"**Vi phạm khóa phê duyệt: {d.lock_errors} lỗi** — số liệu của đợt đã phê duyệt "
+            "bị sửa mà không có đính chính đúng; xem `thidua validate` (cần `--correction` và "
+            "`--reference`, hoặc trả lại số đã duyệt)."
+        )
     if d.units_added:
         lines.append("Đơn vị thêm mới: " + ", ".join(map(quote, d.units_added)) + ".")
     if d.units_removed:
@@ -243,6 +249,7 @@ def as_json(d: Diff) -> str:
         "head": d.head,
         "base_errors": d.base_errors,
         "head_errors": d.head_errors,
+        "lock_errors": d.lock_errors,
         "units_added": d.units_added,
         "units_removed": d.units_removed,
         "broken": d.broken,
