@@ -149,39 +149,33 @@ def _results(
             before_r, after_r = old_values.get(code), b.values.get(code)
             at = ("results", index, "values", code)
             correction = after_r.correction if after_r is not None else None
-            if _plain(before_r) == _plain(after_r):
-                if (
-                    correction is not None
-                    and after_r is not None
-                    and not correction.covers(after_r)
-                ):
-                    # back to the approved figure under a correction that says otherwise (an
-                    # old Excel form imported over a correction): which one is right?
-                    yield error(
-                        rel,
-                        where.file(rel).pos(at, key=True),
-                        "correction-mismatch",
-                        f"{_locked(approval)}; đính chính của {code} ghi {_typed(correction)} "
-                        f"nhưng số liệu hiện có là {_typed(after_r)}, đúng bằng số đã duyệt: số "
-                        "đã đính chính bị ghi đè (ví dụ nhập lại một phiếu Excel cũ).",
-                        "Nếu đính chính vẫn đúng, ghi lại số đã đính chính (thidua set … "
-                        "--correction …); nếu đính chính bị hủy, xóa «correction» khỏi kết quả "
-                        "này.",
-                        at,
-                    )
-                continue
             if correction is not None and after_r is not None and correction.covers(after_r):
+                continue
+            back = _plain(before_r) == _plain(after_r)  # the figure is the approved one
+            if back and correction is None:
                 continue
             f = where.file(rel)
             if correction is not None:
+                # a correction that says another figure than the file's: a later edit hiding
+                # behind it, or the approved figure put back over it (an old Excel form
+                # imported after the correction): which one is right?
                 yield error(
                     rel,
                     f.pos(at, key=True),
                     "correction-mismatch",
                     f"{_locked(approval)}; đính chính của {code} ghi {_typed(correction)} "
-                    f"nhưng số liệu hiện có là {_typed(after_r)} (đã duyệt: {_typed(before_r)}).",
-                    "Ghi lại trong «correction» đúng số đã đính chính: value: … (hoặc numerator, "
-                    "denominator), để một lần sửa sau không núp bóng đính chính cũ.",
+                    f"nhưng số liệu hiện có là {_typed(after_r)}"
+                    + (
+                        ", đúng bằng số đã duyệt: số đã đính chính bị ghi đè (ví dụ nhập lại "
+                        "một phiếu Excel cũ)."
+                        if back
+                        else f" (đã duyệt: {_typed(before_r)})."
+                    ),
+                    "Nếu đính chính vẫn đúng, ghi lại số đã đính chính (thidua set … "
+                    "--correction …); nếu đính chính bị hủy, xóa «correction» khỏi kết quả này."
+                    if back
+                    else "Ghi lại trong «correction» đúng số đã đính chính: value: … (hoặc "
+                    "numerator, denominator), để một lần sửa sau không núp bóng đính chính cũ.",
                     at,
                 )
                 continue

@@ -378,20 +378,23 @@ def _stale_warning(changed: Stale, shown: str) -> None:
     from thidua_cli.read.narrative import SECTIONS
 
     titles = dict(SECTIONS)
-    was = (
-        f"dấu số liệu {changed.was or '(trống)'} → {changed.mark}"
-        if changed.was is not None
-        else "tệp không còn dòng dấu số liệu"
-    )
+    line = f"«<!-- thidua: số liệu {changed.mark} -->»"
     if not changed.sections:  # the mark line is gone, but the text matches today's figures
         warn(
             f"Chú ý: {shown} không còn dòng dấu số liệu (lời văn vẫn khớp số liệu hiện nay). Thêm "
-            f"lại dòng «<!-- thidua: số liệu {changed.mark} -->» để thidua nhắc khi số liệu đổi."
+            f"lại dòng {line} để thidua nhắc khi số liệu đổi."
         )
         return
+    was = changed.was or "(trống)"
     lines = [
-        f"Chú ý: số liệu đã thay đổi sau khi viết {shown} ({was}): các con số trong lời văn có "
-        "thể không còn đúng; báo cáo ghi lời nhắc đối chiếu ở đầu các mục dưới đây."
+        f"Chú ý: số liệu đã thay đổi sau khi viết {shown} ("
+        + (
+            f"dấu số liệu {was} → {changed.mark}"
+            if changed.was is not None
+            else "tệp không còn dòng dấu số liệu"
+        )
+        + "): các con số trong lời văn có thể không còn đúng; báo cáo ghi lời nhắc đối chiếu ở "
+        "đầu các mục dưới đây."
     ]
     for sid in sorted(changed.sections, key=list(titles).index):
         lines.append(f"Mục «{titles[sid]}»:")
@@ -399,16 +402,12 @@ def _stale_warning(changed: Stale, shown: str) -> None:
         lines += [
             f"  câu cũ (không còn đúng): {clean(text)}" for s, text in changed.old if s == sid
         ]
-    if changed.was is None:
-        lines.append(
-            f"Đối chiếu và sửa xong thì thêm lại dòng «<!-- thidua: số liệu {changed.mark} -->» "
-            f"vào {shown}, rồi chạy lại report."
-        )
-    else:
-        lines.append(
-            f"Đối chiếu và sửa xong thì thay dấu {changed.was or '(trống)'} bằng {changed.mark} "
-            f"trong {shown}, rồi chạy lại report."
-        )
+    fix = (
+        f"thêm lại dòng {line} vào {shown}"
+        if changed.was is None
+        else f"thay dấu {was} bằng {changed.mark} trong {shown}"
+    )
+    lines.append(f"Đối chiếu và sửa xong thì {fix}, rồi chạy lại report.")
     warn("\n".join(lines))
 
 

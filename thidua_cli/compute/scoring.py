@@ -244,7 +244,7 @@ def _score_criteria(
     hows: dict[tuple[object, ...], tuple[object, ...]],
 ) -> None:
     for c in us.table.criteria:
-        evs, found = judged[c.id]
+        evs, ratio = judged[c.id]
         waiting = tuple(
             code
             for code in c.indicators
@@ -257,8 +257,7 @@ def _score_criteria(
             continue
         met = sum(1 for _, e in evs if e.label.met)
         ms = c.points
-        assert found is not None  # there are indicators to judge
-        ratio = found
+        assert ratio is not None  # there are indicators to judge
         cap = c.cap if c.cap is not None else DEFAULT_CAP[c.method]
         top = best.get(c.id, ONE)
         how: tuple[object, ...]

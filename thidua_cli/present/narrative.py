@@ -14,7 +14,7 @@ from thidua_cli.compute.exemplars import FieldRegister
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.status import Status
 from thidua_cli.present.text import actual_text, percent_text, plan_text
-from thidua_cli.read.narrative import SECTIONS, Block, Narrative, Run, section_of
+from thidua_cli.read.narrative import SECTIONS, Block, Narrative, Run
 
 TITLES = dict(SECTIONS)
 
@@ -198,20 +198,6 @@ class Stale:
 _CODE = re.compile(r"\(([^()\s]+)\):")
 
 
-def _written(text: str) -> dict[str, list[str]]:
-    """The file's lines by standard section, comments left out."""
-    out: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in re.sub(r"<!--.*?-->", "", text, flags=re.S).split("\n"):
-        stripped = line.strip()
-        if stripped.startswith("## ") or stripped == "##":
-            sid = section_of(stripped[2:].strip())
-            current = out.setdefault(sid, []) if sid else None
-        elif current is not None and stripped:
-            current.append(stripped)
-    return out
-
-
 def stale(
     narrative: Narrative | None, o: Outcome, st: Status, reg: list[FieldRegister]
 ) -> Stale | None:
@@ -226,13 +212,12 @@ def stale(
     mark = figures_mark(suggested)
     if narrative.figures == mark:
         return None
-    written = _written(narrative.text)
     codes = {i.code for i in o.catalogue.indicators}
     new: list[tuple[str, str]] = []
     old: list[tuple[str, str]] = []
     for sid in FIGURE_SECTIONS:
         today = [line.strip() for line in suggested.get(sid, []) if line.strip()]
-        lines = written.get(sid, [])
+        lines = narrative.lines.get(sid, [])
         new += [(sid, line) for line in today if line not in lines]
         old += [
             (sid, line)

@@ -58,7 +58,9 @@ class Narrative:
     # another mark, the text may quote figures now wrong
     figures: str | None = None
     skeleton: bool = False  # made by `report --init-narrative` (its first comment is there)
-    text: str = ""  # the whole file, comments and all (to look for a sentence in it)
+    # each section's lines as typed (stripped, comments and headings left out): to compare
+    # with the sentences the data suggests today
+    lines: dict[str, list[str]] = field(default_factory=dict)
 
 
 # «<!-- thidua: số liệu 0123456789ab … -->»: written by the skeleton, read back here (a mark
@@ -144,16 +146,15 @@ _ITEM = re.compile(r"^\s{0,3}(?:([-*+])|(\d{1,3})[.)])\s+(.*)$")
 def parse(text: str, path: Path) -> Narrative:
     text, removed = _clean(text)
     mark = FIGURES_MARK.search(text)
-    whole = text
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     out = Narrative(
         path,
         removed=removed,
         figures=mark.group(1).lower() if mark else None,
-        skeleton=SKELETON_MARK in whole,
-        text=whole,
+        skeleton=SKELETON_MARK in text,
     )
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     current: list[Block] | None = None
+    typed: list[str] = []  # the current section's lines as typed
     buffer: list[str] = []
     item: tuple[BlockKind, str] | None = None
 
@@ -174,9 +175,10 @@ def parse(text: str, path: Path) -> Narrative:
             sid = section_of(title)
             if sid is None:
                 out.unknown.append(title)
-                current = None
+                current, typed = None, []
             else:
                 current = out.sections.setdefault(sid, [])
+                typed = out.lines.setdefault(sid, [])
             continue
         if stripped.startswith("#"):  # "### Thuận lợi" (a "# title" line is dropped)
             flush()
@@ -187,6 +189,7 @@ def parse(text: str, path: Path) -> Narrative:
         if not stripped:
             flush()
             continue
+        typed.append(stripped)
         m = _ITEM.match(line)
         if m:
             flush()
