@@ -148,12 +148,12 @@ def _evidence(unit: Unit) -> list[object]:
 
 def _rows(folder: Path) -> list[tuple[bytes, bytes]]:
     with sqlite3.connect(folder / "units.sqlite") as db:
-        return list(db.execute("SELECT key, value FROM entries ORDER BY key"))
+        return list(db.execute("SELECT key, value FROM items ORDER BY key"))
 
 
 def _set_rows(folder: Path, rows: list[tuple[bytes, bytes]]) -> None:
     with sqlite3.connect(folder / "units.sqlite") as db:
-        db.executemany("UPDATE entries SET value = ? WHERE key = ?", [(v, k) for k, v in rows])
+        db.executemany("UPDATE items SET value = ? WHERE key = ?", [(v, k) for k, v in rows])
 
 
 def test_corrupted_and_foreign_entries_are_misses(
@@ -193,6 +193,59 @@ def test_a_cache_file_that_is_not_a_database_is_replaced(
     assert len(parses) == 69
     parses.clear()
     workspace.load(data)
+    assert parses == []
+
+
+def _used(folder: Path) -> list[int]:
+    with sqlite3.connect(folder / "units.sqlite") as db:
+        return sorted(day for (day,) in db.execute("SELECT used FROM items"))
+
+
+def test_entries_nobody_uses_are_dropped_and_entries_in_use_never(
+    own_cache: Path, parses: list[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = [739_000]
+    monkeypatch.setattr(cache, "_today", lambda: day[0])
+    workspace.load(data)
+    path = data / "units" / KTU
+    path.write_bytes(path.read_bytes() + b"\n# changed\n")
+    day[0] += 10
+    workspace.load(data)  # 68 entries used again, one new; the old one of KTU not used
+    assert _used(own_cache) == [739_000] + [739_010] * 69
+    day[0] += cache.KEEP_DAYS
+    parses.clear()
+    workspace.load(data)
+    assert parses == []
+    assert _used(own_cache) == [day[0]] * 69  # the past version of KTU is gone
+    day[0] += 10 * cache.KEEP_DAYS  # a long pause: what is read is used, so it is kept
+    workspace.load(data)
+    assert parses == []
+    assert _used(own_cache) == [day[0]] * 69
+    with sqlite3.connect(own_cache / "units.sqlite") as db:
+        assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # space given back
+
+
+def test_a_cache_of_the_earlier_layout_is_dropped_with_its_space(
+    own_cache: Path, parses: list[str], data: Path
+) -> None:
+    own_cache.mkdir()
+    with sqlite3.connect(own_cache / "units.sqlite") as db:
+        db.execute("CREATE TABLE entries (key BLOB PRIMARY KEY, value BLOB)")
+        db.executemany(
+            "INSERT INTO entries VALUES (?, ?)",
+            [(bytes([n]) * 32, b"x" * 100_000) for n in range(50)],
+        )
+    before = (own_cache / "units.sqlite").stat().st_size
+    first = workspace.load(data)
+    assert len(parses) == 69
+    with sqlite3.connect(own_cache / "units.sqlite") as db:
+        assert [n for (n,) in db.execute("SELECT name FROM sqlite_master")] == [
+            "items",
+            "sqlite_autoindex_items_1",
+        ]
+    assert (own_cache / "units.sqlite").stat().st_size < before / 5
+    parses.clear()
+    assert _summary(workspace.load(data)) == _summary(first)
     assert parses == []
 
 
@@ -360,6 +413,38 @@ def test_every_command_prints_the_same_bytes_with_cache_or_not_one_process_or_tw
         for command, a, b in zip([*COMMANDS, ("report.md",)], cold, other, strict=True):
             assert a == b, (name, command)
     assert json.loads(cold[0])["files"] == 70
+
+
+def test_the_cache_command_shows_and_clears_only_its_own_files(
+    own_cache: Path, cli: Run, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = cli("cache")
+    assert code == 0 and str(own_cache) in out and "trống" in out
+    assert cli("validate", "--data", str(data))[0] == 0
+    code, out = cli("cache")
+    assert "units.sqlite: tệp đơn vị đã kiểm tra, 69 mục" in out
+    assert "results.sqlite: kết quả lệnh đã chạy, 1 mục" in out
+    mine = own_cache / "notes.txt"  # THIDUA_CACHE_DIR may name a folder that holds other things
+    mine.write_text("giữ lại")
+    blocked = own_cache / "revisions.sqlite"
+    shutil.copy(own_cache / "results.sqlite", blocked)
+    unlink = Path.unlink
+
+    def in_use(path: Path, missing_ok: bool = False) -> None:
+        if path == blocked:
+            raise PermissionError(13, "Permission denied")
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", in_use)
+    code, out = cli("cache", "--clear")
+    assert code == 1
+    assert f"Không xóa được {blocked}: không có quyền ghi." in out
+    assert "Đã xóa: units.sqlite, results.sqlite." in out
+    monkeypatch.setattr(Path, "unlink", unlink)
+    code, out = cli("cache", "--clear")
+    assert code == 0 and "Đã xóa bộ nhớ đệm" in out and "(1 tệp," in out
+    assert sorted(p.name for p in own_cache.iterdir()) == ["notes.txt"]
+    assert cli("cache", "--clear")[1].startswith(f"Bộ nhớ đệm ở {own_cache} đang trống")
 
 
 def test_the_tests_never_touch_the_users_cache(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -167,7 +167,7 @@ def test_a_corrupted_entry_is_a_miss(
     first = cli(*SCORE, cwd=repo)
     db = sqlite3.connect(own_cache / f"{replay.KIND}.sqlite")
     with db:
-        db.execute("UPDATE entries SET value = substr(value, 1, 80) || x'00ff' ")
+        db.execute("UPDATE items SET value = substr(value, 1, 80) || x'00ff' ")
     db.close()
     assert cli(*SCORE, cwd=repo) == first and len(loads) == 2
     assert cli(*SCORE, cwd=repo) == first and len(loads) == 2  # stored again, whole
@@ -181,7 +181,7 @@ def test_one_entry_per_invocation(cli: Run, repo: Path, own_cache: Path) -> None
         unit.write_text(unit.read_text(encoding="utf-8") + f"\n# {n}\n", encoding="utf-8")
         cli(*SCORE, cwd=repo)
     db = sqlite3.connect(own_cache / f"{replay.KIND}.sqlite")
-    (count,) = db.execute("SELECT count(*) FROM entries").fetchone()
+    (count,) = db.execute("SELECT count(*) FROM items").fetchone()
     db.close()
     assert count == 1  # replaced when its inputs change: the cache does not grow with edits
 

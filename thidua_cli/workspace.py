@@ -678,6 +678,7 @@ def load_revision(
         units = [
             reuse.get(digest) or compact.build(Unit, cache.loads(blob)) for digest, blob in hit[1]
         ]
+        store.flush()  # the day it was used
         return Workspace(root, folder, catalogue, units, paths=hit[2])
     old = _from_today(root, sha, data_rel, today, reuse) if today is not None else None
     if old is not None:

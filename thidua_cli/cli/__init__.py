@@ -3,7 +3,7 @@ and pick a formatter by name. Importing this package registers every command on 
 order `--help` lists them."""
 
 # isort: off
-from thidua_cli.cli import check, entry, compute, audit  # noqa: F401  (each registers its commands)
+from thidua_cli.cli import check, entry, compute, audit, upkeep  # noqa: F401  (each registers its commands)
 from thidua_cli.cli.app import app
 from thidua_cli.cli.usage import main
 

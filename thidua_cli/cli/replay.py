@@ -311,6 +311,7 @@ def run(
     inputs, stamps = found
     if _is_entry(hit) and hit[0] == inputs and _evidence_same(hit[4], hit[5]):
         files.forget()  # the bytes kept for checking: not needed
+        store.flush()  # the day it was used (written once a day), so it is not dropped
         if hit[3]:  # the files it wrote, written again (together, as then; a failure says so)
             write([(Path(p), body) for p, body in hit[3]])
         return _replay(hit)

@@ -6,7 +6,9 @@ gives (the catalogue's bytes, the size limit) and the entry's own inputs (path a
 Safety comes before speed: an entry carries its key and a digest of its body, is unpickled with
 only the types above allowed, and anything unexpected is a miss, never an answer. Entries live in
 one SQLite file per kind, written in one transaction (atomic); a folder that cannot be written
-turns writing off.
+turns writing off. Each entry remembers the day it was last used; once a day, the run that writes
+drops the entries nobody used for KEEP_DAYS days (a past version of a file, another version of
+the tool), so the cache does not grow without end.
 
     THIDUA_CACHE_DIR   the folder (default: the user's cache folder, see `default_folder`)
     THIDUA_NO_CACHE=1  no cache at all (also `thidua --no-cache …`)
@@ -21,6 +23,8 @@ import os
 import pickle
 import sqlite3
 import sys
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,9 @@ FORMAT = b"thidua-cache-1\n"  # bump when the layout of an entry changes
 ENV_FOLDER = "THIDUA_CACHE_DIR"
 ENV_OFF = "THIDUA_NO_CACHE"
 _DIGEST = 32
+KEEP_DAYS = 45  # an entry unused this long is dropped: a miss costs one parse, never a result
+KINDS = ("units", "results", "revisions")  # the files `thidua cache` shows and clears
+_TABLE = "items"  # (key, used, value): `used` before the blob, so pruning never reads a body
 # The only globals an entry may name when unpickled: an entry is data, never code.
 _ALLOWED = {("decimal", "Decimal"), ("datetime", "date")}
 
@@ -44,6 +51,10 @@ def default_folder() -> Path:
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Caches" / "thidua"
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "thidua"
+
+
+def _today() -> int:
+    return date.today().toordinal()
 
 
 def enabled() -> bool:
@@ -103,8 +114,10 @@ class Cache:
         ).digest()
         self.writable = folder is not None
         self.pending: dict[bytes, bytes] = {}
+        self.touched: set[bytes] = set()  # entries read today that were last used before
         self._db: sqlite3.Connection | None = None
         self._pid = 0
+        self._ready = False  # the connection was prepared for writing (see _prepare)
         self.hits = self.misses = 0
 
     @classmethod
@@ -127,9 +140,12 @@ class Cache:
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
         """The database of this process (a connection never crosses a fork); None when there
-        is none yet or it cannot be opened. A file that is not our database is replaced."""
+        is none yet or it cannot be opened. A file that is not our database is replaced. A
+        connection opened to read is opened again, prepared, to write."""
         if self._db is not None and self._pid == os.getpid():
-            return self._db
+            if self._ready or not create:
+                return self._db
+            _close(self._db)
         self._db = None
         if self.file is None or (not create and not self.file.exists()):
             return None
@@ -140,7 +156,8 @@ class Cache:
                     self.file.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.file, timeout=2, isolation_level=None)
                 db.execute("PRAGMA synchronous=OFF")
-                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB)")
+                if create:
+                    _prepare(db)
             except sqlite3.OperationalError:  # locked by another run, busy: not ours to delete
                 _close(db)
                 return None
@@ -154,7 +171,7 @@ class Cache:
             except OSError:
                 _close(db)
                 return None
-            self._db, self._pid = db, os.getpid()
+            self._db, self._pid, self._ready = db, os.getpid(), create
             return db
         return None  # pragma: no cover
 
@@ -165,14 +182,22 @@ class Cache:
             self.misses += 1
             return None
         try:
-            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            row = db.execute(f"SELECT used, value FROM {_TABLE} WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             row = None
-        value = _decode(key, row[0]) if row is not None and type(row[0]) is bytes else None
+        value = self._decode(key, row[0], row[1]) if row is not None else None
         if value is None:
             self.misses += 1
         else:
             self.hits += 1
+        return value
+
+    def _decode(self, key: Any, used: Any, raw: Any) -> Any | None:
+        if type(key) is not bytes or type(raw) is not bytes:
+            return None
+        value = _decode(key, raw)
+        if value is not None and (type(used) is not int or used < self.today):
+            self.touched.add(key)
         return value
 
     def get_many(self, keys: list[bytes]) -> dict[bytes, Any]:
@@ -185,12 +210,12 @@ class Cache:
             marks = ",".join("?" * len(part))
             try:
                 rows = db.execute(  # type: ignore[union-attr]
-                    f"SELECT key, value FROM entries WHERE key IN ({marks})", part
+                    f"SELECT key, used, value FROM {_TABLE} WHERE key IN ({marks})", part
                 ).fetchall()
             except sqlite3.Error:
                 rows = []
-            for key, raw in rows:
-                value = _decode(key, raw) if type(key) is bytes and type(raw) is bytes else None
+            for key, used, raw in rows:
+                value = self._decode(key, used, raw)
                 if value is not None:
                     found[key] = value
         self.hits += len(found)
@@ -204,23 +229,56 @@ class Cache:
             self.pending[key] = key + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
 
     def flush(self) -> None:
-        """Write the kept entries in one transaction (all or none); a folder that cannot be
-        written turns writing off, silently: the tool works the same, only slower."""
-        if not self.pending:
+        """Write the kept entries, and the day the entries read were used, in one transaction
+        (all or none); the first write of a day also drops what nobody used for KEEP_DAYS days.
+        A folder that cannot be written turns writing off, silently: the tool works the same,
+        only slower."""
+        if not self.pending and not self.touched:
             return
         pending, self.pending = self.pending, {}
+        touched, self.touched = self.touched - pending.keys(), set()
         db = self._connect(create=True) if self.writable else None
         if db is None:
             self.writable = False
             return
+        today = self.today
         try:
             with db:
                 db.execute("BEGIN IMMEDIATE")
                 db.executemany(
-                    "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending.items()
+                    f"INSERT OR REPLACE INTO {_TABLE} (key, used, value) VALUES (?, ?, ?)",
+                    ((key, today, body) for key, body in pending.items()),
                 )
+                db.executemany(
+                    f"UPDATE {_TABLE} SET used = ? WHERE key = ?", ((today, k) for k in touched)
+                )
+                pruned = 0
+                if db.execute("PRAGMA user_version").fetchone()[0] != today:
+                    pruned = db.execute(
+                        f"DELETE FROM {_TABLE} WHERE used < ?", (today - KEEP_DAYS,)
+                    ).rowcount
+                    db.execute(f"PRAGMA user_version = {int(today)}")
+            if pruned:
+                db.execute("PRAGMA incremental_vacuum")  # give the space back to the disk
         except sqlite3.Error:
             self.writable = False
+
+    @property
+    def today(self) -> int:
+        return _today()
+
+
+def _prepare(db: sqlite3.Connection) -> None:
+    """The table, in a database that gives freed pages back to the disk; the table of an
+    earlier layout (no `used` day) is dropped, once, with the space it held."""
+    legacy = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries'").fetchone()
+    db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # takes effect on a new file, or by VACUUM
+    if legacy:
+        db.execute("DROP TABLE entries")
+        db.execute("VACUUM")
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {_TABLE} (key BLOB PRIMARY KEY, used INTEGER, value BLOB)"
+    )
 
 
 def _close(db: sqlite3.Connection | None) -> None:
@@ -242,3 +300,62 @@ def _decode(key: bytes, raw: bytes) -> Any | None:
         return loads(body)
     except Exception:  # any defect in an entry is a miss, never a crash
         return None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One cache file as `thidua cache` shows it: its size (with SQLite's journal) and, when it
+    can be read, how many entries it holds and the last day one was used."""
+
+    kind: str
+    path: Path
+    size: int
+    entries: int | None
+    last_used: date | None
+
+
+def survey(folder: Path) -> list[Stored]:
+    """The cache files present in `folder` (never raises: an unreadable file shows no count)."""
+    found = []
+    for kind in KINDS:
+        path = folder / f"{kind}.sqlite"
+        size = sum(_size(Path(f"{path}{suffix}")) for suffix in ("", "-journal", "-wal"))
+        if not path.is_file():
+            continue
+        entries: int | None = None
+        last: date | None = None
+        db = None
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+            entries, newest = db.execute(f"SELECT count(*), max(used) FROM {_TABLE}").fetchone()
+            last = date.fromordinal(newest) if isinstance(newest, int) and newest > 0 else None
+        except (sqlite3.Error, ValueError, OverflowError):
+            entries = None
+        finally:
+            _close(db)
+        found.append(Stored(kind, path, size, entries, last))
+    return found
+
+
+def clear(folder: Path) -> tuple[list[Stored], list[tuple[Path, OSError]]]:
+    """Delete the cache files in `folder` (and nothing else there: the folder may be one the
+    user named); what was deleted, and what could not be, with why."""
+    deleted, failed = [], []
+    for stored in survey(folder):
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            path = Path(f"{stored.path}{suffix}")
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:  # in use by a running thidua (Windows), no permission
+                failed.append((path, exc))
+                break
+        else:
+            deleted.append(stored)
+    return deleted, failed
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
