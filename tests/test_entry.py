@@ -191,6 +191,33 @@ def test_import_refuses_another_units_form(cli: Run, repo: Path) -> None:
     assert "ô C3: đây là phiếu của đơn vị «lang-kon-ktu», không phải của «lang-dak-nang»" in out
 
 
+def test_import_refuses_a_form_whose_phase_cell_was_changed(cli: Run, repo: Path) -> None:
+    """A phase-1 form whose phase cell says 2 would put phase-1 figures into phase 2."""
+    out = _broken(cli, repo, _edit(lambda wb: wb["Số liệu"].__setitem__("C4", 2)))  # type: ignore[index]
+    assert (
+        "lỗi [form-wrong-phase] lang-kon-ktu.xlsx, trang «Số liệu», ô C4: phiếu này lập cho đợt 1, "
+        "nhưng ô đợt thi đua đã bị sửa thành 2" in out
+    )
+    assert "lập phiếu đợt 2 bằng «thidua form --phase 2»" in out
+
+
+@pytest.mark.parametrize(("typed", "shown"), [(None, "trống"), ("hai", "«hai»"), (1.5, "«1.5»")])
+def test_import_refuses_a_phase_cell_that_is_not_a_phase(
+    cli: Run, repo: Path, typed: object, shown: str
+) -> None:
+    out = _broken(cli, repo, _edit(lambda wb: wb["Số liệu"].__setitem__("C4", typed)))  # type: ignore[index]
+    assert f"ô C4: ô đợt thi đua {shown}, phải là số đợt của phiếu (1)." in out
+    assert "Ghi lại 1 vào ô C4" in out
+
+
+def test_a_form_made_before_forms_named_their_phase_still_imports(cli: Run, repo: Path) -> None:
+    form = _form(cli, repo, "lang-kon-ktu")
+    _fill(form, {"C5": "20/06/2026", "K1": "thidua-form-1"}, {("CT03", "H"): 125})
+    code, out = cli("import", str(form), cwd=repo)
+    assert code == 0, out
+    assert "lang-kon-ktu.yaml" in out
+
+
 def test_import_refuses_a_non_numeric_cell(cli: Run, repo: Path) -> None:
     out = _broken(
         cli,

@@ -134,6 +134,7 @@ CODES: dict[str, Code] = {
     "form-foreign-sheet": _e("không phải phiếu của thidua, hoặc có trang lạ", "phiếu Excel"),
     "form-moved": _e("phiếu bị sửa bố cục: ô gộp, cột hay dòng bị di chuyển", "phiếu Excel"),
     "form-wrong-unit": _e("phiếu của đơn vị khác", "phiếu Excel"),
+    "form-wrong-phase": _e("ô đợt của phiếu bị sửa sang đợt khác", "phiếu Excel"),
     "form-formula": _e("ô chứa công thức", "phiếu Excel"),
     "form-bad-cell": _e("ô không đọc được (chữ ở chỗ cần số, ngày sai…)", "phiếu Excel"),
     # --- approval locks ------------------------------------------------------------------------

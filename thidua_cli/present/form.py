@@ -105,7 +105,7 @@ def build(cat: Catalogue, unit: Unit, phase: int, form_rows: list[FormRow]) -> b
     grey = PatternFill("solid", fgColor="DDDDDD")
     _text(sheet, "A1", f"PHIẾU BÁO CÁO SỐ LIỆU THI ĐUA — {cat.campaign.title}".upper())
     sheet["A1"].font = Font(name="Times New Roman", bold=True, size=13)
-    sheet[layout.MARK_CELL] = layout.MARK
+    sheet[layout.MARK_CELL] = layout.mark(phase)
     sheet[layout.MARK_CELL].font = Font(color="FFFFFF")
     sheet["A2"], sheet["A3"], sheet["A4"], sheet["A5"] = (
         "Đơn vị:",

@@ -173,14 +173,15 @@ def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | No
                 "Dùng phiếu mới do «thidua form» tạo, không chèn hay xóa cột.",
             )
             return out
-    if r.sheet[MARK_CELL].value != MARK:
+    mark = r.sheet[MARK_CELL].value
+    marked = _MARKED.fullmatch(mark) if isinstance(mark, str) else None
+    if marked is None:
         r.fail(MARK_CELL, "form-moved", "phiếu đã bị sửa bố cục (mất dấu nhận dạng của phiếu).")
         return out
     out.unit = str(r.sheet[UNIT_CELL].value or "").strip() or None
-    phase = r.sheet[PHASE_CELL].value
-    out.phase = (
-        int(phase) if isinstance(phase, int | float) and not isinstance(phase, bool) else None
-    )
+    out.phase = _phase(r, int(marked.group(1)) if marked.group(1) else None)
+    if out.phase is None:
+        return out
     submitted = r.raw(DATE_CELL)
     if submitted is not None:
         try:
@@ -207,6 +208,50 @@ def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | No
         # a form nobody filled (one of many sent out): skipped, not a reason to import nothing
         out.blank = not out.problems
     return out
+
+
+# the mark of a form: the layout, and since forms carry it, the phase it was made for (a form
+# made before that has the layout alone, and its phase cell is taken as it stands)
+_MARKED = re.compile(re.escape(MARK) + r"(?: đợt (\d{1,4}))?")
+
+
+def mark(phase: int) -> str:
+    return f"{MARK} đợt {phase}"
+
+
+def _phase(r: _Reader, issued: int | None) -> int | None:
+    """The phase of the form: the phase cell, which must be a whole number and, on a form
+    that names its phase, that phase (figures typed into a phase-1 form whose cell was
+    changed to 2 would land in phase 2 against phase-1 targets)."""
+    value = r.sheet[PHASE_CELL].value
+    phase = (
+        int(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value == int(value)
+        else None
+    )
+    if phase is None:
+        shown = f"«{value}»" if value is not None and str(value).strip() else "trống"
+        r.fail(
+            PHASE_CELL,
+            "form-bad-cell",
+            f"ô đợt thi đua {shown}, phải là số đợt"
+            + (f" của phiếu ({issued})." if issued is not None else "."),
+            f"Ghi lại {issued} vào ô {PHASE_CELL} (ô này không cần sửa)."
+            if issued is not None
+            else "Không sửa ô này; nếu đã lỡ sửa, dùng lại phiếu do «thidua form» tạo.",
+        )
+        return None
+    if issued is not None and phase != issued:
+        r.fail(
+            PHASE_CELL,
+            "form-wrong-phase",
+            f"phiếu này lập cho đợt {issued}, nhưng ô đợt thi đua đã bị sửa thành {phase}: số "
+            f"liệu sẽ vào nhầm đợt, so với kế hoạch của đợt {issued}.",
+            f"Mỗi đợt một phiếu: lập phiếu đợt {phase} bằng «thidua form --phase {phase}» rồi "
+            "điền vào đó.",
+        )
+        return None
+    return phase
 
 
 # what a browser or Windows adds to a file's name when it is downloaded or copied again:
