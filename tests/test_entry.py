@@ -260,6 +260,16 @@ def test_import_into_a_locked_phase_is_refused(cli: Run, repo: Path) -> None:
     assert "locked-phase-changed" in out and "lang-kon-ktu.xlsx, ô H8" in out
 
 
+def test_set_tells_a_ratio_in_options_not_in_yaml(cli: Run, repo: Path) -> None:
+    before = (repo / "data" / "units" / "lang-kon-ktu.yaml").read_bytes()
+    code, out = cli("set", "lang-kon-ktu", "CT14", "--phase", "1", "--value", "95", cwd=repo)
+    assert code == 2
+    assert out.startswith("Chỉ tiêu CT14 cộng dồn theo tử số và mẫu số: ghi --numerator và")
+    assert "--phase 1 --numerator 612 --denominator 648" in out
+    assert "→" not in out  # no change line for a figure that cannot be written
+    assert (repo / "data" / "units" / "lang-kon-ktu.yaml").read_bytes() == before
+
+
 def test_set_changes_one_figure(cli: Run, repo: Path) -> None:
     code, out = cli("set", "lang-kon-ktu", "CT06", "--phase", "1", "--value", "10.900", cwd=repo)
     assert code == 0, out

@@ -335,6 +335,18 @@ def set_figure(
         raise unknown_phase(ws, phase)
     if unit not in ws.paths:
         raise not_found("đơn vị", unit, sorted(ws.paths))
+    if (
+        ind.aggregation == "ratio"
+        and value is not None
+        and (numerator is None or denominator is None)
+    ):
+        # the check of the file would say so in YAML («{numerator: …}»): say it in options
+        raise UserError(
+            f"Chỉ tiêu {code} cộng dồn theo tử số và mẫu số: ghi --numerator và --denominator "
+            "(tỷ lệ được tính từ hai số đó), không ghi --value.",
+            detail=f"Ví dụ: thidua set {unit} {code} --phase {phase} --numerator 612 "
+            "--denominator 648",
+        )
     file = None
     if evidence_file is not None:
         file = Path(os.path.relpath(evidence_file.resolve(), ws.root.resolve())).as_posix()
