@@ -258,10 +258,12 @@ class Cache:
                         f"DELETE FROM {_TABLE} WHERE used < ?", (today - KEEP_DAYS,)
                     ).rowcount
                     db.execute(f"PRAGMA user_version = {int(today)}")
-            if pruned:
-                db.execute("PRAGMA incremental_vacuum")  # give the space back to the disk
         except sqlite3.Error:
             self.writable = False
+            return
+        if pruned:  # give the space back to the disk (another run busy with it: next time)
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("PRAGMA incremental_vacuum")
 
     @property
     def today(self) -> int:
