@@ -236,6 +236,8 @@ def test_a_cache_of_the_earlier_layout_is_dropped_with_its_space(
             [(bytes([n]) * 32, b"x" * 100_000) for n in range(50)],
         )
     before = (own_cache / "units.sqlite").stat().st_size
+    (earlier,) = cache.survey(own_cache)
+    assert earlier.earlier and earlier.entries is None and earlier.size == before
     first = workspace.load(data)
     assert len(parses) == 69
     with sqlite3.connect(own_cache / "units.sqlite") as db:

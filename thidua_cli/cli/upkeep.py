@@ -62,7 +62,13 @@ def cache(
         say("Đang tắt (THIDUA_NO_CACHE hoặc --no-cache): các lệnh đọc và tính lại mọi thứ.")
     found = store.survey(folder)
     for s in found:
-        held = f"{number(s.entries)} mục" if s.entries is not None else "không đọc được"
+        held = (
+            f"{number(s.entries)} mục"
+            if s.entries is not None
+            else "của phiên bản thidua trước, được bỏ ở lần chạy sau"
+            if s.earlier
+            else "không đọc được (hỏng: lần chạy sau tạo lại)"
+        )
         last = f", dùng gần nhất {day(s.last_used)}" if s.last_used else ""
         say(f"  {s.path.name}: {_WHAT[s.kind]}, {held}, {_megabytes(s.size)}{last}")
     if not found:

@@ -314,6 +314,7 @@ class Stored:
     size: int
     entries: int | None
     last_used: date | None
+    earlier: bool = False  # a file of an earlier layout, dropped by the next run that writes
 
 
 def survey(folder: Path) -> list[Stored]:
@@ -326,16 +327,20 @@ def survey(folder: Path) -> list[Stored]:
             continue
         entries: int | None = None
         last: date | None = None
+        earlier = False
         db = None
         try:
             db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
-            entries, newest = db.execute(f"SELECT count(*), max(used) FROM {_TABLE}").fetchone()
-            last = date.fromordinal(newest) if isinstance(newest, int) and newest > 0 else None
+            tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master")}
+            earlier = "entries" in tables and _TABLE not in tables
+            if not earlier:
+                entries, newest = db.execute(f"SELECT count(*), max(used) FROM {_TABLE}").fetchone()
+                last = date.fromordinal(newest) if isinstance(newest, int) and newest > 0 else None
         except (sqlite3.Error, ValueError, OverflowError):
             entries = None
         finally:
             _close(db)
-        found.append(Stored(kind, path, size, entries, last))
+        found.append(Stored(kind, path, size, entries, last, earlier))
     return found
 
 
