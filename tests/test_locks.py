@@ -201,6 +201,38 @@ def test_a_correction_is_accepted_and_its_knock_on_effects_are_named(
     assert code == 0 and "ảnh hưởng dây chuyền" in out.lower()
 
 
+def test_a_unit_with_its_own_decision_is_still_named_when_another_correction_moves_it(
+    approved: Path, cli: Run
+) -> None:
+    """Its own record explains its own change, not what another unit's correction did to it
+    (a village with an earlier, harmless correction lost its class to a neighbour's)."""
+    edit(
+        approved,
+        KTU,
+        OLD,
+        "      CT03: {value: 150, correction: {reason: Chi cục Thống kê điều chỉnh, "
+        "reference: Công văn 45/CCTK, date: 2026-08-15, value: 150}, evidence",
+    )
+    _, found = problems(cli, approved)
+    moved = sorted(str(p["path"]) for p in found if p["code"] == "approved-outcome-knock-on")
+    assert moved
+    other = moved[0]
+    path = approved / other
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "amended: {decision: Quyết định số 130/QĐ-UBND, date: 2026-08-20}\n",
+        encoding="utf-8",
+    )
+    code, found = problems(cli, approved)
+    assert code == 0, [p for p in found if p["severity"] == "error"]
+    knock = {
+        str(p["path"]): str(p["message"]) for p in found if p["code"] == "approved-outcome-knock-on"
+    }
+    assert sorted(knock) == moved  # the same units as before, the one with a decision too
+    assert "không chỉ do đính chính hay quyết định của chính đơn vị" in knock[other]
+    assert KTU not in knock  # moved by its own correction alone
+
+
 @pytest.mark.parametrize(("day", "why"), [("2099-01-01", "tương lai"), ("2026-07-01", "trước")])
 def test_correction_dates_are_checked(approved: Path, cli: Run, day: str, why: str) -> None:
     edit(

@@ -297,13 +297,39 @@ def _outcome(
     out = []
     followers = []  # moved, with no change of their own: consequences of another unit's change
     causes_found = False
+    alone = _alone(old_cat, old_units, new_by_id, phase)
+    # the units' own recorded changes are the only change (the plan and every other unit as
+    # approved): each moved by nothing but its own, nothing to compute alone
+    only_own = (
+        len(explained) <= 1
+        and old_cat == scene.catalogue
+        and _same_inputs(
+            [u for u in old_units if u.id not in explained],
+            [u for u in current if u.id not in explained],
+            phase,
+        )
+    )
     for uid in sorted(set(old_by_id) | set(new_by_id)):
         a, b = _score_line(before, uid), _score_line(after, uid)
-        if a == b or uid in explained:
-            continue
+        if a == b or (uid in explained and (only_own or alone(uid) == b)):
+            continue  # unchanged, or moved by its own recorded change and by nothing else
         rel = scene.paths.get(uid, f"{_rel(scene, scene.data_dir)}/units/{uid}.yaml")
         moved = _moved(before, after, uid)
         who = _who(before, after, uid)
+        if uid in explained:
+            out.append(
+                warning(
+                    rel,
+                    (1, 1),
+                    "approved-outcome-knock-on",
+                    f"Kết quả đợt {phase} đã phê duyệt của {who} thay đổi ({moved}), không chỉ do "
+                    "đính chính hay quyết định của chính đơn vị: cả do thay đổi của đơn vị khác "
+                    "hoặc của danh mục.",
+                    "Hội đồng xem xét cả ảnh hưởng này khi quyết định đính chính (xem: thidua "
+                    "diff).",
+                )
+            )
+            continue
         if explained or plan:
             out.append(
                 warning(
@@ -362,6 +388,30 @@ def _outcome(
     if not explained and not plan:
         out.extend(_figures(before, after, approval, cat_rel))
     return out
+
+
+ALONE_AT_MOST = 20  # units with their own recorded change whose result is computed alone
+
+
+def _alone(
+    old_cat: Catalogue, old_units: list[Unit], new_by_id: dict[str, Unit], phase: int
+) -> Callable[[str], tuple[object, ...] | None]:
+    """For a unit with its own recorded change: its result had that change been the only one
+    since the approval (the approved data with only this unit as it is now). Past
+    ALONE_AT_MOST such units, None: not computed (each costs a whole computation), so the
+    unit is named as moved by others too."""
+    asked: list[str] = []
+
+    def result(uid: str) -> tuple[object, ...] | None:
+        asked.append(uid)
+        if len(asked) > ALONE_AT_MOST:
+            return None
+        mine = new_by_id.get(uid)
+        units = [u for u in old_units if u.id != uid] + ([mine] if mine is not None else [])
+        units.sort(key=lambda u: u.id)
+        return _score_line(compute(old_cat, units, phase), uid)
+
+    return result
 
 
 def _who(before: Outcome, after: Outcome, uid: str) -> str:
