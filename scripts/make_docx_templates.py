@@ -586,7 +586,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
         indent=True,
     ).paragraph_format.space_before = Pt(6)
     tag(doc, "{%p else %}")
-    para(doc, "Chưa có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng.", indent=True)
+    para(doc, "{{ no_awards }}", indent=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if awards_withheld %}")
     para(doc, "Chưa đề nghị khen thưởng:", indent=True, after=0)

@@ -278,7 +278,20 @@ def test_the_readme_minimal_catalogue_works_as_written(tmp_path: Path, cli: Run)
     assert code == 0, out
     md = (tmp_path / "bc" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
     assert "PHƯỜNG HÒA KHÁNH" in md and "Thực hiện Kế hoạch số 12/KH-UBND" in md
+    # the plan's issuer, unless report.plan names one: the agency in running text
+    assert "ngày 10/01/2026 của Ủy ban nhân dân phường Hòa Khánh về" in md
     assert "trên 5%" in md  # «trên», as the plan writes it
+    code, out = cli("report", "--phase", "2", "--format", "md", "--out", "bc", cwd=tmp_path)
+    assert code == 0 and "awards" not in out, out
+    md = (tmp_path / "bc" / "bao-cao-dot-2.md").read_text(encoding="utf-8")
+    assert "ĐỀ NGHỊ KHEN THƯỞNG" in md and "chưa quy định hình thức" not in md
+    # without award rules the report says so, not that nobody qualifies
+    (data / "indicators.yaml").write_text(catalogue.split("awards:")[0], encoding="utf-8")
+    code, out = cli("report", "--phase", "2", "--format", "md", "--out", "bc", cwd=tmp_path)
+    assert code == 0 and "danh mục chưa có mục «awards»" in out, out
+    md = (tmp_path / "bc" / "bao-cao-dot-2.md").read_text(encoding="utf-8")
+    assert "Chưa lập danh sách đề nghị khen thưởng: kế hoạch thi đua chưa quy định" in md
+    assert "đủ điều kiện đề nghị khen thưởng" not in md
     # an editor using the shipped schema accepts the shorthands too (locality, trên, true)
     schemafile = ROOT / "schemas" / "indicators.schema.json"
     checker = Path(sys.executable).parent / "check-jsonschema"

@@ -222,6 +222,7 @@ def report(
     folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
     doc = _document(ws, o, data, phase, unit, day, folder)
     nobody = not any(u.report(phase) for u in ws.units)
+    no_rules = unit is None and not o.provisional and o.catalogue.awards is None
     # The document's context holds words and numbers only: the units and their scores go
     # before rendering, which is the peak (a Word document is parsed and built in memory).
     del ws, o
@@ -238,6 +239,11 @@ def report(
         warn(
             f"Chú ý: chưa có đơn vị nào báo cáo đợt {phase}; báo cáo ghi rõ điều này trên trang "
             "đầu."
+        )
+    if no_rules:
+        warn(
+            "Chú ý: danh mục chưa có mục «awards» (hình thức, hệ số khen thưởng), nên phần đề "
+            "nghị khen thưởng của báo cáo không có danh sách; báo cáo ghi rõ điều này."
         )
     for path in written:
         say(f"Đã ghi {path}")

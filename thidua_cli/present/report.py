@@ -140,7 +140,17 @@ def _awards(
         "base_salary": numfmt.number(salary.value) if salary else "",
         "base_salary_basis": (salary.basis or "") if salary else "",
         "year_end": YEAR_END_VI[awards.year_end] if awards else "",
+        # no rules is not "nobody qualifies": the report must not say the second
+        "no_awards": "Chưa có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng."
+        if awards
+        else NO_AWARD_RULES,
     }
+
+
+NO_AWARD_RULES = (  # in a signed document: no file names (the terminal says which section)
+    "Chưa lập danh sách đề nghị khen thưởng: kế hoạch thi đua chưa quy định hình thức, điều kiện "
+    "và mức khen thưởng."
+)
 
 
 def _plan_sentence(o: Outcome) -> str:
@@ -153,7 +163,7 @@ def _plan_sentence(o: Outcome) -> str:
         subject = subject[len(prefix) :]
     number = ref.number or "…/KH-UBND"
     day = numfmt.day(ref.date) if ref.date else "…"
-    issuer = ref.issuer or campaign.locality.body
+    issuer = ref.issuer or campaign.issuer.full_name or campaign.locality.body
     return f"Thực hiện Kế hoạch số {number} ngày {day} của {issuer} về {subject}"
 
 
