@@ -279,6 +279,21 @@ def test_a_result_committed_long_after_its_date_is_flagged(repo: Path, cli: Run)
     assert late and late[0]["path"] == KTU and "lần đầu có trong kho" in str(late[0]["message"])
 
 
+def test_an_unreadable_date_is_one_error_not_a_report_from_year_one(repo: Path, cli: Run) -> None:
+    edit(repo, KTU, "sample: true\n", "")
+    git(repo, "commit", "-q", "-am", "Số liệu thật")
+    text = (repo / KTU).read_text(encoding="utf-8")
+    day = text.split("submitted: ", 1)[1].split("\n", 1)[0]
+    edit(repo, KTU, f"submitted: {day}", "submitted: 31/06/2026")
+    git(repo, "commit", "-q", "-am", "Ngày sai")
+    code, found = problems(cli, repo)
+    assert code == 1
+    mine = [p for p in found if p["path"] == KTU]
+    assert "invalid-date" in {p["code"] for p in mine}
+    assert "01/01/1" not in json.dumps(mine, ensure_ascii=False)
+    assert "submitted-before-commit" not in {p["code"] for p in mine}
+
+
 def test_an_accented_file_name_is_compared_with_its_commit_too(repo: Path, cli: Run) -> None:
     # git quotes such names by default ("data/units/l\303\240ng…"): pinned off, they match
     accented = "data/units/làng-kon-ktu.yaml"

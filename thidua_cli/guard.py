@@ -25,7 +25,14 @@ from thidua_cli.checks.roster import RosterEntry
 from thidua_cli.compute.outcome import Outcome, compute
 from thidua_cli.problems import Problem, error, warning
 from thidua_cli.read import git, yamlload
-from thidua_cli.read.models import Amendment, Approval, Approvals, Catalogue, Unit
+from thidua_cli.read.models import (
+    UNREADABLE_DATE,
+    Amendment,
+    Approval,
+    Approvals,
+    Catalogue,
+    Unit,
+)
 
 Revision = tuple[Catalogue | None, list[Unit]]
 
@@ -554,8 +561,10 @@ def _commit_dates(scene: Scene, root: Path) -> list[Problem]:
                 first.setdefault(int(m.group(1)), (sha, when))
         for index, (phase, submitted) in enumerate(entry.reports):
             found = first.get(phase)
-            if found is None:
-                continue  # not committed yet: the pull request's own commit decides
+            if found is None or submitted == UNREADABLE_DATE:
+                # not committed yet: the pull request's own commit decides; or a date that
+                # could not be read (its own error; it stands in as year 1 to check the rest)
+                continue
             committed = datetime.fromisoformat(found[1]).date()
             late = (committed - submitted).days
             if late > grace:
