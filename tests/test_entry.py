@@ -218,6 +218,17 @@ def test_a_form_made_before_forms_named_their_phase_still_imports(cli: Run, repo
     assert "lang-kon-ktu.yaml" in out
 
 
+def test_import_keeps_another_phases_warning_off_this_forms_cells(cli: Run, repo: Path) -> None:
+    """Phase 1 of the unit has CT06 without evidence: a phase-2 form with CT06 and its
+    evidence must not show that warning at its own cell, as if the clerk had left it out."""
+    form = _form(cli, repo, "lang-kon-ktu", phase=2)
+    _fill(form, {"C5": "20/11/2026"}, {("CT06", "H"): 11000, ("CT06", "K"): "Báo cáo số 40/BC"})
+    code, out = cli("import", str(form), "--dry-run", cwd=repo)
+    assert code == 0, out
+    assert "đợt 2, CT06: — → 11.000" in out
+    assert "CT06 không có minh chứng" not in out
+
+
 def test_import_refuses_a_non_numeric_cell(cli: Run, repo: Path) -> None:
     out = _broken(
         cli,

@@ -72,6 +72,7 @@ class Prepared:
     problems: list[Problem] = field(default_factory=list)
     changes: list[ValueChange] = field(default_factory=list)
     where: dict[str, str] = field(default_factory=dict)  # code -> place of its figure
+    report: tuple[str | int, ...] = ()  # the YAML path of the edited phase's figures
     known: set[tuple[str, str]] = field(default_factory=set)  # warnings the file had before
 
     @property
@@ -92,9 +93,13 @@ class Prepared:
         return self.after != self.before
 
     def place(self, p: Problem) -> str:
-        """Where a problem stands for the person who typed the figure."""
-        code = next((str(s) for s in p.yaml_path if str(s) in self.where), None)
-        return self.where.get(code, "") if code else ""
+        """Where a problem stands for the person who typed the figure: a problem of a figure
+        of the edited phase (the same code in another phase, or in the registration, is not
+        what was typed, and keeps its place in the file)."""
+        at = len(self.report)
+        if p.yaml_path[:at] != self.report or len(p.yaml_path) <= at:
+            return ""
+        return self.where.get(str(p.yaml_path[at]), "")
 
 
 def _yaml() -> Any:
@@ -285,7 +290,15 @@ def prepare(ws: Workspace, edit: Edit) -> Prepared:
         after = after.replace("\r\n", "\n").replace("\n", "\r\n")
     if bom:
         after = "\ufeff" + after
-    prepared = Prepared(path, rel, before, after, where={f.code: f.where for f in edit.figures})
+    index = next(n for n, r in enumerate(doc["results"]) if r is report)
+    prepared = Prepared(
+        path,
+        rel,
+        before,
+        after,
+        where={f.code: f.where for f in edit.figures},
+        report=("results", index, "values"),
+    )
     prepared.problems = _check(ws, prepared)
     old_doc = yamlload.parse(before.lstrip("\ufeff"), rel)
     if old_doc.data is not None:
