@@ -247,6 +247,43 @@ def test_correction_dates_are_checked(approved: Path, cli: Run, day: str, why: s
     assert code == 1 and bad and why in str(bad[0]["message"])
 
 
+def _council(repo: Path, cli: Run, *extra: str, decision: str = "", day: str) -> None:
+    code, out = cli(
+        "approve", *extra, "--phase", "1", "--by", "Hội đồng", "--decision", decision,
+        "--date", day, cwd=repo,
+    )  # fmt: skip
+    assert code == 0, out
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", f"Hội đồng {decision}")
+
+
+def test_the_report_cites_the_approval_in_force_and_is_signed_after_it(
+    repo: Path, cli: Run
+) -> None:
+    _council(repo, cli, decision="Biên bản họp số 05/BB-HĐTĐKT ngày 12/7/2026", day="2026-07-12")
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=repo)
+    assert code == 0, out
+    said = " ".join(out.split())
+    assert "Hội đồng thông qua số liệu ngày 12/07/2026, sau hạn 30/06/2026; ngày ký văn bản lấy " \
+        "ngày 12/07/2026" in said  # fmt: skip
+    md = (repo / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    assert "Ngọc Liên, ngày 12 tháng 7 năm 2026" in md
+    # the decision says its date: not said twice
+    assert "thông qua tại Biên bản họp số 05/BB-HĐTĐKT ngày 12/7/2026.\n" in md
+    code, out = cli(
+        "report", "--phase", "1", "--format", "md", "--out", "out", "--date", "2026-07-11",
+        cwd=repo,
+    )  # fmt: skip
+    assert "ngày ký 11/07/2026 trước ngày Hội đồng thông qua số liệu (12/07/2026)" in out
+    # withdrawn: the report no longer says the Council approved its figures
+    _council(repo, cli, "--revoke", decision="Biên bản họp số 07/BB-HĐTĐKT", day="2026-08-01")
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=repo)
+    assert code == 0, out
+    md = (repo / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    assert "thông qua tại" not in md and "07/BB-HĐTĐKT" not in md
+    assert "Ngọc Liên, ngày 05 tháng 7 năm 2026" in md  # the last submission again
+
+
 def test_revoking_an_approval_is_an_entry_of_its_own(approved: Path, cli: Run) -> None:
     code, out = cli(
         "approve",

@@ -32,6 +32,7 @@ from thidua_cli.read.models import (
     Approvals,
     Catalogue,
     Unit,
+    in_force,
 )
 
 Revision = tuple[Catalogue | None, list[Unit]]
@@ -77,7 +78,8 @@ def check(
     entries, history_problems = _entries(scene, root, approvals_rel)
     out.extend(history_problems)
     out.extend(_valid_entries(scene, root, entries, approvals_rel, today))
-    for approval in _in_force(entries):
+    force = in_force([e.approval for e in entries])
+    for approval in (force[p] for p in sorted(force)):
         try:
             approved = load_revision(approval.commit)
         except git.GitProblem as exc:
@@ -155,19 +157,6 @@ def _parse(raw: bytes, rel: str) -> list[Approval]:
         return Approvals.model_validate(loaded.data).approvals
     except ValidationError:
         return []  # a broken version in the past: what it held cannot be told
-
-
-def _in_force(entries: Sequence[_Entry]) -> list[Approval]:
-    """The latest approval of each phase that no later entry revokes."""
-    latest: dict[int, Approval] = {}
-    for e in entries:
-        a = e.approval
-        if a.revoke:
-            if a.phase in latest and latest[a.phase].commit == a.commit:
-                del latest[a.phase]
-            continue
-        latest[a.phase] = a
-    return [latest[p] for p in sorted(latest)]
 
 
 def _valid_entries(

@@ -29,7 +29,6 @@ from thidua_cli.cli.app import (
 )
 
 if TYPE_CHECKING:
-    from thidua_cli.read.models import Approval
     from thidua_cli.workspace import Workspace
 
 DiffFormat = Literal["text", "md", "json"]
@@ -121,19 +120,6 @@ def history(
     emit(FORMATS, fmt, (unit, changes))
 
 
-def _in_force(entries: list[Approval], phase: int) -> Approval | None:
-    """The approval of `phase` now in force: the latest one no later entry withdraws."""
-    current = None
-    for a in entries:
-        if a.phase != phase:
-            continue
-        if not a.revoke:
-            current = a
-        elif current is not None and current.commit == a.commit:
-            current = None
-    return current
-
-
 @command
 def approve(
     phase: PhaseOpt,
@@ -167,6 +153,7 @@ def approve(
     from thidua_cli.audit import approvals
     from thidua_cli.compute.outcome import UnknownPhase, phase_of
     from thidua_cli.read import git
+    from thidua_cli.read.models import in_force
 
     if not by.strip() or not decision.strip():
         raise UserError("Cần ghi rõ --by (ai phê duyệt) và --decision (văn bản phê duyệt).")
@@ -185,7 +172,7 @@ def approve(
             code=1,
             detail="Hội đồng phê duyệt khi đã có số liệu của đợt; kiểm tra lại số đợt (--phase).",
         )
-    withdrawn = _in_force(ws.approvals, phase) if revoke else None
+    withdrawn = in_force(ws.approvals).get(phase) if revoke else None
     if revoke and withdrawn is None:
         raise UserError(f"Đợt {phase} chưa có phê duyệt nào đang có hiệu lực để rút lại.")
     try:

@@ -38,7 +38,7 @@ from thidua_cli.cli.app import (
 if TYPE_CHECKING:
     from thidua_cli.compute.outcome import Outcome
     from thidua_cli.present.narrative import Stale
-    from thidua_cli.read.models import Unit
+    from thidua_cli.read.models import Approval, Unit
     from thidua_cli.read.narrative import Narrative
 
 
@@ -191,8 +191,8 @@ def report(
         str | None,
         typer.Option(
             "--date",
-            help="Ngày ký văn bản (mặc định: hạn báo cáo của đợt, hoặc ngày nộp số liệu cuối "
-            "cùng nếu muộn hơn).",
+            help="Ngày ký văn bản (mặc định: hạn báo cáo của đợt, hoặc nếu muộn hơn thì ngày "
+            "muộn nhất mà báo cáo dựa vào: số liệu nộp cuối cùng, Hội đồng thông qua, đính chính).",
         ),
     ] = None,
     init_narrative: Annotated[
@@ -217,7 +217,7 @@ def report(
         raise no_scoring()
     if unit is not None and o.unit(unit) is None:
         raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
-    day = _signing_day(o, ws.units, phase, parse_date(signed), scorecard=unit is not None)
+    day = _signing_day(o, ws.units, phase, parse_date(signed), unit is not None, ws.approvals)
     templates = render.search_path(data)
     folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
     doc = _document(ws, o, data, phase, unit, day, folder)
@@ -348,31 +348,59 @@ def warn(text: str) -> None:
 
 
 def _signing_day(
-    o: Outcome, units: Sequence[Unit], phase: int, given: date | None, scorecard: bool = False
+    o: Outcome,
+    units: Sequence[Unit],
+    phase: int,
+    given: date | None,
+    scorecard: bool = False,
+    approvals: Sequence[Approval] = (),
 ) -> date:
-    """The date printed on the report. Default: the phase deadline when every report in hand
-    came in by then, else the last submission (with a warning). A date given before the last
-    submission is kept, with a warning: the report would be signed before its data existed.
-    A unit's scorecard is dated as the report it goes with, and says so (the late data may be
-    another unit's)."""
+    """The date printed on the report. Default: the phase deadline, or, when later, the last
+    thing the report stands on: the last submission in hand, the Council's approval it cites
+    and the corrections it lists (with a warning saying which). A date given before that is
+    kept, with a warning: the report would be signed before what it reports. A unit's
+    scorecard is dated as the report it goes with, and says so (the late data may be another
+    unit's)."""
     from thidua_cli.compute.outcome import deadline
+    from thidua_cli.read.models import in_force
 
     due = deadline(o.catalogue, phase)
-    dates = [r.submitted for u in units if (r := u.report(phase)) and r.submitted <= o.as_of]
-    last = max(dates, default=None)
-    if given is not None:
-        if last is not None and given < last:
-            warn(
-                f"Chú ý: ngày ký {numfmt.day(given)} trước ngày nộp số liệu cuối cùng "
-                f"({numfmt.day(last)}); kiểm tra lại --date."
-            )
-        return given
-    if last is not None and last > due:
-        what = "phiếu (như báo cáo chung)" if scorecard else "văn bản"
-        warn(
-            f"Chú ý: có số liệu nộp sau hạn {numfmt.day(due)} (muộn nhất {numfmt.day(last)}); "
-            f"ngày ký {what} lấy ngày {numfmt.day(last)}. Dùng --date để ghi ngày khác."
+    events: list[tuple[date, str]] = [  # what the report stands on, and its date
+        (r.submitted, "submitted")
+        for u in units
+        if (r := u.report(phase)) is not None and r.submitted <= o.as_of
+    ]
+    approval = in_force(approvals).get(phase)
+    if approval is not None:  # the report cites it, and lists the corrections made after it
+        events.append((approval.date, "approved"))
+        events.extend(
+            (v.correction.date, "corrected")
+            for u in units
+            if (r := u.report(phase)) is not None and r.submitted <= o.as_of
+            for v in r.values.values()
+            if v.correction is not None and v.correction.date is not None
         )
+    if not events:
+        return given or due
+    last, kind = max(events)
+    day, deadline_day = numfmt.day(last), numfmt.day(due)
+    if given is not None:
+        if given < last:
+            before = {
+                "submitted": f"ngày nộp số liệu cuối cùng ({day})",
+                "approved": f"ngày Hội đồng thông qua số liệu ({day})",
+                "corrected": f"ngày đính chính số liệu muộn nhất ({day})",
+            }[kind]
+            warn(f"Chú ý: ngày ký {numfmt.day(given)} trước {before}; kiểm tra lại --date.")
+        return given
+    if last > due:
+        why = {
+            "submitted": f"có số liệu nộp sau hạn {deadline_day} (muộn nhất {day})",
+            "approved": f"Hội đồng thông qua số liệu ngày {day}, sau hạn {deadline_day}",
+            "corrected": f"có đính chính số liệu ngày {day}, sau hạn {deadline_day}",
+        }[kind]
+        what = "phiếu (như báo cáo chung)" if scorecard else "văn bản"
+        warn(f"Chú ý: {why}; ngày ký {what} lấy ngày {day}. Dùng --date để ghi ngày khác.")
         return last
     return due
 

@@ -6,6 +6,7 @@ so the templates hold wording and layout only.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -42,7 +43,7 @@ from thidua_cli.present.text import (
     too_large,
     too_long,
 )
-from thidua_cli.read.models import Approval, QuotaDecision
+from thidua_cli.read.models import Approval, QuotaDecision, in_force
 from thidua_cli.read.narrative import Narrative
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -261,9 +262,7 @@ def report_context(
 ) -> dict[str, Any]:
     """The full phase report (sơ kết or tổng kết), part by part. `changed`: the narrative was
     drawn from other figures than today's; the sections that differ say so at their head."""
-    approval = max(
-        (a for a in approvals if a.phase == o.phase.number), key=lambda a: a.date, default=None
-    )
+    approval = in_force(approvals).get(o.phase.number)  # a withdrawn approval is not cited
     nv, _ = narrative_sections(narrative, narrative_path, changed)
     return {
         **_header(o, signed, revision),
@@ -272,7 +271,9 @@ def report_context(
         "opening": _plan_sentence(o),
         "approval": (
             f"Số liệu trong báo cáo đã được {o.catalogue.campaign.locality.council} thông qua "
-            f"tại {approval.decision} ngày {numfmt.day(approval.date)}."
+            f"tại {approval.decision}"
+            + ("" if _DATED.search(approval.decision) else f" ngày {numfmt.day(approval.date)}")
+            + "."
             if approval
             else ""
         ),
@@ -289,6 +290,10 @@ def report_context(
         "show_exemplars": o.catalogue.campaign.sections.exemplars,
         **_awards(o, reg, decisions, earlier),
     }
+
+
+# "Biên bản họp số 05/BB-HĐTĐKT ngày 10/7/2026": the decision already says its date
+_DATED = re.compile(r"\bngày\s+\d", re.IGNORECASE)
 
 
 def _heads(o: Outcome) -> dict[str, str]:

@@ -7,6 +7,7 @@ catalogue and a unit together live in `checks.py`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -818,6 +819,18 @@ class Approval(Strict):
     @property
     def key(self) -> tuple[int, str]:
         return (self.phase, self.commit)
+
+
+def in_force(entries: Sequence[Approval]) -> dict[int, Approval]:
+    """The approval of each phase now in force: the latest one that no later entry withdraws
+    (a withdrawal names the approved commit)."""
+    latest: dict[int, Approval] = {}
+    for a in entries:
+        if not a.revoke:
+            latest[a.phase] = a
+        elif a.phase in latest and latest[a.phase].commit == a.commit:
+            del latest[a.phase]
+    return latest
 
 
 class QuotaDecision(Strict):
