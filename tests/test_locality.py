@@ -107,6 +107,34 @@ def test_help_and_hints_name_no_level(cli: Run) -> None:
         assert code == 0 and not XA.search(out), (command, out)
 
 
+def test_help_and_hints_name_no_commune_year_or_codes_of_the_sample(
+    cli: Run, tmp_path: Path
+) -> None:
+    """Another commune's clerk is shown its own plan in hints, never the sample's (Ngọc Liên,
+    2026, CT03, lang-kon-ktu)."""
+    sample = re.compile(r"2026|kon-ktu|Ngọc Liên|\bCT\d|\bBS\d")
+    for command in ("set", "history", "approve", "score", "report", "status", "import"):
+        code, out = cli(command, "--help")
+        assert code == 0 and not sample.search(out), (command, sample.findall(out))
+    data = tmp_path / "data"
+    shutil.copytree(HOA_BINH, data)
+    unit = data / "units" / "ban-dan-so.yaml"
+    text = unit.read_text(encoding="utf-8")
+    unit.write_text(
+        text.split("results:")[0]
+        + "results:\n  - phase: 1\n    submitted: 31/04/2027\n    values:\n"
+        "      KT03:\n        value: 0,9\n        evidence: BC\n"
+        "      kt-1: {value: 5}\n",
+        encoding="utf-8",
+    )
+    code, out = cli("validate", "--data", str(data), cwd=tmp_path)
+    assert code == 1
+    hints = [line for line in out.splitlines() if "→" in line]
+    assert "Viết ngày dạng 15/12/2027 (ngày/tháng/năm) hoặc 2027-12-15." in out, out
+    assert "dấu thập phân là dấu chấm: viết 0.9." in out  # the figure typed, not a stock one
+    assert not any(sample.search(h) for h in hints), [h for h in hints if sample.search(h)]
+
+
 # --- 1. term plans ---------------------------------------------------------------------------
 
 

@@ -129,9 +129,12 @@ def _without(data: Any, points: Sequence[tuple[str | int, ...]]) -> Any:
     return data
 
 
-def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | None:
+def _model(
+    cls: type[M], f: yamlload.Loaded, problems: list[Problem], catalogue: Catalogue | None = None
+) -> M | None:
     """Validate; on errors report them all, then drop the broken entries and try again, so the
-    checks that need a whole model still run on the rest of the file."""
+    checks that need a whole model still run on the rest of the file. The hints' examples come
+    from the `catalogue`, when there is one."""
     if f.data is None:
         return None
     if not isinstance(f.data, dict):
@@ -152,7 +155,7 @@ def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | Non
             return cls.model_validate(data)
         except ValidationError as exc:
             if attempt == 0:
-                problems.extend(schema_errors.problems_from(exc, f, cls))
+                problems.extend(schema_errors.problems_from(exc, f, cls, _examples(catalogue)))
             points = []
             for err in exc.errors():
                 point = schema_errors.prune_point(err, cls)
@@ -169,6 +172,13 @@ def _model(cls: type[M], f: yamlload.Loaded, problems: list[Problem]) -> M | Non
                 f.broken.add(loc)
             data = _without(data, points)
     return None
+
+
+def _examples(catalogue: Catalogue | None) -> schema_errors.Examples | None:
+    if catalogue is None:
+        return None
+    codes = tuple(i.code for i in catalogue.indicators[:2])
+    return schema_errors.Examples(catalogue.campaign.end, codes)
 
 
 _PLACEHOLDERS: dict[str, Any] = {"invalid-date": UNREADABLE_DATE, "expected-integer": 0}
@@ -281,7 +291,7 @@ def _check_loaded(f: yamlload.Loaded, ctx: context.Context | None) -> Entry:
     limits = ctx.catalogue.limits if ctx is not None else textpolicy.DEFAULT
     problems.extend(textpolicy.check(f, limits))
     problems.extend(values.thousands_problems(f))
-    unit = _model(Unit, f, problems)
+    unit = _model(Unit, f, problems, ctx.catalogue if ctx is not None else None)
     if unit is None:
         return tuple(_problem_tuple(p) for p in problems), None, (), None
     if ctx is not None:
@@ -820,7 +830,7 @@ def check_document(
     f = loaded if loaded is not None else yamlload.Loaded(rel, data=data)
     limits = ws.catalogue.limits if ws.catalogue is not None else textpolicy.DEFAULT
     problems: list[Problem] = textpolicy.check(f, limits)
-    unit = _model(Unit, f, problems)
+    unit = _model(Unit, f, problems, ws.catalogue)
     if unit is not None and ws.catalogue is not None:
         ctx = context.Context(
             ws.catalogue, ws.root, posixpath.dirname(_rel(ws.data_dir / CATALOGUE, ws.root)) or "."

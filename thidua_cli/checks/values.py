@@ -13,7 +13,7 @@ from thidua_cli import numfmt
 from thidua_cli.checks.context import _HUNDRED, Context
 from thidua_cli.problems import Problem, YamlPath, error, warning
 from thidua_cli.read.models import Catalogue, Indicator, Result, Unit
-from thidua_cli.read.schema_errors import HINTS
+from thidua_cli.read.schema_errors import HINTS, comma_hint
 from thidua_cli.read.types import fraction
 from thidua_cli.read.types import number as _number
 from thidua_cli.read.yamlload import Loaded
@@ -84,12 +84,13 @@ def check_value(
             code, why = "expected-number", f"«{v}» không phải một số"
         except PydanticCustomError as exc:
             code, why = exc.type, exc.message()
+        hint = comma_hint(str(v)) if code == "decimal-comma" else ""
         yield error(
             f.path,
             f.pos(at),
             code,
             f"Chỉ tiêu {ind.code} cần một số ({ind.unit}): {why}.",
-            HINTS[code],
+            hint or HINTS[code],
             at,
         )
         return

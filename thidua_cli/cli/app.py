@@ -78,7 +78,7 @@ PhaseOpt = Annotated[
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="Tính theo số liệu đến ngày này (2026-06-30 hoặc 30/06/2026)."),
+    typer.Option("--as-of", help="Tính theo số liệu đến ngày này (dd/mm/yyyy hoặc yyyy-mm-dd)."),
 ]
 JobsOpt = Annotated[
     int,
@@ -164,7 +164,10 @@ def parse_date(text: str | None) -> date | None:
 
     parsed = parse_day(text)
     if parsed is None:
-        raise UserError(f"Ngày «{text}» không hợp lệ.", detail="Viết 2026-06-30 hoặc 30/06/2026.")
+        raise UserError(
+            f"Ngày «{text}» không hợp lệ.",
+            detail="Viết ngày/tháng/năm (dd/mm/yyyy) hoặc yyyy-mm-dd.",
+        )
     return parsed
 
 

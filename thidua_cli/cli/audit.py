@@ -88,8 +88,10 @@ def diff(
 
 @command
 def history(
-    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ lang-kon-ktu.")],
-    indicator: Annotated[str | None, typer.Argument(help="Chỉ một chỉ tiêu, ví dụ CT03.")] = None,
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị (tên tệp trong units/, bỏ .yaml).")],
+    indicator: Annotated[
+        str | None, typer.Argument(help="Chỉ một chỉ tiêu (mã như trong danh mục).")
+    ] = None,
     phase: Annotated[int | None, typer.Option("--phase", "-p", help="Chỉ một đợt.")] = None,
     fmt: Annotated[TableFormat, format_option()] = "table",
     data: DataOpt = Path("data"),
@@ -133,7 +135,7 @@ def approve(
         str,
         typer.Option(
             "--decision",
-            help="Văn bản phê duyệt, ví dụ: Biên bản họp số 05/BB-HĐTĐKT ngày 10/7/2026.",
+            help="Văn bản phê duyệt, ví dụ: Biên bản họp số …/BB-HĐTĐKT ngày … của Hội đồng.",
         ),
     ],
     signed: Annotated[

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -217,6 +218,15 @@ def import_forms(
         }
 
     by_code = {i.code: i for i in ws.catalogue.indicators}
+    catalogue = ws.catalogue
+
+    def due(phase: int) -> date | None:
+        """The phase's deadline: the example in a hint about the report date."""
+        from thidua_cli.compute.outcome import deadline
+
+        return (
+            deadline(catalogue, phase) if any(p.number == phase for p in catalogue.phases) else None
+        )
 
     def _typed_level(code: str, value: Decimal | bool | str | None) -> Decimal | bool | str | None:
         """A level typed as «tốt» is the catalogue's «Tốt»; any other text stays as typed, and
@@ -233,7 +243,7 @@ def import_forms(
     for path in files:
         if not path.is_file():
             raise UserError(f"Không có tệp «{path}».")
-        filled = rf.read(path, path.name, expected_for)
+        filled = rf.read(path, path.name, expected_for, due)
         if filled.blank:
             say(f"{path.name}: phiếu chưa điền (không có ngày báo cáo, không có số liệu), bỏ qua.")
             continue
@@ -286,8 +296,10 @@ def import_forms(
 
 @named("set")
 def set_figure(
-    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ lang-kon-ktu.")],
-    code: Annotated[str, typer.Argument(help="Mã chỉ tiêu, ví dụ CT03.")],
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị (tên tệp trong units/, bỏ .yaml).")],
+    code: Annotated[
+        str, typer.Argument(help="Mã chỉ tiêu, như trong danh mục (thidua indicators).")
+    ],
     phase: PhaseOpt = 1,
     value: Annotated[
         str | None, typer.Option("--value", help="Số thực hiện (10900, 96,5) hoặc có/không.")

@@ -110,7 +110,12 @@ class _Reader:
         return value.strip() or None if isinstance(value, str) else value
 
 
-def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | None]) -> Filled:
+def read(
+    path: Path,
+    rel: str,
+    expected_for: Callable[[str], dict[str, str] | None],
+    due: Callable[[int], date | None] = lambda phase: None,
+) -> Filled:
     """Read a filled form. `expected_for(unit id)` maps each code the unit's form must list to
     its input kind (see `input_kind`), or is None for a unit the campaign does not have."""
     import zipfile
@@ -187,7 +192,7 @@ def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | No
         try:
             out.submitted = date_cell(submitted)
         except Unreadable as exc:
-            r.fail(DATE_CELL, "form-bad-cell", f"{exc}.", "Ghi ngày, ví dụ 26/06/2026.")
+            r.fail(DATE_CELL, "form-bad-cell", f"{exc}.", _day_hint(due(out.phase)))
     expected = expected_for(out.unit or "")
     named = _named(path.stem)
     if expected is None or out.unit != named:
@@ -203,7 +208,7 @@ def read(path: Path, rel: str, expected_for: Callable[[str], dict[str, str] | No
     _rows(r, expected)
     entered = any(c.value is not None or c.numerator is not None or c.evidence for c in out.figures)
     if submitted is None and entered:
-        r.fail(DATE_CELL, "form-bad-cell", "chưa ghi ngày báo cáo.", "Ghi ngày, ví dụ 26/06/2026.")
+        r.fail(DATE_CELL, "form-bad-cell", "chưa ghi ngày báo cáo.", _day_hint(due(out.phase)))
     elif submitted is None:
         # a form nobody filled (one of many sent out): skipped, not a reason to import nothing
         out.blank = not out.problems
@@ -252,6 +257,13 @@ def _phase(r: _Reader, issued: int | None) -> int | None:
         )
         return None
     return phase
+
+
+def _day_hint(due: date | None) -> str:
+    """The hint for the report date, with the phase's own deadline as the example."""
+    return (
+        f"Ghi ngày, ví dụ {due:%d/%m/%Y}." if due else "Ghi ngày dạng ngày/tháng/năm (dd/mm/yyyy)."
+    )
 
 
 # what a browser or Windows adds to a file's name when it is downloaded or copied again:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -19,15 +21,43 @@ HINTS = {
     "decimal-comma": "Trong tệp YAML dấu thập phân là dấu chấm: viết 6.39 thay cho 6,39.",
     "non-ascii-digit": "Gõ lại con số bằng các phím số 0–9 (tắt bàn phím tiếng Ả Rập, chế độ toàn khổ…).",
     "expected-text": 'Đặt giá trị trong dấu nháy kép, ví dụ "05/BC-UBND".',
-    "invalid-date": "Viết ngày dạng 2026-06-30 hoặc 30/06/2026.",
+    "invalid-date": "Viết ngày dạng ngày/tháng/năm đủ 4 chữ số năm (dd/mm/yyyy) hoặc "
+    "năm-tháng-ngày (yyyy-mm-dd).",
     "expected-boolean": "Viết true (có, đạt) hoặc false (không, chưa đạt).",
     "expected-integer": "Viết một số nguyên, ví dụ 1.",
     "expected-list": "Mỗi phần tử của danh sách bắt đầu bằng «- » trên một dòng riêng.",
     "expected-mapping": "Ở đây cần các cặp «tên: giá trị», thụt lề vào trong.",
-    "invalid-id": "Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ thon-kon-ktu.",
-    "invalid-code": "Mã chỉ tiêu có dạng CT03, BS02, CT04.1.",
+    "invalid-id": "Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ thon-3.",
+    "invalid-code": "Mã chỉ tiêu gồm chữ in hoa rồi chữ số, có thể thêm .số (ví dụ KT01, XH05.1).",
     "out-of-range": "Sửa con số cho nằm trong khoảng ghi ở trên (kiểm tra dấu thập phân, số 0).",
 }
+
+
+@dataclass(frozen=True)
+class Examples:
+    """What the hints show, taken from the campaign being checked: one of its days and a few
+    of its indicator codes (another commune's files are not told about CT03 or 2026)."""
+
+    day: date
+    codes: tuple[str, ...]
+
+    def hints(self) -> dict[str, str]:
+        d = self.day
+        out = {"invalid-date": f"Viết ngày dạng {d:%d/%m/%Y} (ngày/tháng/năm) hoặc {d:%Y-%m-%d}."}
+        if self.codes:
+            out["invalid-code"] = (
+                f"Mã chỉ tiêu viết như trong danh mục, ví dụ {', '.join(self.codes)}."
+            )
+        return out
+
+
+def comma_hint(typed: str) -> str:
+    """The figure as it should be written, not a stock example ("" for the general hint)."""
+    return (
+        f"Trong tệp YAML dấu thập phân là dấu chấm: viết {typed.replace(',', '.')}."
+        if typed
+        else ""
+    )
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -92,6 +122,8 @@ def _code_and_message(err: Any, root: type[BaseModel], loc: YamlPath) -> tuple[s
     if kind == "value_error":
         text = str(ctx.get("error", err["msg"]))
         return "invalid-value", text[:1].upper() + text[1:] + ".", ""
+    if kind == "decimal-comma":
+        return kind, err["msg"] + ".", comma_hint(str(ctx.get("text", "")))
     if "-" in kind:  # our own PydanticCustomError codes are kebab-case
         return kind, err["msg"] + ".", ""
     if kind == "string_pattern_mismatch":
@@ -125,9 +157,13 @@ def _code_and_message(err: Any, root: type[BaseModel], loc: YamlPath) -> tuple[s
     return "invalid-value", f"Giá trị không hợp lệ ({err['msg']}).", ""
 
 
-def problems_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -> list[Problem]:
-    """One Problem per pydantic error, placed on the key (unknown, missing) or on the value."""
+def problems_from(
+    exc: ValidationError, loaded: Loaded, root: type[BaseModel], examples: Examples | None = None
+) -> list[Problem]:
+    """One Problem per pydantic error, placed on the key (unknown, missing) or on the value;
+    `examples` from the campaign's own plan, when there is one, make the hints concrete."""
     out: list[Problem] = []
+    hints = {**HINTS, **examples.hints()} if examples is not None else HINTS
     for err in exc.errors(include_url=False):
         loc: YamlPath = tuple(p for p in err["loc"] if p != "[key]")
         code, message, hint = _code_and_message(err, root, loc)
@@ -137,7 +173,7 @@ def problems_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -
             pos = loaded.pos(loc, key=True)
         else:
             pos = loaded.pos(loc)
-        out.append(error(loaded.path, pos, code, message, hint or HINTS.get(code, ""), loc))
+        out.append(error(loaded.path, pos, code, message, hint or hints.get(code, ""), loc))
     return out
 
 

@@ -119,5 +119,5 @@ def date_cell(value: object) -> date:
         found = parse_day(text)
         if found is not None:
             return found
-        raise Unreadable(f"«{value}» không phải một ngày (viết 26/06/2026)")
+        raise Unreadable(f"«{value}» không phải một ngày (viết ngày/tháng/năm: dd/mm/yyyy)")
     raise Unreadable("ô cần một ngày")

@@ -154,7 +154,7 @@ Day = Annotated[
         {
             "type": "string",
             "pattern": r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$",
-            "description": "2026-06-30 hoặc 30/06/2026",
+            "description": "yyyy-mm-dd hoặc dd/mm/yyyy",
         }
     ),
 ]
