@@ -93,6 +93,23 @@ def test_form_for_every_unit_not_reported(cli: Run, repo: Path) -> None:
     assert "lang-kon-ktu" not in written and "thon-kim-binh" in written
 
 
+def test_forms_in_their_default_folder_stay_out_of_git(cli: Run, repo: Path) -> None:
+    code, out = cli("form", "--phase", "1", "--unit", "lang-kon-ktu", cwd=repo)
+    assert code == 0 and "phieu/.gitignore" in out, out
+    assert (repo / "phieu" / "dot-1" / "lang-kon-ktu.xlsx").is_file()
+    status = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=all"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "phieu" not in status, status
+    mine = repo / "phieu" / ".gitignore"
+    mine.write_text("# của tôi\n*.xlsx\n", encoding="utf-8")
+    assert cli("form", "--phase", "2", "--unit", "lang-kon-ktu", cwd=repo)[0] == 0
+    assert mine.read_text(encoding="utf-8") == "# của tôi\n*.xlsx\n"  # never overwritten
+
+
 def test_round_trip_form_fill_import(cli: Run, repo: Path) -> None:
     village = _form(cli, repo, "lang-kon-ktu")
     health = _form(cli, repo, "tram-y-te")

@@ -118,6 +118,13 @@ def _number(option: str, text: str) -> Decimal:
         raise UserError(f"{option}: {exc}.") from None
 
 
+FORMS_IGNORED = (
+    "# Phiếu Excel do «thidua form» lập và các đơn vị điền: bản làm việc, không đưa vào git\n"
+    "# (số liệu được lưu trong data/units/; phiếu đã ký cần giữ thì chép vào data/evidence/).\n"
+    "*\n"
+)
+
+
 @named("form")
 def form(
     phase: PhaseOpt = 1,
@@ -167,6 +174,10 @@ def form(
             skipped.append(u.id)
             continue
         outputs.append((folder / f"{u.id}.xlsx", pf.build(cat, u, phase, rows)))
+    ignore = folder.parent / ".gitignore"
+    if out is None and outputs and not ignore.exists():
+        # forms are working copies sent out and back; the YAML is the record: git leaves them
+        outputs.append((ignore, FORMS_IGNORED))
     if not outputs:
         say(f"Không có đơn vị nào cần phiếu đợt {phase} (mọi đơn vị đã báo cáo?).")
     for path in write_files(outputs):
