@@ -193,6 +193,38 @@ def test_status_and_exemplars(cli: Run) -> None:
     assert code == 0 and sorted(doc["fields_without_recognised"]) == ["chuyen-doi-so", "moi-truong"]
 
 
+def test_status_counts_a_registration_from_its_date(cli: Run) -> None:
+    """Registered on 6/2: on 1/2 it is not registered yet, as a pact not yet signed."""
+    registered = {}
+    for day in ("2026-02-01", "2026-02-10"):
+        code, out = cli("status", "--phase", "1", "--as-of", day, "--format", "json")
+        assert code == 0, out
+        units = [u for b in json.loads(out)["blocs"] for u in b["units"]]
+        registered[day] = {u["id"] for u in units if u["registered"]}
+    assert registered["2026-02-01"] < registered["2026-02-10"]
+    late = DATA / "units" / "truong-tieu-hoc-vo-thi-sau.yaml"
+    assert "date: 2026-02-06" in late.read_text(encoding="utf-8")
+    assert "truong-tieu-hoc-vo-thi-sau" not in registered["2026-02-01"]
+    assert "truong-tieu-hoc-vo-thi-sau" in registered["2026-02-10"]
+
+
+def test_status_refuses_a_broken_plan_instead_of_listing_it_as_a_left_out_unit(
+    cli: Run, tmp_path: Path
+) -> None:
+    shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("reports"))
+    plan = tmp_path / "data" / "indicators.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(
+        text.replace(
+            "method: cluster, indicators: [CT03]}", "method: cluster, indicators: [CT99]}"
+        ),
+        encoding="utf-8",
+    )
+    code, out = cli("status", "--phase", "1", cwd=tmp_path)
+    assert code == 1 and "Danh mục chỉ tiêu còn lỗi." in out and "CT99" in out
+    assert "không được tính ở đây" not in out
+
+
 def test_another_commune_needs_no_code_change(cli: Run, tmp_path: Path) -> None:
     shutil.copytree(HOA_BINH, tmp_path / "data")
     assert cli("validate", cwd=tmp_path)[0] == 0

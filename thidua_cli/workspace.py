@@ -65,6 +65,11 @@ class Workspace:
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)
 
+    @property
+    def catalogue_rel(self) -> str:
+        """The catalogue's path as its problems name it (repository-relative)."""
+        return _rel(self.data_dir / CATALOGUE, self.root)
+
 
 def repository_root(data_dir: Path) -> Path:
     """Where evidence paths and shown paths start: the git repository that holds the data

@@ -236,8 +236,13 @@ def load_tolerant(data: Path, jobs: int = 0) -> Workspace:
     """For lists that help fix the data (status, exemplars): go on despite errors in unit
     files, and say which files were left out. A broken catalogue still stops."""
     ws = load(data, jobs=jobs)
-    if ws.catalogue is None:
-        return load_clean(data, jobs=jobs)
+    catalogue = ws.catalogue_rel
+    if ws.catalogue is None or any(p.is_error and p.path == catalogue for p in ws.problems):
+        # the plan itself is wrong (its phases, deadlines, units' kinds): nothing to list from
+        print_problems(ws, "text", only_errors=True)
+        raise UserError(
+            "Danh mục chỉ tiêu còn lỗi.", code=1, detail="Sửa các lỗi trên (xem: thidua validate)."
+        )
     broken = sorted({p.path for p in ws.problems if p.is_error})
     if broken:
         say(

@@ -92,7 +92,7 @@ def status(cat: Catalogue, units: Sequence[Unit], phase: int, as_of: date) -> St
             rows.append(
                 UnitStatus(
                     u,
-                    u.registration_for(p) is not None,
+                    (reg := u.registration_for(p)) is not None and reg.date <= as_of,
                     (pact := u.pact_for(p)) is not None and pact.signed <= as_of,
                     due,
                     submitted,
