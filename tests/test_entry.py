@@ -188,6 +188,25 @@ def test_import_refuses_a_moved_column(cli: Run, repo: Path) -> None:
     assert "ô C7: tiêu đề cột là «»" in out and "form-moved" in out
 
 
+def test_import_names_an_inserted_row_not_missing_indicators(cli: Run, repo: Path) -> None:
+    out = _broken(cli, repo, _edit(lambda wb: wb["Số liệu"].insert_rows(10)))  # type: ignore[index]
+    assert "ô B10: dòng 10 trống giữa danh sách chỉ tiêu (còn chỉ tiêu ở dòng 11)" in out
+    assert "thiếu" not in out
+
+
+def test_a_bad_numerator_is_one_error_not_two(cli: Run, repo: Path) -> None:
+    def numerator(path: Path) -> None:
+        wb = load_workbook(path)
+        sheet = wb["Số liệu"]
+        row = _row(sheet, "CT14")
+        sheet[f"I{row}"], sheet[f"J{row}"] = "khoảng 600", 648
+        wb.save(path)
+
+    out = _broken(cli, repo, numerator)
+    assert "CT14: «khoảng 600» không phải một số" in out
+    assert "cần cả tử số và mẫu số" not in out
+
+
 def test_import_refuses_merged_cells(cli: Run, repo: Path) -> None:
     out = _broken(cli, repo, _edit(lambda wb: wb["Số liệu"].merge_cells("H8:I8")))  # type: ignore[index]
     assert "ô H8" in out and "gộp" in out

@@ -132,3 +132,15 @@ def test_json_format_is_versioned_and_sorted() -> None:
         "severity",
         "yaml_path",
     ]
+
+
+def test_a_tab_hint_says_how_deep_to_indent_and_that_other_mistakes_wait() -> None:
+    """«Replace each Tab with 2 spaces» was wrong after a list item; the depth comes from the
+    line above, and the clerk is told the rest of the file was not checked yet."""
+    text = "id: x\nresults:\n  - phase: 1\n\tsubmitted: 2026-01-01\n"
+    (tab,) = yamlload.parse(text, "x.yaml").problems
+    assert tab.code == "tab-indent" and (tab.line, tab.column) == (4, 1)
+    assert "thụt lề bằng 4 dấu cách" in tab.hint
+    assert "chạy lại để thấy các lỗi khác" in tab.hint
+    (tab,) = yamlload.parse("id: x\nresults:\n\t- phase: 1\n", "x.yaml").problems
+    assert "thụt lề bằng 2 dấu cách" in tab.hint

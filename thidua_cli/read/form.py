@@ -293,7 +293,20 @@ def _rows(r: _Reader, expected: dict[str, str]) -> None:
         else:
             _row(r, row, str(code), kind)
         row += 1
-    if codes != list(expected) and not r.out.problems:
+    gap = next(
+        (n for n in range(row + 1, row + len(expected) + 10) if r.sheet[f"B{n}"].value is not None),
+        None,
+    )
+    if gap is not None and not r.out.problems:
+        r.fail(
+            f"B{row}",
+            "form-moved",
+            f"dòng {row} trống giữa danh sách chỉ tiêu (còn chỉ tiêu ở dòng {gap}): có dòng đã bị "
+            "chèn, hoặc mã chỉ tiêu ở cột B đã bị xóa.",
+            "Xóa dòng đã chèn (hoặc dùng phiếu mới do «thidua form» tạo); không chèn, xóa hay "
+            "sắp xếp lại dòng.",
+        )
+    elif codes != list(expected) and not r.out.problems:
         missing = [c for c in expected if c not in codes]
         r.fail(
             f"B{row}",
@@ -306,6 +319,7 @@ def _rows(r: _Reader, expected: dict[str, str]) -> None:
 
 
 def _row(r: _Reader, row: int, code: str, kind: str) -> None:
+    before = len(r.out.problems)
     cells = {col: r.raw(f"{col}{row}") for col in INPUTS}
     value: Decimal | bool | str | None = None
     parts: dict[str, Decimal | None] = {NUMERATOR: None, DENOMINATOR: None}
@@ -339,6 +353,8 @@ def _row(r: _Reader, row: int, code: str, kind: str) -> None:
                 kind, "một số, ví dụ 10900 hoặc 96,5"
             )
             r.fail(f"{col}{row}", "form-bad-cell", f"{code}: {exc}.", f"Ghi {want}.")
+    if len(r.out.problems) > before:
+        return  # each bad cell said why; "needs both" would only repeat it
     if kind == "ratio" and (parts[NUMERATOR] is None) != (parts[DENOMINATOR] is None):
         missing = NUMERATOR if parts[NUMERATOR] is None else DENOMINATOR
         r.fail(f"{missing}{row}", "form-bad-cell", f"{code}: cần cả tử số và mẫu số.")

@@ -204,7 +204,8 @@ def _prescan(text: str, rel: str) -> list[Problem]:
             )
         )
         return problems
-    for n, line in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    for n, line in enumerate(lines, 1):
         if _CONFLICT.match(line):
             problems.append(
                 error(
@@ -223,7 +224,7 @@ def _prescan(text: str, rel: str) -> list[Problem]:
                     (n, indent.index("\t") + 1),
                     "tab-indent",
                     "Dùng phím Tab để thụt đầu dòng; YAML chỉ chấp nhận dấu cách.",
-                    "Thay mỗi Tab bằng 2 dấu cách.",
+                    _indent_hint(lines, n) + " " + AGAIN,
                 )
             )
         glued = _GLUED_COMMENT.match(line)
@@ -238,6 +239,25 @@ def _prescan(text: str, rel: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+# a file that cannot be parsed is not checked further: say so, or its other mistakes surprise
+AGAIN = "Sửa xong, chạy lại để thấy các lỗi khác (nếu có) của tệp."
+
+
+def _indent_hint(lines: list[str], n: int) -> str:
+    """How far line `n` should be indented, from the line above it: as deep as a field of the
+    same level (one level deeper after «name:», past the «- » of a list item)."""
+    for above in reversed(lines[: n - 1]):
+        body = above.lstrip(" ")
+        if not body.strip() or body.startswith("#"):
+            continue
+        if body.startswith("\t"):
+            break  # the line above has a Tab too: its width cannot be told
+        want = len(above) - len(body) + (2 if body.startswith("- ") else 0)
+        want += 2 if body.rstrip().endswith(":") else 0
+        return f"Xóa Tab, thụt lề bằng {want} dấu cách (như một trường cùng cấp với dòng trên)."
+    return "Xóa Tab, thụt lề bằng dấu cách cho thẳng với các trường cùng cấp."
 
 
 _SYNTAX_VI = {
@@ -284,7 +304,7 @@ def _syntax_problem(exc: yaml.YAMLError, rel: str, text: str) -> Problem:
         pos,
         "yaml-syntax",
         msg or f"Lỗi cú pháp YAML: {raw}.",
-        "Kiểm tra dòng này và dòng ngay trên nó: thụt lề, dấu «:», dấu nháy.",
+        "Kiểm tra dòng này và dòng ngay trên nó: thụt lề, dấu «:», dấu nháy. " + AGAIN,
     )
 
 
