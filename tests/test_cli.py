@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from thidua_cli.workspace import load
+
 from .conftest import DATA, HOA_BINH, ROOT
 
 Run = Callable[..., tuple[int, str]]
@@ -137,6 +139,12 @@ def test_score_csv_and_bloc(cli: Run) -> None:
     assert ";Làng Kon Ktu;" in out and ";lang-kon-ktu;" not in out
     assert ";102,00;" in out or ",00;" in out  # Vietnamese decimals for Excel
     assert len(lines) == 1 + len(list((DATA / "units").glob("*.yaml")))
+    # blocs in the plan's order, as on screen and in the report (not by their ids)
+    shown = list(dict.fromkeys(line.split(";")[0] for line in lines[1:]))
+    catalogue = load(DATA).catalogue
+    assert catalogue is not None
+    assert shown == [b.name for b in catalogue.blocs if b.name in shown]
+    assert shown != sorted(shown, key=lambda n: next(b.id for b in catalogue.blocs if b.name == n))
     code, out = cli("score", "--bloc", "khoi-truong-hoc")
     assert code == 0 and "Khối trường học" in out and "Khối các thôn" not in out
 

@@ -209,9 +209,7 @@ def as_csv(o: Outcome, bloc: str | None = None) -> str:
         ]
     )
     over = over_quota(o)
-    for s in sorted(o.units, key=lambda s: (s.bloc.id, s.rank)):
-        if bloc is not None and s.bloc.id != bloc:
-            continue
+    for s in (s for _, members in ranked_blocs(o, bloc) for s in members):  # as on screen
         assert s.level is not None
         row = [
             s.bloc.name,
