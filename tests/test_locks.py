@@ -175,16 +175,21 @@ def test_a_new_unit_after_the_approval_is_refused(approved: Path, cli: Run) -> N
     assert "locked-input-changed" in codes(cli, approved)
 
 
-def test_a_correction_is_accepted_and_its_knock_on_effects_are_named(
-    approved: Path, cli: Run
-) -> None:
+def _correct_ktu(repo: Path) -> None:
+    """Kon Ktu's CT03 corrected after the approval, with its record (moves other villages)."""
     edit(
-        approved,
+        repo,
         KTU,
         OLD,
         "      CT03: {value: 150, correction: {reason: Chi cục Thống kê điều chỉnh, "
         "reference: Công văn 45/CCTK, date: 2026-08-15, value: 150}, evidence",
     )
+
+
+def test_a_correction_is_accepted_and_its_knock_on_effects_are_named(
+    approved: Path, cli: Run
+) -> None:
+    _correct_ktu(approved)
     code, found = problems(cli, approved)
     assert code == 0, [p for p in found if p["severity"] == "error"]
     knock = [p for p in found if p["code"] == "approved-outcome-knock-on"]
@@ -206,13 +211,7 @@ def test_a_unit_with_its_own_decision_is_still_named_when_another_correction_mov
 ) -> None:
     """Its own record explains its own change, not what another unit's correction did to it
     (a village with an earlier, harmless correction lost its class to a neighbour's)."""
-    edit(
-        approved,
-        KTU,
-        OLD,
-        "      CT03: {value: 150, correction: {reason: Chi cục Thống kê điều chỉnh, "
-        "reference: Công văn 45/CCTK, date: 2026-08-15, value: 150}, evidence",
-    )
+    _correct_ktu(approved)
     _, found = problems(cli, approved)
     moved = sorted(str(p["path"]) for p in found if p["code"] == "approved-outcome-knock-on")
     assert moved
