@@ -225,6 +225,62 @@ def test_entries_nobody_uses_are_dropped_and_entries_in_use_never(
         assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # space given back
 
 
+def test_pruning_gives_the_space_back_to_the_disk(
+    own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = [739_000]
+    monkeypatch.setattr(cache, "_today", lambda: day[0])
+    store = cache.Cache.open("units")
+    for n in range(300):
+        store.put(store.key(b"%d" % n), (os.urandom(50_000),))
+    store.flush()
+    full = (own_cache / "units.sqlite").stat().st_size
+    assert full > 15_000_000
+    day[0] += cache.KEEP_DAYS + 1
+    later = cache.Cache.open("units")
+    later.put(later.key(b"new"), ("x",))
+    later.flush()
+    assert (own_cache / "units.sqlite").stat().st_size < full / 20
+
+
+def test_a_cache_file_damaged_inside_is_replaced(
+    own_cache: Path, parses: list[str], data: Path
+) -> None:
+    """Its first page whole (it opens), other pages garbage: writing fails as «malformed»."""
+    first = workspace.load(data)
+    file = own_cache / "units.sqlite"
+    body = bytearray(file.read_bytes())
+    body[20_000:23_000] = os.urandom(3_000)
+    file.write_bytes(bytes(body))
+    parses.clear()
+    assert _summary(workspace.load(data)) == _summary(first)
+    parses.clear()
+    workspace.load(data)
+    assert parses == []  # written again to a new file
+
+
+def test_the_survey_reads_a_cache_folder_named_with_uri_characters(
+    tmp_path: Path, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "đệm #1 ?x %41"
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(folder))
+    workspace.load(data)
+    (units,) = cache.survey(folder)
+    assert units.entries == 69 and not units.earlier
+
+
+def test_a_file_not_yet_giving_space_back_is_rebuilt_once_it_can_be(
+    own_cache: Path, data: Path
+) -> None:
+    """The rebuild (VACUUM) may fail while another run reads the file: it is tried again."""
+    own_cache.mkdir()
+    with sqlite3.connect(own_cache / "units.sqlite") as db:
+        db.execute("CREATE TABLE items (key BLOB PRIMARY KEY, used INTEGER, value BLOB)")
+    workspace.load(data)
+    with sqlite3.connect(own_cache / "units.sqlite") as db:
+        assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
+
+
 def test_a_cache_of_the_earlier_layout_is_dropped_with_its_space(
     own_cache: Path, parses: list[str], data: Path
 ) -> None:

@@ -237,13 +237,45 @@ def test_import_refuses_a_form_whose_phase_cell_was_changed(cli: Run, repo: Path
     assert "lập phiếu đợt 2 bằng «thidua form --phase 2»" in out
 
 
-@pytest.mark.parametrize(("typed", "shown"), [(None, "trống"), ("hai", "«hai»"), (1.5, "«1.5»")])
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        (None, "trống"),
+        ("hai", "«hai»"),
+        (1.5, "«1.5»"),
+        (1e300, "«1e+300»"),
+    ],
+)
 def test_import_refuses_a_phase_cell_that_is_not_a_phase(
     cli: Run, repo: Path, typed: object, shown: str
 ) -> None:
     out = _broken(cli, repo, _edit(lambda wb: wb["Số liệu"].__setitem__("C4", typed)))  # type: ignore[index]
     assert f"ô C4: ô đợt thi đua {shown}, phải là số đợt của phiếu (1)." in out
     assert "Ghi lại 1 vào ô C4" in out
+
+
+@pytest.mark.parametrize("crafted", [float("inf"), float("nan"), -1.0, 0])
+def test_a_crafted_phase_cell_is_a_bad_cell_not_a_crash(crafted: float) -> None:
+    """A number openpyxl cannot write (an edited sheet XML: 1e999) reads back as inf."""
+    from types import SimpleNamespace
+
+    from thidua_cli.read import form as rf
+
+    out = rf.Filled("f.xlsx")
+    sheet = {"C4": SimpleNamespace(value=crafted)}
+    assert rf._phase(rf._Reader(out, "f.xlsx", sheet), 1) is None
+    assert [p.code for p in out.problems] == ["form-bad-cell"]
+
+
+def test_a_form_mark_saved_decomposed_still_reads(cli: Run, repo: Path) -> None:
+    import unicodedata
+
+    form = _form(cli, repo, "lang-kon-ktu")
+    mark = load_workbook(form)["Số liệu"]["K1"].value
+    _fill(
+        form, {"C5": "20/06/2026", "K1": unicodedata.normalize("NFD", mark)}, {("CT03", "H"): 125}
+    )
+    assert cli("import", str(form), "--dry-run", cwd=repo)[0] == 0
 
 
 def test_a_form_made_before_forms_named_their_phase_still_imports(cli: Run, repo: Path) -> None:

@@ -365,18 +365,15 @@ def _signing_day(
     from thidua_cli.read.models import in_force
 
     due = deadline(o.catalogue, phase)
-    events: list[tuple[date, str]] = [  # what the report stands on, and its date
-        (r.submitted, "submitted")
-        for u in units
-        if (r := u.report(phase)) is not None and r.submitted <= o.as_of
-    ]
+    in_hand = [r for u in units if (r := u.report(phase)) is not None and r.submitted <= o.as_of]
+    # what the report stands on, and its date
+    events: list[tuple[date, str]] = [(r.submitted, "submitted") for r in in_hand]
     approval = in_force(approvals).get(phase)
     if approval is not None:  # the report cites it, and lists the corrections made after it
         events.append((approval.date, "approved"))
         events.extend(
             (v.correction.date, "corrected")
-            for u in units
-            if (r := u.report(phase)) is not None and r.submitted <= o.as_of
+            for r in in_hand
             for v in r.values.values()
             if v.correction is not None and v.correction.date is not None
         )

@@ -42,11 +42,14 @@ def cache(
     if clear:
         deleted, failed = store.clear(folder)
         if failed:
+            import errno
+
             path, exc = failed[0]
+            busy = exc.errno not in (errno.EROFS, errno.ENOENT, errno.ENOTDIR)
             raise UserError(
                 f"Không xóa được {path}: {os_reason(exc)}.",
                 code=1,
-                detail="Đóng các lệnh thidua đang chạy rồi thử lại."
+                detail=("Đóng các lệnh thidua đang chạy rồi thử lại." if busy else "")
                 + (f" Đã xóa: {', '.join(s.path.name for s in deleted)}." if deleted else ""),
             )
         freed = sum(s.size for s in deleted)

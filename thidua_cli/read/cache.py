@@ -232,38 +232,56 @@ class Cache:
         """Write the kept entries, and the day the entries read were used, in one transaction
         (all or none); the first write of a day also drops what nobody used for KEEP_DAYS days.
         A folder that cannot be written turns writing off, silently: the tool works the same,
-        only slower."""
+        only slower. A file damaged inside (its first page whole) is replaced, as in _connect."""
         if not self.pending and not self.touched:
             return
         pending, self.pending = self.pending, {}
         touched, self.touched = self.touched - pending.keys(), set()
-        db = self._connect(create=True) if self.writable else None
-        if db is None:
-            self.writable = False
-            return
+        for attempt in range(2):
+            db = self._connect(create=True) if self.writable else None
+            if db is None:
+                self.writable = False
+                return
+            try:
+                self._write(db, pending, touched)
+                return
+            except sqlite3.OperationalError:  # busy, locked, read-only: not ours to delete
+                break
+            except sqlite3.DatabaseError:  # "malformed": start afresh with what we have
+                _close(db)
+                self._db = None
+                touched = set()
+                if attempt or self.file is None:
+                    break
+                with contextlib.suppress(OSError):
+                    self.file.unlink()
+            except sqlite3.Error:
+                break
+        self.writable = False
+
+    def _write(
+        self, db: sqlite3.Connection, pending: dict[bytes, bytes], touched: set[bytes]
+    ) -> None:
+        """One transaction: the new entries, the day of the ones used, and (first write of a
+        day) the entries unused for KEEP_DAYS dropped, their space given back."""
         today = self.today
-        try:
-            with db:
-                db.execute("BEGIN IMMEDIATE")
-                db.executemany(
-                    f"INSERT OR REPLACE INTO {_TABLE} (key, used, value) VALUES (?, ?, ?)",
-                    ((key, today, body) for key, body in pending.items()),
-                )
-                db.executemany(
-                    f"UPDATE {_TABLE} SET used = ? WHERE key = ?", ((today, k) for k in touched)
-                )
-                pruned = 0
-                if db.execute("PRAGMA user_version").fetchone()[0] != today:
-                    pruned = db.execute(
-                        f"DELETE FROM {_TABLE} WHERE used < ?", (today - KEEP_DAYS,)
-                    ).rowcount
-                    db.execute(f"PRAGMA user_version = {int(today)}")
-        except sqlite3.Error:
-            self.writable = False
-            return
-        if pruned:  # give the space back to the disk (another run busy with it: next time)
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("PRAGMA incremental_vacuum")
+        pruned = 0
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                f"INSERT OR REPLACE INTO {_TABLE} (key, used, value) VALUES (?, ?, ?)",
+                ((key, today, body) for key, body in pending.items()),
+            )
+            db.executemany(
+                f"UPDATE {_TABLE} SET used = ? WHERE key = ?", ((today, k) for k in touched)
+            )
+            if db.execute("PRAGMA user_version").fetchone()[0] != today:
+                pruned = db.execute(
+                    f"DELETE FROM {_TABLE} WHERE used < ?", (today - KEEP_DAYS,)
+                ).rowcount
+                db.execute(f"PRAGMA user_version = {int(today)}")
+        if pruned:
+            _give_back(db)
 
     @property
     def today(self) -> int:
@@ -271,16 +289,38 @@ class Cache:
 
 
 def _prepare(db: sqlite3.Connection) -> None:
-    """The table, in a database that gives freed pages back to the disk; the table of an
-    earlier layout (no `used` day) is dropped, once, with the space it held."""
-    legacy = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries'").fetchone()
-    db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # takes effect on a new file, or by VACUUM
-    if legacy:
-        db.execute("DROP TABLE entries")
-        db.execute("VACUUM")
+    """The table, in a database that gives freed pages back to the disk. The table of an
+    earlier layout (no `used` day, written by an older thidua) is dropped; a file that does
+    not yet give pages back is rebuilt to do so (VACUUM: tried again until it succeeds, so a
+    run busy with the file at that moment only delays it)."""
+    tables = _tables(db)
+    if _LEGACY in tables:
+        db.execute(f"DROP TABLE {_LEGACY}")
+    if db.execute("PRAGMA auto_vacuum").fetchone()[0] != _INCREMENTAL:
+        db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # a new, empty file: from now on
+        if tables:
+            db.execute("VACUUM")  # a file with tables: rebuilt
+    elif _LEGACY in tables:
+        _give_back(db)
     db.execute(
         f"CREATE TABLE IF NOT EXISTS {_TABLE} (key BLOB PRIMARY KEY, used INTEGER, value BLOB)"
     )
+
+
+_LEGACY = "entries"
+_INCREMENTAL = 2
+SIDE_FILES = ("-journal", "-wal", "-shm")  # what SQLite may keep beside a database file
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _give_back(db: sqlite3.Connection) -> None:
+    """Return every free page to the disk (one `execute` frees one page only: a script runs
+    the pragma to the end). Another run busy with the file: next time."""
+    with contextlib.suppress(sqlite3.Error):
+        db.executescript("PRAGMA incremental_vacuum;")
 
 
 def _close(db: sqlite3.Connection | None) -> None:
@@ -322,7 +362,7 @@ def survey(folder: Path) -> list[Stored]:
     found = []
     for kind in KINDS:
         path = folder / f"{kind}.sqlite"
-        size = sum(_size(Path(f"{path}{suffix}")) for suffix in ("", "-journal", "-wal"))
+        size = sum(_size(Path(f"{path}{suffix}")) for suffix in ("", *SIDE_FILES))
         if not path.is_file():
             continue
         entries: int | None = None
@@ -330,9 +370,10 @@ def survey(folder: Path) -> list[Stored]:
         earlier = False
         db = None
         try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
-            tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master")}
-            earlier = "entries" in tables and _TABLE not in tables
+            # as a URI (read-only), with «#», «?» or «%» in a folder's name escaped
+            db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=2)
+            tables = _tables(db)
+            earlier = _LEGACY in tables and _TABLE not in tables
             if not earlier:
                 entries, newest = db.execute(f"SELECT count(*), max(used) FROM {_TABLE}").fetchone()
                 last = date.fromordinal(newest) if isinstance(newest, int) and newest > 0 else None
@@ -348,16 +389,19 @@ def clear(folder: Path) -> tuple[list[Stored], list[tuple[Path, OSError]]]:
     """Delete the cache files in `folder` (and nothing else there: the folder may be one the
     user named); what was deleted, and what could not be, with why."""
     deleted, failed = [], []
-    for stored in survey(folder):
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            path = Path(f"{stored.path}{suffix}")
+    present = {s.kind: s for s in survey(folder)}
+    for kind in KINDS:  # a journal left beside a deleted database goes too
+        base = folder / f"{kind}.sqlite"
+        for suffix in ("", *SIDE_FILES):
+            path = Path(f"{base}{suffix}")
             try:
                 path.unlink(missing_ok=True)
             except OSError as exc:  # in use by a running thidua (Windows), no permission
                 failed.append((path, exc))
                 break
         else:
-            deleted.append(stored)
+            if kind in present:
+                deleted.append(present[kind])
     return deleted, failed
 
 

@@ -7,6 +7,7 @@ Every defect becomes a Problem naming the file, sheet and cell («lang-kon-ktu.x
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -179,7 +180,10 @@ def read(
             )
             return out
     mark = r.sheet[MARK_CELL].value
-    marked = _MARKED.fullmatch(mark) if isinstance(mark, str) else None
+    # «đợt» may come back decomposed (NFD) from an application that saves text so
+    marked = (
+        _MARKED.fullmatch(unicodedata.normalize("NFC", mark)) if isinstance(mark, str) else None
+    )
     if marked is None:
         r.fail(MARK_CELL, "form-moved", "phiếu đã bị sửa bố cục (mất dấu nhận dạng của phiếu).")
         return out
@@ -231,7 +235,10 @@ def _phase(r: _Reader, issued: int | None) -> int | None:
     value = r.sheet[PHASE_CELL].value
     phase = (
         int(value)
-        if isinstance(value, int | float) and not isinstance(value, bool) and value == int(value)
+        if isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 1 <= value <= 9999  # also not infinite, not NaN (a crafted cell)
+        and value == int(value)
         else None
     )
     if phase is None:

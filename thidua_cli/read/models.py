@@ -822,8 +822,9 @@ class Approval(Strict):
 
 
 def in_force(entries: Sequence[Approval]) -> dict[int, Approval]:
-    """The approval of each phase now in force: the latest one that no later entry withdraws
-    (a withdrawal names the approved commit)."""
+    """The approval of each phase now in force: the latest approval, unless a later entry
+    withdraws it (a withdrawal names the approved commit). An approval that a later one
+    replaced does not come back when the later one is withdrawn: the Council approves again."""
     latest: dict[int, Approval] = {}
     for a in entries:
         if not a.revoke:
