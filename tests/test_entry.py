@@ -392,16 +392,23 @@ def test_set_in_a_locked_phase_needs_a_correction(cli: Run, repo: Path) -> None:
         "Thống kê lại đàn gia súc",
         "--reference",
         "Công văn số 45/UBND",
+        "--correction-date",
+        "15/8/2026",
         cwd=repo,
     )
     assert code == 0, out
     assert "đính chính: Thống kê lại đàn gia súc (Công văn số 45/UBND)" in out
+    # dated: the report that lists it in its annex is not signed before it
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=repo)
+    assert code == 0 and "có đính chính số liệu ngày 15/08/2026, sau hạn 30/06/2026" in out
+    assert "ngày 15 tháng 8 năm 2026" in (repo / "out" / "bao-cao-dot-1.md").read_text("utf-8")
     line = [
         x
         for x in (repo / "data/units/lang-kon-ktu.yaml").read_text(encoding="utf-8").splitlines()
         if x.strip().startswith("CT06:")
     ][-1]  # the phase-1 figure, after the registered target
     assert line.count("10900") == 2 and "&" not in line and "*id" not in line  # no YAML alias
+    assert "date: 2026-08-15" in line
     code, out = cli("validate", "--errors-only", cwd=repo)
     assert code == 0, out
     # the approved figure typed again (an old form): the correction would say another figure
@@ -551,6 +558,7 @@ def test_import_with_a_correction_into_a_locked_phase(cli: Run, repo: Path) -> N
     assert code == 0, out
     diff = _git_diff(repo)
     assert len(diff) == 2 and "correction: {reason: Thống kê lại vụ Đông Xuân" in diff[1]
+    assert f"date: {date.today().isoformat()}" in diff[1]  # recorded today unless told
     code, out = cli("validate", "--errors-only", cwd=repo)
     assert code == 0, out
 

@@ -45,7 +45,9 @@ class Figure:
     denominator: Decimal | None = None
     evidence: str | None = None
     evidence_file: str | None = None
-    correction: tuple[str, str] | None = None  # (reason, reference document)
+    # (reason, reference document, the day it is recorded): the day dates the correction, so a
+    # report that lists it is not signed before it
+    correction: tuple[str, str, date] | None = None
     where: str = ""
 
     @property
@@ -196,8 +198,10 @@ def _apply(values: Any, f: Figure) -> None:
     elif f.evidence_file is not None and f.evidence_file not in known:
         entry["evidence"] = _flow({"file": f.evidence_file})
     if f.correction is not None:
-        reason, reference = f.correction
-        entry["correction"] = _flow({"reason": reason, "reference": reference, **first})
+        reason, reference, day = f.correction
+        entry["correction"] = _flow(
+            {"reason": reason, "reference": reference, "date": day, **first}
+        )
     merged = {**first, **entry}
     if isinstance(old, CommentedMap):
         for key in [k for k in old if k not in merged]:

@@ -38,6 +38,20 @@ DryRunOpt = Annotated[
 ]
 
 
+CorrectionDateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--correction-date",
+        help="Ngày đính chính, ghi vào số liệu (mặc định: hôm nay); báo cáo kèm phụ lục đính "
+        "chính không ký trước ngày này.",
+    ),
+]
+
+
+def _correction_day(text: str | None) -> date:
+    return parse_date(text) or date.today()
+
+
 def _campaign(data: Path) -> Workspace:
     """The campaign to edit: the catalogue must be sound; unit files may have problems (the
     edited file is judged on its own after the edit)."""
@@ -201,6 +215,7 @@ def import_forms(
     reference: Annotated[
         str | None, typer.Option("--reference", help="Văn bản cho phép đính chính.")
     ] = None,
+    corrected: CorrectionDateOpt = None,
     dry_run: DryRunOpt = False,
     data: DataOpt = Path("data"),
 ) -> None:
@@ -276,9 +291,10 @@ def import_forms(
             for c in filled.figures
         ]
         if correction is not None and reference is not None:
+            day = _correction_day(corrected)
             unit = units.get(filled.unit)
             figures = [
-                replace(f, correction=(correction, reference))
+                replace(f, correction=(correction, reference, day))
                 if differs(unit, filled.phase, f)
                 else f
                 for f in figures
@@ -330,6 +346,7 @@ def set_figure(
     reference: Annotated[
         str | None, typer.Option("--reference", help="Văn bản cho phép đính chính.")
     ] = None,
+    corrected: CorrectionDateOpt = None,
     submitted: Annotated[
         str | None,
         typer.Option("--submitted", help="Ngày nộp báo cáo (khi đơn vị chưa có báo cáo đợt này)."),
@@ -380,7 +397,9 @@ def set_figure(
         denominator=_number("--denominator", denominator) if denominator is not None else None,
         evidence=evidence,
         evidence_file=file,
-        correction=(correction, reference) if correction and reference else None,
+        correction=(correction, reference, _correction_day(corrected))
+        if correction and reference
+        else None,
         where=f"{unit} {code}",
     )
     try:
