@@ -617,7 +617,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
     para(doc, "SỐ LIỆU ĐÍNH CHÍNH SAU KHI HỘI ĐỒNG THÔNG QUA", bold=True, align="center", after=8)
     grid(
         doc,
-        ["Đơn vị", "Chỉ tiêu", "Số liệu đính chính", "Lý do", "Văn bản"],
+        ["Đơn vị", "Chỉ tiêu", "Số liệu: đã thông qua → đính chính", "Lý do", "Văn bản"],
         [
             "{{ c.unit }}",
             "{{ c.indicator }}",

@@ -171,7 +171,8 @@ def test_approved_phase_is_locked(repo: Path, cli: Run) -> None:
         "Biên bản số 05/BB-HĐTĐKT ngày 10/07/2026." in md
     )
     assert "PHỤ LỤC: SỐ LIỆU ĐÍNH CHÍNH SAU KHI HỘI ĐỒNG THÔNG QUA" in md
-    assert "| Làng Kon Ktu | Tổng sản lượng lương thực có hạt (CT03) | 150 |" in md
+    # the figure the Council approved beside the corrected one
+    assert "| Làng Kon Ktu | Tổng sản lượng lương thực có hạt (CT03) | 113,9 → 150 |" in md
     assert "Công văn số 45/CCTK" in md
     # an old correction does not cover a later edit of the same figure
     edit(repo, KTU, "CT03: {value: 150,", "CT03: {value: 200,")

@@ -274,8 +274,22 @@ def test_the_report_cites_the_approval_in_force_and_is_signed_after_it(
         cwd=repo,
     )  # fmt: skip
     assert "ngày ký 11/07/2026 trước ngày Hội đồng thông qua số liệu (12/07/2026)" in out
+    # a correction after it is in the annex; approved again, it is part of what was approved
+    _correct_ktu(repo)
+    git(repo, "commit", "-q", "-am", "Đính chính CT03")
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=repo)
+    md = (repo / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    assert (
+        code == 0
+        and "| Làng Kon Ktu | Tổng sản lượng lương thực có hạt (CT03) | 113,9 → 150 |" in md
+    )
+    _council(repo, cli, decision="Biên bản họp số 06/BB-HĐTĐKT", day="2026-08-20")
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=repo)
+    md = (repo / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    assert code == 0, out
+    assert "06/BB-HĐTĐKT ngày 20/08/2026" in md and "PHỤ LỤC" not in md
     # withdrawn: the report no longer says the Council approved its figures
-    _council(repo, cli, "--revoke", decision="Biên bản họp số 07/BB-HĐTĐKT", day="2026-08-01")
+    _council(repo, cli, "--revoke", decision="Biên bản họp số 07/BB-HĐTĐKT", day="2026-08-21")
     code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=repo)
     assert code == 0, out
     md = (repo / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")

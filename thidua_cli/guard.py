@@ -224,7 +224,7 @@ def _lock(
         whole,
     )
     fields = [p for p in fields if p.path not in scene.broken]
-    out = [*fields, *_dates(scene, approval, today)]
+    out = [*fields, *_dates(scene, approval, today, old_units)]
     if fields or scene.has_errors or old_cat is None or scene.catalogue is None or not whole:
         # the field errors say what to add; broken data cannot be computed; ranks among a few
         # files given on the command line mean nothing (the whole roster is checked in CI)
@@ -454,16 +454,21 @@ def _figures(before: Outcome, after: Outcome, approval: Approval, rel: str) -> l
 # --- dates that can be checked ----------------------------------------------------------------
 
 
-def _dates(scene: Scene, approval: Approval, today: date | None) -> list[Problem]:
+def _dates(
+    scene: Scene, approval: Approval, today: date | None, approved: Sequence[Unit] = ()
+) -> list[Problem]:
     """Corrections and decisions cannot be dated in the future, and a correction of an approved
-    phase cannot be dated before the approval it corrects."""
+    phase cannot be dated before the approval it corrects, unless the approval took it in (the
+    figure with its correction is in the `approved` data: approved again after correcting)."""
     out = []
+    then = {u.id: u for u in approved}
     for unit in scene.units:
         rel = scene.paths.get(unit.id, "")
         report = unit.report(approval.phase)
         if report is None:
             continue
         index = unit.results.index(report)
+        was = then[unit.id].report(approval.phase) if unit.id in then else None
         for code, r in report.values.items():
             c = r.correction
             if c is None or c.date is None:
@@ -471,7 +476,7 @@ def _dates(scene: Scene, approval: Approval, today: date | None) -> list[Problem
             why = ""
             if today is not None and c.date > today:
                 why = "ở tương lai"
-            elif c.date < approval.date:
+            elif c.date < approval.date and (was is None or was.values.get(code) != r):
                 why = f"trước ngày phê duyệt {approval.date:%d/%m/%Y} mà nó đính chính"
             if why:
                 at = ("results", index, "values", code, "correction", "date")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -319,6 +320,7 @@ def _document(
         narrative=text_file,
         narrative_path=shown,
         approvals=ws.approvals,
+        approved=_approved_units(ws, phase),
         decisions=ws.quota_decisions,
         earlier=earlier,
         changed=changed,
@@ -333,6 +335,25 @@ def _document(
 
         extra.append((folder / rp.ranking_file(o), as_csv(o)))
     return _Document("bao-cao", f"bao-cao-dot-{phase}", context, extra)
+
+
+def _approved_units(ws: Workspace, phase: int) -> dict[str, Unit] | None:
+    """The units as the Council approved them (the approval in force), for the report's annex
+    of later corrections; None when there is none or it cannot be read (the locks say why)."""
+    from thidua_cli.read import git
+    from thidua_cli.read.models import in_force
+    from thidua_cli.workspace import load_revision
+
+    approval = in_force(ws.approvals).get(phase)
+    if approval is None:
+        return None
+    try:
+        root = git.top(ws.data_dir)
+        data_rel = Path(os.path.relpath(ws.data_dir.resolve(), root)).as_posix()
+        old = load_revision(root, approval.commit, data_rel, ws.by_digest, ws)
+    except (git.GitProblem, OSError):
+        return None
+    return {u.id: u for u in old.units}
 
 
 def _stamp(data: Path) -> str:

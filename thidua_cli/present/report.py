@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any, cast
@@ -43,7 +43,7 @@ from thidua_cli.present.text import (
     too_large,
     too_long,
 )
-from thidua_cli.read.models import Approval, QuotaDecision, in_force
+from thidua_cli.read.models import Approval, QuotaDecision, Result, Unit, in_force
 from thidua_cli.read.narrative import Narrative
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -168,26 +168,36 @@ def _plan_sentence(o: Outcome) -> str:
     return f"Thực hiện Kế hoạch số {number} ngày {day} của {issuer} về {subject}"
 
 
-def _corrections(o: Outcome) -> list[dict[str, str]]:
-    """Figures corrected after the Council approved the phase (đính chính), for the annex."""
+def _figure(r: Result | None) -> str:
+    if r is None:
+        return "—"
+    if r.numerator is not None and r.denominator is not None:
+        return f"{numfmt.number(r.numerator)}/{numfmt.number(r.denominator)}"
+    if isinstance(r.value, bool):
+        return "Đạt" if r.value else "Không"
+    return numfmt.number(r.value) if r.value is not None else "—"
+
+
+def _corrections(o: Outcome, approved: Mapping[str, Unit] | None) -> list[dict[str, str]]:
+    """Figures corrected after the Council approved the phase (đính chính), for the annex: the
+    approved figure and the corrected one. A correction the approval in force already took in
+    (approved again after it) is not «after» it and is left out; `approved` None (the approved
+    data could not be read): every correction, without the approved figure."""
     names = {i.code: i.name for i in o.catalogue.indicators}
     rows = []
     for s in sorted(o.units, key=lambda s: s.unit.name):
         if s.report is None:
             continue
+        was = approved.get(s.unit.id) if approved is not None else None
+        then = was.report(o.phase.number) if was is not None else None
         for code, r in sorted(s.report.values.items()):
             c = r.correction
             if c is None:
                 continue
-            value = (
-                f"{numfmt.number(r.numerator)}/{numfmt.number(r.denominator)}"
-                if r.numerator is not None and r.denominator is not None
-                else ("Đạt" if r.value else "Không")
-                if isinstance(r.value, bool)
-                else numfmt.number(r.value)
-                if r.value is not None
-                else "—"
-            )
+            before = then.values.get(code) if then is not None else None
+            if approved is not None and before is not None and _figure(before) == _figure(r):
+                continue  # in the data the Council approved: not a later correction
+            value = _figure(r) if approved is None else f"{_figure(before)} → {_figure(r)}"
             rows.append(
                 {
                     "unit": s.unit.name,
@@ -256,6 +266,7 @@ def report_context(
     narrative: Narrative | None = None,
     narrative_path: str = "",
     approvals: Sequence[Approval] = (),
+    approved: Mapping[str, Unit] | None = None,
     decisions: Sequence[QuotaDecision] = (),
     earlier: Sequence[Outcome] = (),
     changed: Stale | None = None,
@@ -277,7 +288,7 @@ def report_context(
             if approval
             else ""
         ),
-        "corrections": _corrections(o) if approval else [],
+        "corrections": _corrections(o, approved) if approval else [],
         "heads": _heads(o),
         "subs": _subs(o),
         "nv": nv,
