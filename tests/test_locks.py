@@ -596,3 +596,17 @@ def test_diff_tells_the_reviewer_a_change_breaks_the_approval_lock(
     edit(approved, KTU, NEW, OLD)
     doc = json.loads(cli("diff", "--format", "json", cwd=approved)[1])
     assert doc["lock_errors"] == 0
+
+
+def test_diff_between_commits_checks_the_locks_of_the_checked_out_one(
+    approved: Path, cli: Run
+) -> None:
+    """A pull request's comment compares main with the checked-out commit: a figure changed
+    without a correction must be named there, not shown as a knock-on to approve."""
+    edit(approved, KTU, OLD, NEW)
+    git(approved, "commit", "-q", "-am", "Cập nhật định dạng")
+    doc = json.loads(cli("diff", "HEAD~1", "HEAD", "--format", "json", cwd=approved)[1])
+    assert doc["lock_errors"] >= 1 and doc["locks_checked"] is True
+    # a revision that is not checked out: said so
+    code, out = cli("diff", "HEAD~2", "HEAD~1", "--format", "md", cwd=approved)
+    assert code == 0 and "Khóa phê duyệt chưa được kiểm tra ở phiên bản" in out

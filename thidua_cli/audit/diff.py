@@ -112,6 +112,7 @@ class Diff:
     # approvals; a past revision is not): not counted in head_errors, since the reviewer
     # needs the effect on ranks precisely then, but never to be missed in a pull request
     lock_errors: int = 0
+    locks_checked: bool = True  # False: a past revision, whose approval locks were not checked
 
     @property
     def empty(self) -> bool:

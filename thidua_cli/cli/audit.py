@@ -73,14 +73,23 @@ def diff(
         base_rev = git.resolve(root, base) if base else git.default_base(root)
         with tempfile.TemporaryDirectory(prefix="thidua-diff-") as tmp:
             old = _load_at(root, base_rev, data_rel, Path(tmp) / "base")
+            checked = True
             if head is None:
                 new, head_label = load(data), "working-tree"
             else:
                 head_rev = git.resolve(root, head)
-                new = _load_at(root, head_rev, data_rel, Path(tmp) / "head")
                 head_label = head_rev[:12]
+                if head_rev == git.resolve(root, "HEAD") and not git.dirty(root, data_rel):
+                    # the checked-out commit (a pull request in CI): its files are the working
+                    # tree's, read with the approval locks, so a figure changed without a
+                    # correction is named, not shown as a knock-on effect to approve
+                    new = load(data)
+                else:
+                    new = _load_at(root, head_rev, data_rel, Path(tmp) / "head")
+                    checked = False
             # inside the block: the exported files (evidence) are compared too
             result = df.diff(old, new, base_rev[:12], head_label)
+            result.locks_checked = checked
     except git.GitProblem as exc:
         raise UserError(f"Không so sánh được: {exc}") from None
     emit(FORMATS, fmt, result)

@@ -172,6 +172,12 @@ def _summary(d: Diff, quote: Callable[[str], str] = str) -> list[str]:
         )
     elif d.base_errors:
         lines.append(f"Dữ liệu gốc có {d.base_errors} lỗi; điểm và xếp hạng chưa được so sánh.")
+    if not d.locks_checked:
+        lines.append(
+            f"Khóa phê duyệt chưa được kiểm tra ở phiên bản {d.head}: số liệu đợt đã phê duyệt "
+            "bị sửa không có đính chính sẽ không hiện ở đây; chạy `thidua validate` ở phiên bản "
+            "đó (CI làm việc này cho mỗi pull request)."
+        )
     if d.lock_errors:
         lines.append(
             f"**Vi phạm khóa phê duyệt: {d.lock_errors} lỗi** — số liệu của đợt đã phê duyệt "
@@ -250,6 +256,7 @@ def as_json(d: Diff) -> str:
         "base_errors": d.base_errors,
         "head_errors": d.head_errors,
         "lock_errors": d.lock_errors,
+        "locks_checked": d.locks_checked,
         "units_added": d.units_added,
         "units_removed": d.units_removed,
         "broken": d.broken,
