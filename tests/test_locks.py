@@ -610,3 +610,19 @@ def test_diff_between_commits_checks_the_locks_of_the_checked_out_one(
     # a revision that is not checked out: said so
     code, out = cli("diff", "HEAD~2", "HEAD~1", "--format", "md", cwd=approved)
     assert code == 0 and "Khóa phê duyệt chưa được kiểm tra ở phiên bản" in out
+
+
+def test_evidence_added_after_approval_is_named_as_evidence_not_as_the_same_figure(
+    approved: Path, cli: Run
+) -> None:
+    edit(
+        approved,
+        KTU,
+        "CT06: {value: 10123, note: Minh chứng đang bổ sung}",
+        "CT06: {value: 10123, note: Minh chứng đang bổ sung, evidence: Báo cáo số 9/BC}",
+    )
+    _, found = problems(cli, approved)
+    (locked,) = [p for p in found if p["code"] == "locked-phase-changed"]
+    said = str(locked["message"])
+    assert "minh chứng của số liệu CT06 (10.123, số không đổi) đã thay đổi" in said
+    assert "đã duyệt: không có; hiện tại: Báo cáo số 9/BC" in said

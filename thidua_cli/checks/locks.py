@@ -183,12 +183,32 @@ def _results(
                 rel,
                 f.pos(at, key=True),
                 "locked-phase-changed",
-                f"{_locked(approval)}; số liệu {code} đã thay đổi mà không có đính chính "
-                f"(đã duyệt: {_typed(before_r)}; hiện tại: {_typed(after_r)}).",
-                "Thêm «correction: {reason: …, reference: …, value: <số mới>}» vào kết quả này "
-                "(lý do, văn bản cho phép, số đã đính chính), hoặc trả lại số đã duyệt.",
+                f"{_locked(approval)}; {_what_changed(code, before_r, after_r)} mà không có "
+                "đính chính.",
+                "Thêm «correction: {reason: …, reference: …, value: <số hiện tại>}» vào kết quả "
+                "này (lý do, văn bản cho phép, số đã đính chính; với thidua set: --correction và "
+                "--reference), hoặc trả lại như đã duyệt.",
                 at,
             )
+
+
+def _what_changed(code: str, before: Result | None, after: Result | None) -> str:
+    """What of a figure moved: the figure itself, or, the same figure, its evidence (which
+    weighs in the score: points off for a figure without evidence) or its estimate mark."""
+    if before is None or after is None or _typed(before) != _typed(after):
+        return f"số liệu {code} đã thay đổi (đã duyệt: {_typed(before)}; hiện tại: {_typed(after)})"
+    if before.evidence != after.evidence:
+        return (
+            f"minh chứng của số liệu {code} ({_typed(after)}, số không đổi) đã thay đổi (đã duyệt: "
+            f"{_evidence(before)}; hiện tại: {_evidence(after)}) — minh chứng cũng tính vào điểm"
+        )
+    return f"số liệu {code} ({_typed(after)}) đã đổi " + (
+        "từ số ước tính thành số chính thức" if before.estimate else "thành số ước tính"
+    )
+
+
+def _evidence(r: Result) -> str:
+    return "; ".join(e.doc or e.file or e.url or "" for e in r.evidence) or "không có"
 
 
 def _typed(r: Result | Correction | None) -> str:
