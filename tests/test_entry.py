@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -398,6 +399,12 @@ def test_set_in_a_locked_phase_needs_a_correction(cli: Run, repo: Path) -> None:
     )
     assert code == 0, out
     assert "đính chính: Thống kê lại đàn gia súc (Công văn số 45/UBND)" in out
+    # what it does to other villages' approved results is told before anyone signs it
+    said = " ".join(out.split())
+    found = re.search(r"phê duyệt của (\d+) đơn vị khác thay đổi: (.+?) và (\d+) đơn vị khác", said)
+    assert found, said
+    assert found.group(2).count(", ") == 4 and int(found.group(3)) == int(found.group(1)) - 5
+    assert "approved-outcome-knock-on" not in said  # one summary, not a warning per village
     # dated: the report that lists it in its annex is not signed before it
     code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=repo)
     assert code == 0 and "có đính chính số liệu ngày 15/08/2026, sau hạn 30/06/2026" in out

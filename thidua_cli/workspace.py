@@ -576,6 +576,7 @@ def load(
     today: date | None = None,
     git_dates: bool = False,
     reuse: dict[bytes, Unit] | None = None,
+    complete: bool = False,
 ) -> Workspace:
     """Read the catalogue and the unit files and check them; never raises on bad data.
     `jobs` > 1 checks the unit files in that many processes (same result, sooner);
@@ -583,7 +584,9 @@ def load(
     approval locks (for reading an approved revision itself); `today` (the command's date,
     never read from the clock here) bounds approval and correction dates; `git_dates` compares
     `submitted` dates with when results reached the repository; a unit whose checked data has
-    the digest of one in `reuse` is taken from there, not built again."""
+    the digest of one in `reuse` is taken from there, not built again; `complete`: the `paths`
+    given are the whole roster (an edit reads every file, one replaced), so the approved outcome
+    is compared as for the whole data."""
     root = root or repository_root(data_dir)
     files.real_folder.cache_clear()  # links are resolved anew for each reading
     ws = Workspace(root=root, data_dir=data_dir)
@@ -644,7 +647,7 @@ def load(
     if locks and ws.catalogue is not None:
         # today's units stand for the approved ones only when every file was read, as then
         whole = not paths and max_bytes == yamlload.MAX_BYTES
-        ws.problems.extend(_approval_locks(ws, not paths, today, git_dates, whole))
+        ws.problems.extend(_approval_locks(ws, complete or not paths, today, git_dates, whole))
     ws.problems.sort()
     return ws
 

@@ -76,6 +76,7 @@ class Prepared:
     where: dict[str, str] = field(default_factory=dict)  # code -> place of its figure
     report: tuple[str | int, ...] = ()  # the YAML path of the edited phase's figures
     known: set[tuple[str, str]] = field(default_factory=set)  # warnings the file had before
+    knocked: dict[str, str] = field(default_factory=dict)  # another unit's file -> its name
 
     @property
     def shown(self) -> list[Problem]:
@@ -345,8 +346,14 @@ def _locks(ws: Workspace, p: Prepared) -> list[Problem]:
         target = scratch / p.path.name
         target.write_bytes(p.after.encode("utf-8"))
         others = [f for f in discover(ws.data_dir) if f.resolve() != p.path.resolve()]
-        checked = load(ws.data_dir, [*others, target], root=ws.root)
+        checked = load(ws.data_dir, [*others, target], root=ws.root, complete=True)
         inside = Path(os.path.relpath(target, ws.root)).as_posix()
+        names = {checked.paths[u.id]: u.name for u in checked.units if u.id in checked.paths}
+        p.knocked = {
+            q.path: names.get(q.path, q.path)
+            for q in checked.problems
+            if q.code == "approved-outcome-knock-on" and q.path != inside
+        }
         return [
             Problem(
                 p.rel if q.path == inside else q.path,

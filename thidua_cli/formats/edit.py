@@ -40,7 +40,11 @@ def print_prepared(p: Prepared, console: Any, *, source: str = "") -> None:
         console.print(
             f"  {esc(p.rel)}: không có số liệu nào thay đổi.", highlight=False, soft_wrap=True
         )
-    for q in sorted(p.shown, key=lambda q: (not q.is_error, q)):
+    shown = sorted(p.shown, key=lambda q: (not q.is_error, q))
+    # what the change does to other units' approved results: the Council decides on it, so it
+    # is told here, before writing, in a few lines rather than one per unit moved
+    knock = [q for q in shown if q.code == "approved-outcome-knock-on" and q.path != p.rel]
+    for q in (q for q in shown if q not in knock):
         place = p.place(q) or source
         print_problem(q, console, place or f"{q.path}:{q.line}:{q.column}", indent="  ")
         if q.code in ("locked-phase-changed", "correction-mismatch"):
@@ -50,6 +54,20 @@ def print_prepared(p: Prepared, console: Any, *, source: str = "") -> None:
                 highlight=False,
                 soft_wrap=True,
             )
+    if knock:
+        names = [p.knocked.get(q.path, q.path) for q in knock]
+        more = len(names) - KNOCK_SHOWN
+        console.print(
+            f"  [yellow]Ảnh hưởng dây chuyền: kết quả đã phê duyệt của {len(names)} đơn vị khác "
+            f"thay đổi:[/] {esc(', '.join(names[:KNOCK_SHOWN]))}"
+            + (f" và {more} đơn vị khác" if more > 0 else "")
+            + ". [cyan]Hội đồng xem xét cả ảnh hưởng này (điểm, hạng từng đơn vị: thidua diff).[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+KNOCK_SHOWN = 5
 
 
 def print_form_problems(problems: list[Problem], console: Any) -> None:
