@@ -122,6 +122,7 @@ def test_report_warns_and_init_never_overwrites(tmp_path: Path, cli: Run) -> Non
     code, out = cli("report", "--phase", "1", "--format", "md", cwd=tmp_path)
     assert code == 0 and "chưa có tệp nội dung data/narrative/2026/dot-1.md" in out
     assert "chỉ tiêu toàn xã chưa đủ đơn vị báo cáo: CT03 (38/41)" in out
+    assert "danh mục chưa ghi số và ngày của Kế hoạch thi đua" in " ".join(out.split())
     code, out = cli("report", "--phase", "1", "--init-narrative", cwd=tmp_path)
     target = tmp_path / "data" / "narrative" / "2026" / "dot-1.md"
     assert code == 0 and target.is_file()

@@ -326,6 +326,12 @@ def _document(
         changed=changed,
     )
     _narrative_warnings(text_file, shown, phase)
+    plan = o.catalogue.report.plan
+    if plan.number is None or plan.date is None:
+        warn(
+            "Chú ý: danh mục chưa ghi số và ngày của Kế hoạch thi đua (report.plan: number, date "
+            "trong indicators.yaml); câu mở đầu báo cáo để trống «Kế hoạch số …/KH-UBND ngày …»."
+        )
     if changed is not None:
         _stale_warning(changed, shown)
     _coverage_warnings(o)

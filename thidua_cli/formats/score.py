@@ -401,7 +401,7 @@ def _explain_sums(o: Outcome, s: UnitScore, console: Any) -> None:
             else numfmt.number(a.adjustment.points)
         )
         limit = (
-            f", tối đa {numfmt.number(a.adjustment.limit)}"
+            f", tối đa {numfmt.number(a.adjustment.limit)} điểm"
             if a.adjustment.limit is not None
             else ""
         )
