@@ -64,8 +64,8 @@ def _indicator_lines(o: Outcome) -> tuple[list[str], list[str], list[str]]:
     exceeded, not_met, unknown = [], [], []
     for io in o.indicators:
         ind, ev = io.indicator, io.evaluation
-        if ind.parent is not None:
-            continue
+        if ind.parent is not None and ev.label is not Label.NOT_MET:
+            continue  # a part («trong đó») is named when it falls short, as the table marks it
         name = f"{escape(ind.name)} ({ind.code})"
         shown = f"thực hiện {escape(actual_text(ind, ev))}, kế hoạch {escape(plan_text(ind, ev))}"
         if ev.label is Label.EXCEEDED:
@@ -77,6 +77,9 @@ def _indicator_lines(o: Outcome) -> tuple[list[str], list[str], list[str]]:
                 word = "cao hơn" if ind.lower_is_better else "còn thiếu"
                 unit = "điểm phần trăm" if ind.kind in ("percent", "ratio") else escape(ind.unit)
                 by = f"; {word} {numfmt.number(numfmt.quantize(abs(gap), 2))} {unit}"
+                if io.expected and io.reporters < io.expected:
+                    # the units still to report may close the gap: not a verdict on all
+                    by += f" (mới có {io.reporters}/{io.expected} đơn vị báo cáo)"
             not_met.append(f"- {name}: {shown}{by}.")
         elif ev.label is Label.INSUFFICIENT:
             unknown.append(
@@ -159,7 +162,7 @@ def _suggested(o: Outcome, st: Status, reg: list[FieldRegister]) -> dict[str, li
             *([f"- {len(missing)} đơn vị chưa báo cáo: {', '.join(missing)}."] if missing else []),
         ],
         "phuong-huong": [
-            "Tập trung chỉ đạo hoàn thành các chỉ tiêu chưa đạt: "
+            "Tập trung chỉ đạo hoàn thành các chỉ tiêu chưa đạt hoặc đang thực hiện: "
             + "; ".join(escape(io.indicator.name) for io in behind)
             + "."
         ]
