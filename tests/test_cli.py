@@ -333,3 +333,11 @@ def test_a_long_list_of_units_that_finished_early_is_counted_not_spelled_out(
     monkeypatch.setattr(status, "EARLY_SHOWN", 5)
     code, out = cli("--no-cache", "status", "--phase", "1", "--as-of", "2026-06-30")
     assert code == 0 and "Hội Nông dân xã và 7 đơn vị khác (đủ" in out
+
+
+def test_mid_year_not_met_reads_the_same_on_screen_and_in_the_report(cli: Run) -> None:
+    """A checkpoint is not the verdict: «Chưa đạt» mid-year everywhere, «Không đạt» at the end."""
+    code, out = cli("score", "--phase", "1")
+    assert code == 0 and "Chưa đạt" in out and "Không đạt" not in out
+    code, out = cli("score", "--phase", "1", "--unit", "lang-kon-ktu", "--explain")
+    assert code == 0 and "Không đạt" not in out.replace("Chưa đạt → 0", "")

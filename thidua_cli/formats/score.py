@@ -22,6 +22,7 @@ from thidua_cli.present.text import (
     actual_text,
     decimals,
     indicator_rows,
+    label_text,
     over_quota,
     percent_text,
     plan_text,
@@ -37,6 +38,7 @@ LABEL_STYLE = {
     "Vượt": "bold green",
     "Đạt": "green",
     "Không đạt": "bold red",
+    "Chưa đạt": "bold red",  # the same, mid-year
     "Đang thực hiện": "yellow",
     "Chưa có số liệu": "dim",
     "Chưa đủ số liệu": "yellow",
@@ -365,7 +367,7 @@ def _explain_criteria(o: Outcome, s: UnitScore, console: Any) -> None:
         plans = "\n".join(plan_text(ind, ev) for ind, ev in c.evaluations) or "—"
         actuals = "\n".join(actual_text(ind, ev) for ind, ev in c.evaluations) or "—"
         pcts = "\n".join(percent_text(ev) for _, ev in c.evaluations) or "—"
-        labels = "\n".join(str(ev.label) for _, ev in c.evaluations) or "—"
+        labels = "\n".join(label_text(ev.label, o.provisional) for _, ev in c.evaluations) or "—"
         t.add_row(
             esc(c.criterion.name),
             numfmt.number(c.criterion.points),

@@ -32,6 +32,7 @@ from thidua_cli.present.text import (
     few,
     footnotes,
     indicator_rows,
+    label_text,
     over_quota,
     percent_text,
     plan_text,
@@ -47,7 +48,6 @@ from thidua_cli.read.models import Approval, QuotaDecision, Result, Unit, in_for
 from thidua_cli.read.narrative import Narrative
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-MID_YEAR_NOT_MET = "Chưa đạt"
 
 
 def _header(o: Outcome, signed: date, revision: str) -> dict[str, Any]:
@@ -326,8 +326,6 @@ def _indicators(o: Outcome) -> dict[str, Any]:
     groups: list[dict[str, Any]] = []
     for r in rows:
         row = asdict(r)
-        if o.provisional and r.label == str(Label.NOT_MET):
-            row["label"] = MID_YEAR_NOT_MET  # a mid-year report says "chưa đạt"
         if not groups or groups[-1]["name"] != r.group:
             groups.append({"roman": ROMAN[len(groups)], "name": r.group, "rows": []})
         groups[-1]["rows"].append(row)
@@ -338,9 +336,7 @@ def _indicators(o: Outcome) -> dict[str, Any]:
     )
 
     def said(lb: Label) -> str:
-        return (
-            MID_YEAR_NOT_MET.lower() if o.provisional and lb is Label.NOT_MET else str(lb).lower()
-        )
+        return label_text(lb, o.provisional).lower()
 
     summary = ", ".join(f"{labels[lb]} chỉ tiêu {said(lb)}" for lb in Label if labels[lb])
     threshold = o.catalogue.report.coverage

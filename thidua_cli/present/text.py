@@ -200,7 +200,7 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
         ind, ev = io.indicator, io.evaluation
         if ind.parent is None:
             n += 1
-        label = "" if ind.heading else str(ev.label)
+        label = "" if ind.heading else label_text(ev.label, o.provisional)
         stt = ind.source if by_plan else ("" if ind.parent else str(n))
         rows.append(
             IndicatorRow(
@@ -224,6 +224,15 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
             )
         )
     return rows
+
+
+MID_YEAR_NOT_MET = "Chưa đạt"
+
+
+def label_text(label: Label, provisional: bool) -> str:
+    """An evaluation as people read it: mid-year (a checkpoint, not the verdict) a target
+    not met yet is «Chưa đạt», on screen, in the workbook and in the report alike."""
+    return MID_YEAR_NOT_MET if provisional and label is Label.NOT_MET else str(label)
 
 
 def _ordered(o: Outcome) -> list[IndicatorOutcome]:
