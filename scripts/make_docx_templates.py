@@ -259,11 +259,18 @@ def widths(table: Table, mm: list[float]) -> None:
             cell.width = Mm(sum(mm[index : index + span]))
 
 
-def row_props(row: _Row, *, header: bool = False) -> None:
+def row_props(row: _Row, *, header: bool = False, keep: bool = False) -> None:
+    """A row never breaks across pages; a header row repeats at the top of each page; a header
+    or a heading row (`keep`) stays on the page of the row after it, never alone at the foot
+    of a page (Word and LibreOffice keep a row with the next when its paragraphs say so)."""
     trpr = row._tr.get_or_add_trPr()
-    trpr.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
+    trpr.append(OxmlElement("w:cantSplit"))
     if header:
-        trpr.append(OxmlElement("w:tblHeader"))  # repeated at the top of each page
+        trpr.append(OxmlElement("w:tblHeader"))
+    if header or keep:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _tag_row(row: _Row, text: str, *, before: bool) -> None:
@@ -414,7 +421,7 @@ def report_template() -> Document:  # type: ignore[valid-type]
     cell_text(group.cells[0], "{{ g.roman }}", bold=True, size=11, align="center")
     merged = group.cells[1].merge(group.cells[6])
     cell_text(merged, "{{ g.name }}", bold=True, size=11)
-    row_props(group)
+    row_props(group, keep=True)
     t.rows[3].cells[0].paragraphs[0].add_run("{%tr for r in g.rows %}")
     data = t.rows[4]
     values = [
