@@ -384,3 +384,19 @@ def test_a_skeleton_that_lost_its_mark_but_matches_the_figures_only_asks_for_it_
     assert code == 0 and "không còn dòng dấu số liệu (lời văn vẫn khớp số liệu hiện nay)" in out
     md = tmp_path / "data" / "reports" / "2026" / "dot-1" / "bao-cao-dot-1.md"
     assert "Số liệu đã thay đổi" not in md.read_text(encoding="utf-8")
+
+
+def test_a_table_header_and_a_group_heading_never_end_a_page() -> None:
+    """Each row that heads others keeps with the next row (it was left alone at the foot of
+    page 1); a plain data row does not, so long tables still break."""
+    context, day = _context(DATA, 1, None)
+    xml = _xml(render.render_docx("bao-cao.docx", context, day))
+    rows = re.findall(r"<w:tr[ >].*?</w:tr>", xml, re.S)
+    headers = [r for r in rows if "<w:tblHeader/>" in r]
+    groups = [r for r in rows if ">Kinh tế<" in r]
+    assert headers and groups
+    for row in headers + groups:
+        paragraphs = re.findall(r"<w:p[ >].*?</w:p>", row, re.S)
+        assert all("<w:keepNext/>" in p for p in paragraphs), row[:200]
+    data = [r for r in rows if ">Tổng đàn gia súc, gia cầm<" in r]
+    assert data and "<w:keepNext/>" not in data[0]
