@@ -400,3 +400,23 @@ def test_a_table_header_and_a_group_heading_never_end_a_page() -> None:
         assert all("<w:keepNext/>" in p for p in paragraphs), row[:200]
     data = [r for r in rows if ">Tổng đàn gia súc, gia cầm<" in r]
     assert data and "<w:keepNext/>" not in data[0]
+
+
+def test_the_report_shows_exemplars_as_they_stood_on_its_data_date(
+    tmp_path: Path, cli: Run
+) -> None:
+    """Recognised in September, the exemplar is still being cultivated in the phase-1 report
+    (as its indicator of fields with an exemplar counts it), not «Đã công nhận ngày 10/09»."""
+    shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("reports"))
+    unit = tmp_path / "data" / "units" / "cong-an-xa.yaml"
+    unit.write_text(
+        unit.read_text(encoding="utf-8").replace(
+            "recognised: 2026-06-16", "recognised: 2026-09-10"
+        ),
+        encoding="utf-8",
+    )
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "bc", cwd=tmp_path)
+    assert code == 0, out
+    md = (tmp_path / "bc" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    row = next(line for line in md.splitlines() if "Tổ bảo vệ an ninh, trật tự" in line)
+    assert "Đang bồi dưỡng" in row and "10/09/2026" not in md

@@ -275,7 +275,7 @@ def _init_narrative(ws: Workspace, o: Outcome, data: Path, phase: int) -> None:
             detail="Sửa trực tiếp tệp đó, hoặc xóa nó rồi chạy lại để tạo khung mới.",
         )
     status_now = st.status(o.catalogue, ws.units, phase, o.as_of)
-    text = nv.skeleton(o, status_now, register(o.catalogue, ws.units))
+    text = nv.skeleton(o, status_now, register(o.catalogue, ws.units, o.as_of))
     for path in write_files([(narrative_file, text)]):
         say(f"Đã ghi {path}: sửa các câu gợi ý, viết các mục còn trống rồi chạy lại report.")
 
@@ -309,7 +309,7 @@ def _document(
     )
     shown = narrative_file.as_posix()
     status_now = st.status(o.catalogue, ws.units, phase, o.as_of)
-    reg = register(o.catalogue, ws.units)
+    reg = register(o.catalogue, ws.units, o.as_of)  # as the report's data date saw it
     changed = nv.stale(text_file, o, status_now, reg)
     context = rp.report_context(
         o,
