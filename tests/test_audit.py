@@ -120,6 +120,10 @@ def test_history_shows_who_changed_a_figure(repo: Path, cli: Run) -> None:
     assert code == 0 and f"{day[8:10]}/{day[5:7]}/{day[:4]}" in out and day not in out
     code, out = cli("history", "lang-kon-ktu", "CT3", cwd=repo)
     assert code == 2 and "«CT03»" in out and "CT23" not in out
+    assert "chưa commit" not in out
+    edit(repo, KTU, NEW, "      CT03: {value: 160, evidence")  # being edited, not committed
+    code, out = cli("history", "lang-kon-ktu", "CT03", cwd=repo)
+    assert code == 0 and "data/units/lang-kon-ktu.yaml đang có thay đổi chưa commit" in out
 
 
 def _approve(repo: Path, cli: Run) -> None:

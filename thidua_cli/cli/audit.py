@@ -126,9 +126,17 @@ def history(
         root = git.top(data)
         rel = Path(os.path.relpath(path.resolve(), root)).as_posix()
         changes = hi.history(root, rel, indicator.upper() if indicator else None, phase)
+        pending = git.dirty(root, rel)
     except git.GitProblem as exc:
         raise UserError(f"Không đọc được lịch sử: {exc}") from None
     emit(FORMATS, fmt, (unit, changes))
+    if pending and fmt == "table":  # JSON stays the history; the note goes to the person
+        say(
+            f"Chú ý: {rel} đang có thay đổi chưa commit; lịch sử trên chỉ gồm các commit "
+            "(xem thay đổi đang sửa: thidua diff).",
+            style="bold yellow",
+            stderr=True,
+        )
 
 
 @command
