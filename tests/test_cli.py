@@ -341,3 +341,9 @@ def test_mid_year_not_met_reads_the_same_on_screen_and_in_the_report(cli: Run) -
     assert code == 0 and "Chưa đạt" in out and "Không đạt" not in out
     code, out = cli("score", "--phase", "1", "--unit", "lang-kon-ktu", "--explain")
     assert code == 0 and "Không đạt" not in out.replace("Chưa đạt → 0", "")
+
+
+def test_a_unit_without_a_plan_is_not_shown_the_communes_target_as_its_own(cli: Run) -> None:
+    code, out = cli("score", "--phase", "1", "--unit", "lang-plei-groi", "--explain")
+    row = next(line for line in out.splitlines() if " CT03 " in line)
+    assert code == 0 and "Chưa có kế hoạch" in row and "10.900" not in row

@@ -126,6 +126,8 @@ def actual_text(ind: Indicator, ev: Evaluation, *, mark_estimate: bool = True) -
 
 
 def plan_text(ind: Indicator, ev: Evaluation) -> str:
+    if ev.label is Label.NO_TARGET:
+        return "—"  # no plan of its own: the commune's target is not the unit's
     if isinstance(ev.target, bool):
         text = "Đạt" if ev.target else "Không"
         return f"{text} (đợt)" if ev.basis == "phase" else text
