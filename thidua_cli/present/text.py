@@ -219,7 +219,7 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
                 group=groups.get(ind.group, ind.group),
                 item=ind.source,
                 mark=marks.get(ind.code, ""),
-                coverage=f"{io.reporters}/{io.expected} đơn vị báo cáo"
+                coverage=f"{io.reporters}/{io.expected} báo cáo"
                 if ind.aggregation in PARTIAL_KINDS
                 else "",
                 inverted=ind.lower_is_better,
