@@ -403,11 +403,20 @@ def _alone(
         if len(asked) > ALONE_AT_MOST:
             return None
         mine = new_by_id.get(uid)
+        if mine is not None and not _fits(old_cat, mine):
+            return None  # moved to a bloc or kind the approved plan did not have: the plan too
         units = [u for u in old_units if u.id != uid] + ([mine] if mine is not None else [])
         units.sort(key=lambda u: u.id)
         return _score_line(compute(old_cat, units, phase), uid)
 
     return result
+
+
+def _fits(cat: Catalogue, unit: Unit) -> bool:
+    """Can the plan compute this unit: its kind and bloc are the plan's own."""
+    kinds = {k.id for k in cat.unit_kinds}
+    blocs = {b.id for b in cat.blocs}
+    return unit.kind in kinds and (not cat.blocs or unit.bloc in blocs)
 
 
 def _who(before: Outcome, after: Outcome, uid: str) -> str:
