@@ -626,3 +626,21 @@ def test_evidence_added_after_approval_is_named_as_evidence_not_as_the_same_figu
     said = str(locked["message"])
     assert "minh chứng của số liệu CT06 (10.123, số không đổi) đã thay đổi" in said
     assert "đã duyệt: không có; hiện tại: Báo cáo số 9/BC" in said
+
+
+def test_a_unit_moved_to_a_new_bloc_is_not_computed_against_the_approved_plan() -> None:
+    """Computing it alone under the approved plan would fail (the bloc is not there): it is
+    named as moved by the plan too, and validate does not stop with a traceback."""
+    from thidua_cli import guard
+    from thidua_cli.workspace import load
+
+    from .conftest import DATA
+
+    ws = load(DATA)
+    assert ws.catalogue is not None
+    unit = ws.units[0]
+    moved = unit.model_copy(update={"bloc": "khoi-moi"})
+    now = {u.id: u for u in ws.units} | {unit.id: moved}
+    alone = guard._alone(ws.catalogue, ws.units, now, 1)
+    assert alone(unit.id) is None
+    assert alone(ws.units[1].id) is not None  # a unit the plan knows is computed
