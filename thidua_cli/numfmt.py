@@ -48,3 +48,16 @@ def long_day(d: date) -> str:
     dd = f"{d.day:02d}" if d.day < 10 else str(d.day)
     mm = f"{d.month:02d}" if d.month < 3 else str(d.month)
     return f"ngày {dd} tháng {mm} năm {d.year}"
+
+
+def figure(
+    value: object, numerator: Decimal | None = None, denominator: Decimal | None = None
+) -> str:
+    """A figure as a unit typed it: "113,9", "708/752", "Đạt", "—" (for messages and annexes)."""
+    if numerator is not None or denominator is not None:
+        return f"{number(numerator)}/{number(denominator)}"
+    if isinstance(value, bool):
+        return "Đạt" if value else "Không đạt"
+    if isinstance(value, Decimal):
+        return number(value)
+    return "—" if value is None else str(value)

@@ -9,7 +9,6 @@ the safety net for inputs nobody listed here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 from thidua_cli import numfmt
@@ -213,15 +212,7 @@ def _evidence(r: Result) -> str:
 
 def _typed(r: Result | Correction | None) -> str:
     """A figure as the unit typed it, for a message: "113,9", "708/752", "Đạt", "—"."""
-    if r is None:
-        return "—"
-    if r.numerator is not None or r.denominator is not None:
-        return f"{numfmt.number(r.numerator)}/{numfmt.number(r.denominator)}"
-    if isinstance(r.value, bool):
-        return "Đạt" if r.value else "Không đạt"
-    if isinstance(r.value, Decimal):
-        return numfmt.number(r.value)
-    return "—" if r.value is None else str(r.value)
+    return "—" if r is None else numfmt.figure(r.value, r.numerator, r.denominator)
 
 
 def _decided(amended: Amendment | None, approval: Approval) -> bool:

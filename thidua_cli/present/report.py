@@ -169,13 +169,7 @@ def _plan_sentence(o: Outcome) -> str:
 
 
 def _figure(r: Result | None) -> str:
-    if r is None:
-        return "—"
-    if r.numerator is not None and r.denominator is not None:
-        return f"{numfmt.number(r.numerator)}/{numfmt.number(r.denominator)}"
-    if isinstance(r.value, bool):
-        return "Đạt" if r.value else "Không"
-    return numfmt.number(r.value) if r.value is not None else "—"
+    return "—" if r is None else numfmt.figure(r.value, r.numerator, r.denominator)
 
 
 def _corrections(o: Outcome, approved: Mapping[str, Unit] | None) -> list[dict[str, str]]:
