@@ -338,6 +338,8 @@ def test_a_narrative_drawn_from_other_figures_is_flagged_until_its_mark_is_updat
     # section by section, what the data says now and which line it no longer says
     assert "nay là: - Tổng đàn gia súc, gia cầm (CT06): thực hiện 307.122" in out
     assert "Mục «Hạn chế, tồn tại»:\n  câu cũ (không còn đúng): - Tổng đàn gia súc" in out
+    # a suggested sentence quoting counts, not an indicator, is named too (numbers blanked)
+    assert "câu cũ (không còn đúng): Trong 42 chỉ tiêu toàn xã: 14 chỉ tiêu vượt" in out
     report_md = md.read_text(encoding="utf-8")
     note = f"thay dấu số liệu trong tệp nội dung bằng {new.group(2)}"
     # the sections that differ: results, shortcomings (CT06 no longer short), direction

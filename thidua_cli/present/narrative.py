@@ -220,16 +220,27 @@ def stale(
     old: list[tuple[str, str]] = []
     for sid in FIGURE_SECTIONS:
         today = [line.strip() for line in suggested.get(sid, []) if line.strip()]
+        shapes = {_shape(line) for line in today}
         lines = narrative.lines.get(sid, [])
         new += [(sid, line) for line in today if line not in lines]
         old += [
             (sid, line)
             for line in lines
-            if line not in today and any(c in codes for c in _CODE.findall(line))
+            if line not in today
+            # it quotes an indicator, or it is a suggested sentence with other numbers in it
+            and (any(c in codes for c in _CODE.findall(line)) or _shape(line) in shapes)
         ]
     if not new and not old and narrative.figures is not None:
         return None  # word for word today's figures: only the mark is behind
     return Stale(mark, narrative.figures, new, old)
+
+
+_NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+
+
+def _shape(line: str) -> str:
+    """A sentence with its numbers blanked: «Có 18 đơn vị đạt…» and «Có 19 đơn vị đạt…» match."""
+    return _NUMBER.sub("#", line)
 
 
 def stale_note(mark: str) -> Block:
