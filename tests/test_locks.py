@@ -315,6 +315,9 @@ def test_revoking_an_approval_is_an_entry_of_its_own(approved: Path, cli: Run) -
     text = (approved / APPROVALS).read_text(encoding="utf-8")
     assert text.count("phase: 1") == 2 and "revoke: true" in text
     git(approved, "commit", "-q", "-am", "Rút phê duyệt đợt 1")
+    # the reviewer sees a withdrawal for what it is, not a harmless «thêm»
+    doc = json.loads(cli("diff", "HEAD~1", "HEAD", "--format", "json", cwd=approved)[1])
+    assert [a.split(",")[0] for a in doc["approvals"]] == ["RÚT PHÊ DUYỆT: đợt 1"]
     edit(approved, KTU, OLD, NEW)
     assert problems(cli, approved)[0] == 0  # no approval in force: figures may change
 

@@ -282,14 +282,22 @@ def _slot_targets(
 
 
 def _approvals(base: Workspace, head: Workspace) -> list[str]:
-    def shown(a: Approval) -> str:
-        return f"đợt {a.phase}, commit {a.commit[:12]}, {a.by}, {a.decision}"
+    """Entries added to or removed from the approvals file. An added withdrawal lifts the lock
+    of a whole phase: it is named RÚT, in capitals like a removal, never a harmless «thêm»."""
 
-    before = {shown(a) for a in base.approvals}
-    after = {shown(a) for a in head.approvals}
-    return [f"thêm: {a}" for a in sorted(after - before)] + [
-        f"XÓA: {a}" for a in sorted(before - after)
+    def shown(a: Approval) -> str:
+        return (
+            f"đợt {a.phase}, commit {a.commit[:12]}, ngày {a.date:%d/%m/%Y}, {a.by}, {a.decision}"
+        )
+
+    before = {shown(a): a for a in base.approvals}
+    after = {shown(a): a for a in head.approvals}
+    added = [
+        f"{'RÚT PHÊ DUYỆT' if after[a].revoke else 'thêm'}: {a}"
+        for a in sorted(after)
+        if a not in before
     ]
+    return added + [f"XÓA: {a}" for a in sorted(before) if a not in after]
 
 
 EVIDENCE_BYTES = 20 * 1024 * 1024  # read at most this much of one evidence file
