@@ -688,3 +688,38 @@ def test_a_form_downloaded_twice_imports_under_its_browser_name(cli: Run, repo: 
     code, out = cli("import", str(again), cwd=repo)
     assert code == 0, out
     assert "CT03: {value: 125" in (repo / "data/units/lang-kon-ktu.yaml").read_text("utf-8")
+
+
+def test_set_refuses_what_validate_would_refuse_after_writing(cli: Run, repo: Path) -> None:
+    """Dates and shapes validate rejects are refused before anything is written."""
+    before = _git_diff(repo)
+    args = ("set", "lang-kon-ktu", "CT06", "--value", "10900")
+    code, out = cli(*args, "--correction", "Lý do", "--reference", "CV 1", cwd=repo)
+    assert code == 2 and "Đợt 1 chưa được Hội đồng phê duyệt" in out  # nothing to correct
+    code, out = cli(*args, "--correction-date", "2026-08-15", cwd=repo)
+    assert code == 2 and "--correction-date chỉ dùng cùng --correction" in out
+    code, out = cli(
+        "set", "lang-kon-ktu", "CT03", "--numerator", "1", "--denominator", "2", cwd=repo
+    )
+    assert code == 1 and "unexpected-ratio" in out and "không phải tỷ lệ" in out
+    _approve(cli, repo)
+    code, out = cli(
+        *args, "--correction", "Lý do", "--reference", "CV 1", "--correction-date", "2099-01-01",
+        cwd=repo,
+    )  # fmt: skip
+    assert code == 1 and "correction-date-invalid" in out and "ở tương lai" in out
+    assert _git_diff(repo) == before
+
+
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [("2025-12-01", "trước khi phong trào bắt đầu"), ("2026-07-01", "trước ngày 05/07/2026")],
+)
+def test_approve_refuses_a_day_the_council_could_not_have_approved_on(
+    cli: Run, repo: Path, day: str, why: str
+) -> None:
+    code, out = cli(
+        "approve", "--phase", "1", "--by", "Hội đồng", "--decision", "BB", "--date", day, cwd=repo
+    )
+    assert code == 2 and why in out, out
+    assert not (repo / "data" / "approvals.yaml").exists()

@@ -71,6 +71,7 @@ CODES: dict[str, Code] = {
     # --- numbers ---------------------------------------------------------------------------
     "thousands-separator": _e("«10.900»: dấu chấm ngăn cách hàng nghìn", "con số"),
     "decimal-comma": _e("dấu phẩy thập phân", "con số"),
+    "unexpected-ratio": _e("tử số/mẫu số cho một chỉ tiêu số lượng", "con số"),
     "non-ascii-digit": _e("chữ số không phải 0–9 (Ả Rập, toàn khổ…)", "con số"),
     "number-out-of-bounds": _e("số quá lớn, hệ 16 hoặc có gạch dưới", "con số"),
     "suspicious-magnitude": _w(

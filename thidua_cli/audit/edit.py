@@ -273,8 +273,9 @@ def _drop_empty_note(doc: Any, results: Any) -> None:
     results.ca.comment = None
 
 
-def prepare(ws: Workspace, edit: Edit) -> Prepared:
-    """Apply the figures to the unit's file in memory and check the result; writes nothing."""
+def prepare(ws: Workspace, edit: Edit, today: date | None = None) -> Prepared:
+    """Apply the figures to the unit's file in memory and check the result; writes nothing.
+    `today` (the command's date) bounds correction and approval dates, as in validate."""
     rel = ws.paths.get(edit.unit)
     if rel is None:
         raise EditError(f"Không có đơn vị «{edit.unit}» (hoặc tệp của đơn vị còn lỗi).")
@@ -304,7 +305,7 @@ def prepare(ws: Workspace, edit: Edit) -> Prepared:
         where={f.code: f.where for f in edit.figures},
         report=("results", index, "values"),
     )
-    prepared.problems = _check(ws, prepared)
+    prepared.problems = _check(ws, prepared, today)
     old_doc = yamlload.parse(before.lstrip("\ufeff"), rel)
     if old_doc.data is not None:
         known = check_document(ws, old_doc.data, rel, old_doc)[1]
@@ -322,7 +323,7 @@ def _unit(ws: Workspace, text: str, rel: str) -> Unit | None:
     return unit
 
 
-def _check(ws: Workspace, p: Prepared) -> list[Problem]:
+def _check(ws: Workspace, p: Prepared, today: date | None = None) -> list[Problem]:
     """The problems `validate` would report for the new file, and only for it."""
     parsed = yamlload.parse(p.after.lstrip("\ufeff"), p.rel)
     problems = [*parsed.problems, *thousands_problems(parsed)]
@@ -330,11 +331,11 @@ def _check(ws: Workspace, p: Prepared) -> list[Problem]:
         _, found = check_document(ws, parsed.data, p.rel, parsed)
         problems.extend(found)
     if ws.approvals:
-        problems.extend(_locks(ws, p))
+        problems.extend(_locks(ws, p, today))
     return sorted(set(problems))
 
 
-def _locks(ws: Workspace, p: Prepared) -> list[Problem]:
+def _locks(ws: Workspace, p: Prepared, today: date | None = None) -> list[Problem]:
     """Approval locks through the front door. The locks judge the outcome of a phase (commune
     figures, every unit's score and rank), so every unit file is read, with the edited one
     replaced by the new text: written under its own name in a scratch folder inside the data
@@ -346,7 +347,7 @@ def _locks(ws: Workspace, p: Prepared) -> list[Problem]:
         target = scratch / p.path.name
         target.write_bytes(p.after.encode("utf-8"))
         others = [f for f in discover(ws.data_dir) if f.resolve() != p.path.resolve()]
-        checked = load(ws.data_dir, [*others, target], root=ws.root, complete=True)
+        checked = load(ws.data_dir, [*others, target], root=ws.root, complete=True, today=today)
         inside = Path(os.path.relpath(target, ws.root)).as_posix()
         names = {checked.paths[u.id]: u.name for u in checked.units if u.id in checked.paths}
         p.knocked = {

@@ -265,7 +265,18 @@ def check_result(
         )  # already reported
         yield from check_value(ind, r.value, f, (*at, "value"), ctx, target)
     if has_ratio and r.numerator is not None and r.denominator is not None:
-        if ctx.expects_bool(ind):
+        if ind.kind not in ("percent", "ratio") and ind.aggregation != "ratio":
+            # «1/2» for tonnes would be read as 50: a quantity is never a share of something
+            yield error(
+                f.path,
+                f.pos(at),
+                "unexpected-ratio",
+                f"Chỉ tiêu {ind.code} là một số lượng ({ind.unit}), không phải tỷ lệ: không ghi "
+                "tử số/mẫu số.",
+                "Ghi «value: …» (với thidua set: --value).",
+                at,
+            )
+        elif ctx.expects_bool(ind):
             yield error(
                 f.path,
                 f.pos(at),

@@ -139,6 +139,50 @@ def history(
         )
 
 
+def _check_day(ws: Workspace, phase: int, day: date, today: date, revoke: bool) -> None:
+    """The day of an approval (or withdrawal) is refused where `validate` would refuse it, and
+    where the Council could not have seen what it approves: before the campaign, before the
+    approval it replaces, before the last figure of the phase (a submission, a correction)."""
+    from thidua_cli.read.models import in_force
+
+    what = "rút phê duyệt" if revoke else "phê duyệt"
+    if day > today:
+        raise UserError(f"Ngày {what} {day:%d/%m/%Y} ở tương lai.")
+    assert ws.catalogue is not None
+    start = ws.catalogue.campaign.start
+    if day < start:
+        raise UserError(
+            f"Ngày {what} {day:%d/%m/%Y} trước khi phong trào bắt đầu ({start:%d/%m/%Y})."
+        )
+    current = in_force(ws.approvals).get(phase)
+    if current is not None and day < current.date:
+        raise UserError(
+            f"Ngày {what} {day:%d/%m/%Y} trước lần phê duyệt đang có hiệu lực "
+            f"({current.date:%d/%m/%Y}).",
+            detail="Ghi đúng ngày của biên bản họp Hội đồng (--date).",
+        )
+    if revoke:
+        return
+    dated = [
+        (d, why)
+        for u in ws.units
+        if (r := u.report(phase)) is not None
+        for d, why in [(r.submitted, f"{u.name} nộp báo cáo")]
+        + [
+            (v.correction.date, f"đính chính {code} của {u.name}")
+            for code, v in r.values.items()
+            if v.correction is not None and v.correction.date is not None
+        ]
+    ]
+    if dated and day < max(dated)[0]:
+        last, why = max(dated)
+        raise UserError(
+            f"Ngày phê duyệt {day:%d/%m/%Y} trước ngày {last:%d/%m/%Y} ({why}): Hội đồng không "
+            "thể đã xem số liệu có sau ngày họp.",
+            detail="Ghi đúng ngày của biên bản họp (--date), hoặc phê duyệt lại sau khi đã xem đủ.",
+        )
+
+
 @command
 def approve(
     phase: PhaseOpt,
@@ -208,14 +252,13 @@ def approve(
         raise UserError(f"Không phê duyệt được: {exc}") from None
     today = date.today()  # the clock is read here, never in the core
     day = parse_date(signed) or today
-    if day > today:
-        raise UserError(f"Ngày phê duyệt {day:%d/%m/%Y} ở tương lai.")
-    for earlier in ws.approvals if not revoke else []:
-        if earlier.phase == phase and not earlier.revoke:
-            say(
-                f"Đợt {phase} đã được phê duyệt ngày {earlier.date:%d/%m/%Y} (commit "
-                f"{earlier.commit[:12]}); ghi thêm lần phê duyệt mới."
-            )
+    _check_day(ws, phase, day, today, revoke)
+    in_force_now = in_force(ws.approvals).get(phase)
+    if in_force_now is not None and not revoke:
+        say(
+            f"Đợt {phase} đã được phê duyệt ngày {in_force_now.date:%d/%m/%Y} (commit "
+            f"{in_force_now.commit[:12]}); ghi thêm lần phê duyệt mới."
+        )
     path = data / "approvals.yaml"
     try:
         approvals.record(path, phase, commit, by, decision, day, revoke=revoke)

@@ -48,6 +48,20 @@ CorrectionDateOpt = Annotated[
 ]
 
 
+def _correction_options(correction: str | None, reference: str | None, day: str | None) -> None:
+    if (correction is None) != (reference is None):
+        raise UserError("--correction và --reference đi cùng nhau (lý do và văn bản).")
+    if day is not None and correction is None:
+        raise UserError("--correction-date chỉ dùng cùng --correction và --reference.")
+
+
+def _unapproved(ws: Workspace, phase: int) -> UserError:
+    return UserError(
+        f"Đợt {phase} chưa được Hội đồng phê duyệt: sửa số liệu không cần đính chính.",
+        detail="Bỏ --correction, --reference (và --correction-date) rồi chạy lại.",
+    )
+
+
 def _correction_day(text: str | None) -> date:
     return parse_date(text) or date.today()
 
@@ -223,9 +237,9 @@ def import_forms(
     from thidua_cli.audit.edit import Edit, EditError, Figure, differs, prepare
     from thidua_cli.checks.context import Context
     from thidua_cli.formats.edit import print_form_problems
+    from thidua_cli.read.models import in_force
 
-    if (correction is None) != (reference is None):
-        raise UserError("--correction và --reference đi cùng nhau (lý do và văn bản).")
+    _correction_options(correction, reference, corrected)
     from thidua_cli.read import form as rf
 
     ws = _campaign(data)
@@ -290,6 +304,8 @@ def import_forms(
             )
             for c in filled.figures
         ]
+        if correction is not None and in_force(ws.approvals).get(filled.phase) is None:
+            raise _unapproved(ws, filled.phase)
         if correction is not None and reference is not None:
             day = _correction_day(corrected)
             unit = units.get(filled.unit)
@@ -300,7 +316,9 @@ def import_forms(
                 for f in figures
             ]
         try:
-            p = prepare(ws, Edit(filled.unit, filled.phase, figures, filled.submitted))
+            p = prepare(
+                ws, Edit(filled.unit, filled.phase, figures, filled.submitted), date.today()
+            )
         except EditError as exc:
             raise UserError(f"{path.name}: {exc}", code=1) from None
         if p.rel in source:
@@ -356,6 +374,7 @@ def set_figure(
 ) -> None:
     """Ghi hoặc sửa một số liệu của một đơn vị, kiểm tra như validate, in thay đổi."""
     from thidua_cli.audit.edit import Edit, EditError, Figure, prepare
+    from thidua_cli.read.models import in_force
 
     if (value is None) == (numerator is None and denominator is None):
         raise UserError("Ghi --value, hoặc cả --numerator và --denominator.")
@@ -363,8 +382,7 @@ def set_figure(
         raise UserError("Cần cả --numerator và --denominator.")
     if evidence is not None and evidence_file is not None:
         raise UserError("Chỉ ghi một trong --evidence và --evidence-file.")
-    if (correction is None) != (reference is None):
-        raise UserError("--correction và --reference đi cùng nhau (lý do và văn bản).")
+    _correction_options(correction, reference, corrected)
     ws = _campaign(data)
     assert ws.catalogue is not None
     code = code.strip().upper()
@@ -387,6 +405,8 @@ def set_figure(
             detail=f"Ví dụ: thidua set {unit} {code} --phase {phase} --numerator 612 "
             "--denominator 648",
         )
+    if correction is not None and in_force(ws.approvals).get(phase) is None:
+        raise _unapproved(ws, phase)
     file = None
     if evidence_file is not None:
         file = Path(os.path.relpath(evidence_file.resolve(), ws.root.resolve())).as_posix()
@@ -403,7 +423,7 @@ def set_figure(
         where=f"{unit} {code}",
     )
     try:
-        prepared = prepare(ws, Edit(unit, phase, [figure], parse_date(submitted)))
+        prepared = prepare(ws, Edit(unit, phase, [figure], parse_date(submitted)), date.today())
     except EditError as exc:
         raise UserError(str(exc), code=1, detail="Dùng --submitted NGÀY.") from None
     _finish([prepared], dry_run, {})
