@@ -172,7 +172,8 @@ def test_approved_phase_is_locked(repo: Path, cli: Run) -> None:
     md = (repo / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
     assert (
         "Số liệu trong báo cáo đã được Hội đồng Thi đua - Khen thưởng xã thông qua tại "
-        "Biên bản số 05/BB-HĐTĐKT ngày 10/07/2026." in md
+        "Biên bản số 05/BB-HĐTĐKT ngày 10/07/2026, trừ các số liệu đính chính sau đó ghi ở Phụ lục."
+        in md
     )
     assert "PHỤ LỤC: SỐ LIỆU ĐÍNH CHÍNH SAU KHI HỘI ĐỒNG THÔNG QUA" in md
     # the figure the Council approved beside the corrected one

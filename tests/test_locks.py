@@ -294,7 +294,8 @@ def test_the_report_cites_the_approval_in_force_and_is_signed_after_it(
     assert code == 0, out
     md = (repo / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
     assert "thông qua tại" not in md and "07/BB-HĐTĐKT" not in md
-    assert "Ngọc Liên, ngày 05 tháng 7 năm 2026" in md  # the last submission again
+    # not signed before the figures it carries: the correction of 15/8 is still in them
+    assert "Ngọc Liên, ngày 15 tháng 8 năm 2026" in md
 
 
 def test_revoking_an_approval_is_an_entry_of_its_own(approved: Path, cli: Run) -> None:
@@ -647,3 +648,22 @@ def test_a_unit_moved_to_a_new_bloc_is_not_computed_against_the_approved_plan() 
     alone = guard._alone(ws.catalogue, ws.units, now, 1)
     assert alone(unit.id) is None
     assert alone(ws.units[1].id) is not None  # a unit the plan knows is computed
+
+
+def test_an_evidence_correction_is_in_the_annex_and_a_dated_reference_is_not_dated_twice(
+    approved: Path, cli: Run
+) -> None:
+    edit(
+        approved,
+        KTU,
+        "CT06: {value: 10123, note: Minh chứng đang bổ sung}",
+        "CT06: {value: 10123, evidence: Báo cáo số 9/BC, correction: {reason: Bổ sung minh chứng, "
+        "reference: Tờ trình 05/TTr ngày 20/8/2026, date: 2026-08-20, value: 10123}}",
+    )
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=approved)
+    assert code == 0, out
+    md = (approved / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    row = next(line for line in md.splitlines() if "(CT06) |" in line and "Kon Ktu" in line)
+    assert "10.123 (minh chứng: không có → Báo cáo số 9/BC)" in row
+    assert "Tờ trình 05/TTr ngày 20/8/2026 |" in row  # its own date, not a second one
+    assert "Ngọc Liên, ngày 20 tháng 8 năm 2026" in md  # not signed before it

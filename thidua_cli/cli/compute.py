@@ -218,10 +218,11 @@ def report(
         raise no_scoring()
     if unit is not None and o.unit(unit) is None:
         raise not_found("đơn vị", unit, [s.unit.id for s in o.units])
-    day = _signing_day(o, ws.units, phase, parse_date(signed), unit is not None, ws.approvals)
+    approved = _approved_units(ws, phase)  # read once: the annex and the signing day
+    day = _signing_day(o, phase, parse_date(signed), unit is not None, ws.approvals, approved)
     templates = render.search_path(data)
     folder = out or data / "reports" / o.catalogue.campaign.years / f"dot-{phase}"
-    doc = _document(ws, o, data, phase, unit, day, folder)
+    doc = _document(ws, o, data, phase, unit, day, folder, approved)
     nobody = not any(u.report(phase) for u in ws.units)
     no_rules = unit is None and not o.provisional and o.catalogue.awards is None
     # The document's context holds words and numbers only: the units and their scores go
@@ -281,7 +282,14 @@ def _init_narrative(ws: Workspace, o: Outcome, data: Path, phase: int) -> None:
 
 
 def _document(
-    ws: Workspace, o: Outcome, data: Path, phase: int, unit: str | None, day: date, folder: Path
+    ws: Workspace,
+    o: Outcome,
+    data: Path,
+    phase: int,
+    unit: str | None,
+    day: date,
+    folder: Path,
+    approved: dict[str, Unit] | None = None,
 ) -> _Document:
     from thidua_cli.compute import status as st
     from thidua_cli.compute.exemplars import register
@@ -320,7 +328,7 @@ def _document(
         narrative=text_file,
         narrative_path=shown,
         approvals=ws.approvals,
-        approved=_approved_units(ws, phase),
+        approved=approved,
         decisions=ws.quota_decisions,
         earlier=earlier,
         changed=changed,
@@ -376,11 +384,11 @@ def warn(text: str) -> None:
 
 def _signing_day(
     o: Outcome,
-    units: Sequence[Unit],
     phase: int,
     given: date | None,
     scorecard: bool = False,
     approvals: Sequence[Approval] = (),
+    approved: dict[str, Unit] | None = None,
 ) -> date:
     """The date printed on the report. Default: the phase deadline, or, when later, the last
     thing the report stands on: the last submission in hand, the Council's approval it cites
@@ -389,21 +397,25 @@ def _signing_day(
     scorecard is dated as the report it goes with, and says so (the late data may be another
     unit's)."""
     from thidua_cli.compute.outcome import deadline
+    from thidua_cli.present.report import corrections_after
     from thidua_cli.read.models import in_force
 
     due = deadline(o.catalogue, phase)
-    in_hand = [r for u in units if (r := u.report(phase)) is not None and r.submitted <= o.as_of]
-    # what the report stands on, and its date
-    events: list[tuple[date, str]] = [(r.submitted, "submitted") for r in in_hand]
+    # what the report stands on, and its date: the reports in hand (its scores count them)…
+    events: list[tuple[date, str]] = [
+        (s.report.submitted, "submitted") for s in o.units if s.report
+    ]
     approval = in_force(approvals).get(phase)
-    if approval is not None:  # the report cites it, and lists the corrections made after it
+    if approval is not None:  # …the approval it cites and the corrections its annex lists…
         events.append((approval.date, "approved"))
-        events.extend(
-            (v.correction.date, "corrected")
-            for r in in_hand
-            for v in r.values.values()
-            if v.correction is not None and v.correction.date is not None
-        )
+        later = [r for _, _, r, _ in corrections_after(o, approved)]
+    else:  # …or, with none in force, every correction its figures carry
+        later = [r for s in o.units if s.report for r in s.report.values.values()]
+    events.extend(
+        (r.correction.date, "corrected")
+        for r in later
+        if r.correction is not None and r.correction.date is not None
+    )
     if not events:
         return given or due
     last, kind = max(events)

@@ -172,36 +172,62 @@ def _figure(r: Result | None) -> str:
     return "—" if r is None else numfmt.figure(r.value, r.numerator, r.denominator)
 
 
-def _corrections(o: Outcome, approved: Mapping[str, Unit] | None) -> list[dict[str, str]]:
-    """Figures corrected after the Council approved the phase (đính chính), for the annex: the
-    approved figure and the corrected one. A correction the approval in force already took in
-    (approved again after it) is not «after» it and is left out; `approved` None (the approved
-    data could not be read): every correction, without the approved figure."""
-    names = {i.code: i.name for i in o.catalogue.indicators}
-    rows = []
+def corrections_after(
+    o: Outcome, approved: Mapping[str, Unit] | None
+) -> list[tuple[UnitScore, str, Result, Result | None]]:
+    """The corrections made after the approval in force, with the figure as approved: a
+    corrected figure or its evidence (which weighs in the score) that differs from the approved
+    data. A correction the approval took in (approved again after it) is not «after» it;
+    `approved` None (the approved data could not be read): every correction, approved figure
+    unknown."""
+    out = []
     for s in sorted(o.units, key=lambda s: s.unit.name):
         if s.report is None:
             continue
         was = approved.get(s.unit.id) if approved is not None else None
         then = was.report(o.phase.number) if was is not None else None
         for code, r in sorted(s.report.values.items()):
-            c = r.correction
-            if c is None:
+            if r.correction is None:
                 continue
             before = then.values.get(code) if then is not None else None
-            if approved is not None and before is not None and _figure(before) == _figure(r):
+            if (
+                approved is not None
+                and before is not None
+                and _figure(before) == _figure(r)
+                and before.evidence == r.evidence
+            ):
                 continue  # in the data the Council approved: not a later correction
-            value = _figure(r) if approved is None else f"{_figure(before)} → {_figure(r)}"
-            rows.append(
-                {
-                    "unit": s.unit.name,
-                    "indicator": f"{names.get(code, code)} ({code})",
-                    "value": value,
-                    "reason": c.reason,
-                    "reference": c.reference + (f" ngày {numfmt.day(c.date)}" if c.date else ""),
-                }
-            )
+            out.append((s, code, r, before))
+    return out
+
+
+def _corrections(o: Outcome, approved: Mapping[str, Unit] | None) -> list[dict[str, str]]:
+    """The annex: each later correction, the approved figure → the corrected one (evidence
+    added to an unchanged figure says so), why, and the document that allowed it."""
+    names = {i.code: i.name for i in o.catalogue.indicators}
+    rows = []
+    for s, code, r, before in corrections_after(o, approved):
+        c = r.correction
+        assert c is not None
+        value = _figure(r) if approved is None else f"{_figure(before)} → {_figure(r)}"
+        if before is not None and _figure(before) == _figure(r):
+            value = f"{_figure(r)} (minh chứng: {_evidence_text(before)} → {_evidence_text(r)})"
+        dated = c.date is not None and not _DATED.search(c.reference)
+        rows.append(
+            {
+                "unit": s.unit.name,
+                "indicator": f"{names.get(code, code)} ({code})",
+                "value": value,
+                "reason": c.reason,
+                "reference": c.reference
+                + (f" ngày {numfmt.day(c.date)}" if dated and c.date else ""),
+            }
+        )
     return rows
+
+
+def _evidence_text(r: Result) -> str:
+    return "; ".join(e.doc or e.file or e.url or "" for e in r.evidence) or "không có"
 
 
 def _missing_text(o: Outcome, st: Status) -> list[str]:
@@ -268,6 +294,7 @@ def report_context(
     """The full phase report (sơ kết or tổng kết), part by part. `changed`: the narrative was
     drawn from other figures than today's; the sections that differ say so at their head."""
     approval = in_force(approvals).get(o.phase.number)  # a withdrawn approval is not cited
+    annex = _corrections(o, approved) if approval else []
     nv, _ = narrative_sections(narrative, narrative_path, changed)
     return {
         **_header(o, signed, revision),
@@ -278,11 +305,12 @@ def report_context(
             f"Số liệu trong báo cáo đã được {o.catalogue.campaign.locality.council} thông qua "
             f"tại {approval.decision}"
             + ("" if _DATED.search(approval.decision) else f" ngày {numfmt.day(approval.date)}")
+            + (", trừ các số liệu đính chính sau đó ghi ở Phụ lục" if annex else "")
             + "."
             if approval
             else ""
         ),
-        "corrections": _corrections(o, approved) if approval else [],
+        "corrections": annex,
         "heads": _heads(o),
         "subs": _subs(o),
         "nv": nv,
