@@ -667,3 +667,17 @@ def test_an_evidence_correction_is_in_the_annex_and_a_dated_reference_is_not_dat
     assert "10.123 (minh chứng: không có → Báo cáo số 9/BC)" in row
     assert "Tờ trình 05/TTr ngày 20/8/2026 |" in row  # its own date, not a second one
     assert "Ngọc Liên, ngày 20 tháng 8 năm 2026" in md  # not signed before it
+
+
+def test_set_names_only_the_units_its_own_correction_moves(approved: Path, cli: Run) -> None:
+    """Villages an earlier correction (Kon Ktu's) already moved are not put down to this one."""
+    _correct_ktu(approved)
+    code, out = cli(
+        "set", "truong-thcs-ngoc-lien", "BS04", "--value", "80", "--correction", "Rà soát lại",
+        "--reference", "CV 9", "--dry-run", cwd=approved,
+    )  # fmt: skip
+    assert code == 0, out
+    said = " ".join(out.split())
+    moved = re.search(r"Ảnh hưởng dây chuyền: .*?thay đổi: (.+?)\. Hội đồng", said)
+    names = moved.group(1) if moved else ""
+    assert "Làng" not in names and "Thôn" not in names, said

@@ -27,6 +27,7 @@ from thidua_cli.read.models import Unit
 from thidua_cli.workspace import Workspace, check_document, load
 
 LOCK_CODES = frozenset(c for c, spec in CODES.items() if spec.group == "phê duyệt")
+KNOCK_ON = "approved-outcome-knock-on"
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
 
 
@@ -350,10 +351,13 @@ def _locks(ws: Workspace, p: Prepared, today: date | None = None) -> list[Proble
         checked = load(ws.data_dir, [*others, target], root=ws.root, complete=True, today=today)
         inside = Path(os.path.relpath(target, ws.root)).as_posix()
         names = {checked.paths[u.id]: u.name for u in checked.units if u.id in checked.paths}
+        # what this edit moves: a unit an earlier correction already moved, and by as much,
+        # is that correction's doing, not this one's
+        before = {(q.path, q.message) for q in ws.problems if q.code == KNOCK_ON}
         p.knocked = {
             q.path: names.get(q.path, q.path)
             for q in checked.problems
-            if q.code == "approved-outcome-knock-on" and q.path != inside
+            if q.code == KNOCK_ON and q.path != inside and (q.path, q.message) not in before
         }
         return [
             Problem(

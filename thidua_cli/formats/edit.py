@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from thidua_cli.audit.diff import ValueChange
-from thidua_cli.audit.edit import Prepared
+from thidua_cli.audit.edit import KNOCK_ON, Prepared
 from thidua_cli.formats.diff import value_texts
 from thidua_cli.formats.problems import print_problem
 from thidua_cli.formats.terminal import esc
@@ -43,8 +43,9 @@ def print_prepared(p: Prepared, console: Any, *, source: str = "") -> None:
     shown = sorted(p.shown, key=lambda q: (not q.is_error, q))
     # what the change does to other units' approved results: the Council decides on it, so it
     # is told here, before writing, in a few lines rather than one per unit moved
-    knock = [q for q in shown if q.code == "approved-outcome-knock-on" and q.path != p.rel]
-    for q in (q for q in shown if q not in knock):
+    knock = [q for q in shown if q.code == KNOCK_ON and q.path != p.rel and q.path in p.knocked]
+    shown = [q for q in shown if not (q.code == KNOCK_ON and q.path != p.rel)]
+    for q in shown:
         place = p.place(q) or source
         print_problem(q, console, place or f"{q.path}:{q.line}:{q.column}", indent="  ")
         if q.code in ("locked-phase-changed", "correction-mismatch"):
