@@ -723,3 +723,15 @@ def test_approve_refuses_a_day_the_council_could_not_have_approved_on(
     )
     assert code == 2 and why in out, out
     assert not (repo / "data" / "approvals.yaml").exists()
+
+
+def test_set_adds_evidence_alone_to_the_figure_already_there(cli: Run, repo: Path) -> None:
+    args = ("set", "lang-kon-ktu", "CT06", "--evidence", "Báo cáo số 9/BC")
+    code, out = cli(*args, cwd=repo)
+    assert code == 0, out
+    assert _git_diff(repo) == [
+        "-      CT06: {value: 10123, note: Minh chứng đang bổ sung}",
+        "+      CT06: {value: 10123, note: Minh chứng đang bổ sung, evidence: Báo cáo số 9/BC}",
+    ]
+    code, out = cli("set", "lang-kon-ktu", "CT06", "--phase", "2", "--evidence", "X", cwd=repo)
+    assert code == 2 and "chưa có số liệu CT06 đợt 2" in out

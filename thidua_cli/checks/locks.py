@@ -186,7 +186,7 @@ def _results(
                 "đính chính.",
                 "Thêm «correction: {reason: …, reference: …, value: <số hiện tại>}» vào kết quả "
                 "này (lý do, văn bản cho phép, số đã đính chính; với thidua set: --correction và "
-                "--reference), hoặc trả lại như đã duyệt.",
+                "--reference, chỉ thêm minh chứng thì bỏ --value), hoặc trả lại như đã duyệt.",
                 at,
             )
 

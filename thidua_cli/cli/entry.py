@@ -62,6 +62,22 @@ def _unapproved(ws: Workspace, phase: int) -> UserError:
     )
 
 
+def _figure_now(
+    ws: Workspace, unit: str, phase: int, code: str
+) -> tuple[Decimal | bool | str | None, Decimal | None, Decimal | None]:
+    """The figure a unit reported, for adding its evidence alone (none yet: say what to give)."""
+    found = next((u for u in ws.units if u.id == unit), None)
+    report = found.report(phase) if found is not None else None
+    r = report.values.get(code) if report is not None else None
+    if r is None or (r.value is None and r.numerator is None):
+        raise UserError(
+            f"{unit} chưa có số liệu {code} đợt {phase} để thêm minh chứng.",
+            detail="Ghi cả số liệu: --value (hoặc --numerator và --denominator).",
+        )
+    value = r.value if isinstance(r.value, Decimal | bool | str) else None
+    return value, r.numerator, r.denominator
+
+
 def _correction_day(text: str | None) -> date:
     return parse_date(text) or date.today()
 
@@ -376,9 +392,12 @@ def set_figure(
     from thidua_cli.audit.edit import Edit, EditError, Figure, prepare
     from thidua_cli.read.models import in_force
 
-    if (value is None) == (numerator is None and denominator is None):
-        raise UserError("Ghi --value, hoặc cả --numerator và --denominator.")
-    if value is None and (numerator is None or denominator is None):
+    evidence_only = value is None and numerator is None and denominator is None
+    if evidence_only and evidence is None and evidence_file is None:
+        raise UserError("Ghi --value, hoặc cả --numerator và --denominator (hoặc chỉ minh chứng).")
+    if value is not None and (numerator is not None or denominator is not None):
+        raise UserError("Ghi --value, hoặc cả --numerator và --denominator, không cả hai.")
+    if not evidence_only and value is None and (numerator is None or denominator is None):
         raise UserError("Cần cả --numerator và --denominator.")
     if evidence is not None and evidence_file is not None:
         raise UserError("Chỉ ghi một trong --evidence và --evidence-file.")
@@ -410,11 +429,20 @@ def set_figure(
     file = None
     if evidence_file is not None:
         file = Path(os.path.relpath(evidence_file.resolve(), ws.root.resolve())).as_posix()
+    typed = (
+        (
+            _value(ind, value) if value is not None else None,
+            _number("--numerator", numerator) if numerator is not None else None,
+            _number("--denominator", denominator) if denominator is not None else None,
+        )
+        if not evidence_only
+        else _figure_now(ws, unit, phase, code)  # evidence for the figure already there
+    )
     figure = Figure(
         code,
-        value=_value(ind, value) if value is not None else None,
-        numerator=_number("--numerator", numerator) if numerator is not None else None,
-        denominator=_number("--denominator", denominator) if denominator is not None else None,
+        value=typed[0],
+        numerator=typed[1],
+        denominator=typed[2],
         evidence=evidence,
         evidence_file=file,
         correction=(correction, reference, _correction_day(corrected))
