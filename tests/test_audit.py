@@ -403,3 +403,20 @@ def test_json_numbers_are_plain_and_never_invalid_json() -> None:
     values = [Decimal("10900.00"), Decimal("6.39"), Decimal("Infinity"), Decimal("NaN")]
     assert json_number(values) == [10900, 6.39, None, None]
     assert [json_number(v) for v in (True, None, "Đạt")] == [True, None, "Đạt"]
+
+
+def test_a_pull_request_starts_at_the_later_of_main_and_origin_main(repo: Path) -> None:
+    """An office merges locally and pushes later: what main already has is not the branch's."""
+    from thidua_cli.read import git as g
+
+    pushed = g.resolve(repo, "HEAD")
+    git(repo, "update-ref", "refs/remotes/origin/main", pushed)
+    edit(repo, KTU, OLD, NEW)
+    git(repo, "commit", "-q", "-am", "Đã gộp vào main, chưa đẩy lên")
+    merged = g.resolve(repo, "HEAD")
+    git(repo, "checkout", "-q", "-b", "sua-so-lieu")
+    edit(repo, KTU, NEW, "      CT03: {value: 160, evidence")
+    git(repo, "commit", "-q", "-am", "Nhánh mới")
+    assert g.default_base(repo) == merged
+    git(repo, "update-ref", "refs/remotes/origin/main", merged)  # pushed: the same base
+    assert g.default_base(repo) == merged

@@ -89,14 +89,32 @@ def resolve(root: Path, rev: str) -> str:
 
 
 def default_base(root: Path) -> str:
-    """Where a pull request starts: the merge base with the main branch, else HEAD."""
-    for branch in ("origin/main", "main", "origin/master", "master"):
-        try:
-            resolve(root, branch)
-            return git(root, "merge-base", "HEAD", branch).decode().strip()
-        except GitProblem:
-            continue
+    """Where a pull request starts: the merge base with the main branch, else HEAD. With both
+    a local main and origin/main (an office that merges locally, a CI checkout), the later of
+    the two merge bases: changes merged but not yet pushed are not the pull request's."""
+    for pair in (("main", "origin/main"), ("master", "origin/master")):
+        bases = []
+        for branch in pair:
+            try:
+                resolve(root, branch)
+                bases.append(git(root, "merge-base", "HEAD", branch).decode().strip())
+            except GitProblem:
+                continue
+        if bases:
+            best = bases[0]
+            for other in bases[1:]:
+                if _is_ancestor(root, best, other):
+                    best = other
+            return best
     return resolve(root, "HEAD")
+
+
+def _is_ancestor(root: Path, older: str, newer: str) -> bool:
+    try:
+        git(root, "merge-base", "--is-ancestor", older, newer)
+    except GitProblem:
+        return False
+    return True
 
 
 def export(root: Path, rev: str, folder: str, dest: Path) -> Path:
