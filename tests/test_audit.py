@@ -420,3 +420,12 @@ def test_a_pull_request_starts_at_the_later_of_main_and_origin_main(repo: Path) 
     assert g.default_base(repo) == merged
     git(repo, "update-ref", "refs/remotes/origin/main", merged)  # pushed: the same base
     assert g.default_base(repo) == merged
+
+
+def test_diff_shows_a_changed_submission_date(repo: Path, cli: Run) -> None:
+    """A submission moved before the deadline removes a late penalty: the reviewer sees why."""
+    edit(repo, KTU, "submitted: 2026-06-20", "submitted: 2026-06-18")
+    doc = json.loads(cli("diff", "--format", "json", cwd=repo)[1])
+    assert doc["dates"] == ["Làng Kon Ktu, đợt 1: ngày nộp 20/06/2026 → 18/06/2026"]
+    code, out = cli("diff", "--format", "md", cwd=repo)
+    assert code == 0 and "Ngày nộp, ký giao ước, đăng ký thay đổi" in out

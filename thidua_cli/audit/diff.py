@@ -7,6 +7,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,8 @@ class Diff:
     plan: list[PlanChange] = field(default_factory=list)
     ranks: list[RankChange] = field(default_factory=list)
     approvals: list[str] = field(default_factory=list)  # approvals added or removed
+    # dates a unit's result depends on (late penalty, no pact yet…): submitted, pact, registration
+    dates: list[str] = field(default_factory=list)
     evidence_files: list[str] = field(default_factory=list)  # files added, removed or edited
     broken: list[str] = field(default_factory=list)  # unit files the new version cannot read
     base_errors: int = 0
@@ -120,6 +123,7 @@ class Diff:
             self.units_added
             or self.units_removed
             or self.approvals
+            or self.dates
             or self.evidence_files
             or self.broken
             or self.values
@@ -281,6 +285,29 @@ def _slot_targets(
                 yield TargetChange(unit_id, code + where, phase, x.get(code), y.get(code))
 
 
+def _dates(old: Unit, new: Unit) -> list[str]:
+    """The dates of a unit that weigh in its result, where they changed: a submission moved
+    before the deadline removes a late penalty, and shows nowhere else."""
+
+    def day(d: date | None) -> str:
+        return f"{d:%d/%m/%Y}" if d is not None else "—"
+
+    out = []
+    for phase in sorted({r.phase for r in old.results} & {r.phase for r in new.results}):
+        a, b = old.report(phase), new.report(phase)
+        if a is not None and b is not None and a.submitted != b.submitted:
+            out.append(f"{new.name}, đợt {phase}: ngày nộp {day(a.submitted)} → {day(b.submitted)}")
+    before = old.pact.signed if old.pact else None
+    after = new.pact.signed if new.pact else None
+    if before != after:
+        out.append(f"{new.name}: ngày ký giao ước {day(before)} → {day(after)}")
+    before = old.registration.date if old.registration else None
+    after = new.registration.date if new.registration else None
+    if before != after:
+        out.append(f"{new.name}: ngày đăng ký chỉ tiêu {day(before)} → {day(after)}")
+    return out
+
+
 def _approvals(base: Workspace, head: Workspace) -> list[str]:
     """Entries added to or removed from the approvals file. An added withdrawal lifts the lock
     of a whole phase: it is named RÚT, in capitals like a removal, never a harmless «thêm»."""
@@ -390,6 +417,7 @@ def diff(base: Workspace, head: Workspace, base_label: str, head_label: str) -> 
         out.values.extend(_unit_values(head.catalogue, old, new, index))
         if old is not None and new is not None:
             out.targets.extend(_targets(old, new))
+            out.dates.extend(_dates(old, new))
     if base.catalogue is not None:
         out.plan = list(_plan(base.catalogue, head.catalogue))
     if base.catalogue is None or out.base_errors or out.head_errors:

@@ -95,6 +95,10 @@ def sections(d: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
     out: list[tuple[str, list[str], list[list[str]]]] = []
     if d.approvals:
         out.append(("Phê duyệt của Hội đồng thay đổi", ["Thay đổi"], [[a] for a in d.approvals]))
+    if d.dates:
+        out.append(
+            ("Ngày nộp, ký giao ước, đăng ký thay đổi", ["Thay đổi"], [[x] for x in d.dates])
+        )
     if d.plan:
         out.append(
             (
@@ -261,6 +265,7 @@ def as_json(d: Diff) -> str:
         "units_removed": d.units_removed,
         "broken": d.broken,
         "approvals": d.approvals,
+        "dates": d.dates,
         "evidence_files": d.evidence_files,
         "values": [
             {
