@@ -16,6 +16,7 @@ from .test_audit import repo as repo
 
 Run = Callable[..., tuple[int, str]]
 APPROVALS = "data/approvals.yaml"
+PENDING = "CT06: {value: 10123, note: Minh chứng đang bổ sung}"  # Kon Ktu's figure without evidence
 
 
 @pytest.fixture
@@ -619,12 +620,7 @@ def test_diff_between_commits_checks_the_locks_of_the_checked_out_one(
 def test_evidence_added_after_approval_is_named_as_evidence_not_as_the_same_figure(
     approved: Path, cli: Run
 ) -> None:
-    edit(
-        approved,
-        KTU,
-        "CT06: {value: 10123, note: Minh chứng đang bổ sung}",
-        "CT06: {value: 10123, note: Minh chứng đang bổ sung, evidence: Báo cáo số 9/BC}",
-    )
+    edit(approved, KTU, PENDING, PENDING[:-1] + ", evidence: Báo cáo số 9/BC}")
     _, found = problems(cli, approved)
     (locked,) = [p for p in found if p["code"] == "locked-phase-changed"]
     said = str(locked["message"])
@@ -653,13 +649,11 @@ def test_a_unit_moved_to_a_new_bloc_is_not_computed_against_the_approved_plan() 
 def test_an_evidence_correction_is_in_the_annex_and_a_dated_reference_is_not_dated_twice(
     approved: Path, cli: Run
 ) -> None:
-    edit(
-        approved,
-        KTU,
-        "CT06: {value: 10123, note: Minh chứng đang bổ sung}",
+    with_record = (
         "CT06: {value: 10123, evidence: Báo cáo số 9/BC, correction: {reason: Bổ sung minh chứng, "
-        "reference: Tờ trình 05/TTr ngày 20/8/2026, date: 2026-08-20, value: 10123}}",
+        "reference: Tờ trình 05/TTr ngày 20/8/2026, date: 2026-08-20, value: 10123}}"
     )
+    edit(approved, KTU, PENDING, with_record)
     code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=approved)
     assert code == 0, out
     md = (approved / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
