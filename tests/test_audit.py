@@ -429,3 +429,19 @@ def test_diff_shows_a_changed_submission_date(repo: Path, cli: Run) -> None:
     assert doc["dates"] == ["Làng Kon Ktu, đợt 1: ngày nộp 20/06/2026 → 18/06/2026"]
     code, out = cli("diff", "--format", "md", cwd=repo)
     assert code == 0 and "Ngày nộp, ký giao ước, đăng ký thay đổi" in out
+
+
+def test_history_shows_evidence_added_to_the_same_figure(repo: Path, cli: Run) -> None:
+    edit(
+        repo,
+        KTU,
+        "CT06: {value: 10123, note: Minh chứng đang bổ sung}",
+        "CT06: {value: 10123, note: Minh chứng đang bổ sung, evidence: Báo cáo số 9/BC}",
+    )
+    git(repo, "commit", "-q", "-am", "Bổ sung minh chứng", author="Trần Thị Bình")
+    doc = json.loads(cli("history", "lang-kon-ktu", "CT06", "--format", "json", cwd=repo)[1])
+    last = doc["changes"][-1]
+    assert last["author"] == "Trần Thị Bình" and last["old"]["text"] == last["new"]["text"]
+    assert last["evidence"] == {"old": [], "new": ["Báo cáo số 9/BC"]}
+    code, out = cli("history", "lang-kon-ktu", "CT06", cwd=repo)
+    assert code == 0 and "minh chứng: không có → Báo cáo số 9/BC" in " ".join(out.split())

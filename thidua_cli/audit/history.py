@@ -24,6 +24,8 @@ class Change:
     old: Figure | None
     new: Figure | None
     broken: bool = False  # the file did not read at this commit
+    # the evidence before and after, where it changed (it weighs in the score)
+    evidence: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def _parse(raw: bytes | None, path: str) -> Unit | None:
@@ -46,7 +48,7 @@ def history(
 ) -> list[Change]:
     """Every change to the unit's results in `path` (repository-relative), oldest first."""
     changes: list[Change] = []
-    previous: dict[tuple[int, str], Figure | None] = {}
+    previous: dict[tuple[int, str], tuple[Figure | None, tuple[str, ...]]] = {}
     for commit in gitdata.log(root, path):
         unit = _parse(gitdata.show(root, commit.sha, commit.path), commit.path)
         if unit is None:  # leave a trace: who broke the file, and when
@@ -64,15 +66,19 @@ def history(
                 )
             )
             continue
-        current: dict[tuple[int, str], Figure | None] = {}
+        current: dict[tuple[int, str], tuple[Figure | None, tuple[str, ...]]] = {}
         for report in unit.results:
             for c, r in report.values.items():
-                current[(report.phase, c)] = Figure.of(r)
+                shown = tuple(e.doc or e.file or e.url or "" for e in r.evidence)
+                current[(report.phase, c)] = (Figure.of(r), shown)
         for key in sorted(set(previous) | set(current)):
             if (code and key[1] != code) or (phase and key[0] != phase):
                 continue
-            old, new = previous.get(key), current.get(key)
-            if old != new:
+            (old, old_ev), (new, new_ev) = (
+                previous.get(key, (None, ())),
+                current.get(key, (None, ())),
+            )
+            if old != new or (old is not None and old_ev != new_ev):
                 changes.append(
                     Change(
                         commit.sha[:12],
@@ -83,6 +89,7 @@ def history(
                         key[1],
                         old,
                         new,
+                        evidence=(old_ev, new_ev) if old_ev != new_ev else None,
                     )
                 )
         previous = current

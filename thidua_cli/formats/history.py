@@ -48,6 +48,9 @@ def _change_json(c: Change) -> dict[str, Any]:
         "broken": c.broken,
         "old": figure(c.old),
         "new": figure(c.new),
+        "evidence": None
+        if c.evidence is None
+        else {"old": list(c.evidence[0]), "new": list(c.evidence[1])},
     }
 
 
@@ -80,10 +83,13 @@ def print_history(unit: str, changes: list[Change], console: Any) -> None:
     for c in changes:
         if c.broken:
             move = "tệp lỗi, không đọc được"
-        elif c.old is None:
+        elif c.old is None or c.old == c.new:
             move = figure_text(c.new)
         else:
             move = f"{figure_text(c.old)} → {figure_text(c.new)}"
+        if c.evidence is not None and c.old is not None:
+            before, after = ("; ".join(e) or "không có" for e in c.evidence)
+            move += f"; minh chứng: {before} → {after}"
         day = _day(c.date)
         t.add_row(
             *(esc(x) for x in (day, c.author, c.commit, c.phase or "—", c.code, move, c.message))
