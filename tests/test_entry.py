@@ -552,7 +552,8 @@ def test_a_prefilled_form_imports_back_to_no_change(cli: Run, repo: Path) -> Non
 def test_import_with_a_correction_into_a_locked_phase(cli: Run, repo: Path) -> None:
     _approve(cli, repo)
     form = _form(cli, repo, "lang-kon-ktu")
-    _fill(form, {}, {("CT03", "H"): "125"})
+    # the form's date is the day of the corrected form: not a new date of the approved report
+    _fill(form, {"C5": "20/11/2026"}, {("CT03", "H"): "125"})
     code, out = cli(
         "import",
         str(form),

@@ -331,10 +331,14 @@ def import_forms(
                 else f
                 for f in figures
             ]
+        reported = units.get(filled.unit)
+        submitted = filled.submitted
+        if correction is not None and reported is not None and reported.report(filled.phase):
+            # a correction sent on a form: its date (C5) is the day of the corrected form, not
+            # a new submission date of the approved report (which the lock keeps as approved)
+            submitted = None
         try:
-            p = prepare(
-                ws, Edit(filled.unit, filled.phase, figures, filled.submitted), date.today()
-            )
+            p = prepare(ws, Edit(filled.unit, filled.phase, figures, submitted), date.today())
         except EditError as exc:
             raise UserError(f"{path.name}: {exc}", code=1) from None
         if p.rel in source:
