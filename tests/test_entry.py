@@ -736,3 +736,12 @@ def test_set_adds_evidence_alone_to_the_figure_already_there(cli: Run, repo: Pat
     ]
     code, out = cli("set", "lang-kon-ktu", "CT06", "--phase", "2", "--evidence", "X", cwd=repo)
     assert code == 2 and "chưa có số liệu CT06 đợt 2" in out
+
+
+def test_approve_takes_the_date_its_decision_states(cli: Run, repo: Path) -> None:
+    base = ("approve", "--phase", "1", "--by", "Hội đồng", "--decision")
+    code, out = cli(*base, "Biên bản họp số 05 ngày 10/7/2026", "--date", "2026-07-12", cwd=repo)
+    assert code == 2 and "khác ngày ghi trong văn bản (10/07/2026)" in out
+    code, out = cli(*base, "Biên bản họp số 05 ngày 10/7/2026", cwd=repo)
+    assert code == 0, out
+    assert "date: 2026-07-10" in (repo / "data" / "approvals.yaml").read_text(encoding="utf-8")

@@ -139,6 +139,19 @@ def history(
         )
 
 
+def _stated_day(decision: str) -> date | None:
+    """The date a decision's text states («… ngày 10/7/2026»), when it states one."""
+    import re
+
+    found = re.search(r"\bngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", decision, re.IGNORECASE)
+    if found is None:
+        return None
+    try:
+        return date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+    except ValueError:
+        return None
+
+
 def _check_day(ws: Workspace, phase: int, day: date, today: date, revoke: bool) -> None:
     """The day of an approval (or withdrawal) is refused where `validate` would refuse it, and
     where the Council could not have seen what it approves: before the campaign, before the
@@ -251,7 +264,13 @@ def approve(
     except git.GitProblem as exc:
         raise UserError(f"Không phê duyệt được: {exc}") from None
     today = date.today()  # the clock is read here, never in the core
-    day = parse_date(signed) or today
+    stated = _stated_day(decision)  # «Biên bản họp số 05/BB-HĐTĐKT ngày 10/7/2026»
+    day = parse_date(signed) or stated or today
+    if stated is not None and stated != day:
+        raise UserError(
+            f"--date {day:%d/%m/%Y} khác ngày ghi trong văn bản ({stated:%d/%m/%Y}).",
+            detail="Ghi --date đúng ngày của biên bản, hoặc bỏ --date để lấy ngày trong văn bản.",
+        )
     _check_day(ws, phase, day, today, revoke)
     in_force_now = in_force(ws.approvals).get(phase)
     if in_force_now is not None and not revoke:
