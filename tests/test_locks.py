@@ -651,7 +651,8 @@ def test_an_evidence_correction_is_in_the_annex_and_a_dated_reference_is_not_dat
 ) -> None:
     with_record = (
         "CT06: {value: 10123, evidence: Báo cáo số 9/BC, correction: {reason: Bổ sung minh chứng, "
-        "reference: Tờ trình 05/TTr ngày 20/8/2026, date: 2026-08-20, value: 10123}}"
+        "reference: Tờ trình 05/TTr ngày 20/8/2026, date: 2026-08-20, value: 10123, "
+        "evidence: Báo cáo số 9/BC}}"
     )
     edit(approved, KTU, PENDING, with_record)
     code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=approved)
@@ -675,3 +676,24 @@ def test_set_names_only_the_units_its_own_correction_moves(approved: Path, cli: 
     moved = re.search(r"Ảnh hưởng dây chuyền: .*?thay đổi: (.+?)\. Hội đồng", said)
     names = moved.group(1) if moved else ""
     assert "Làng" not in names and "Thôn" not in names, said
+
+
+def test_an_old_correction_does_not_cover_evidence_changed_after_it(
+    approved: Path, cli: Run
+) -> None:
+    """Evidence weighs in the score: a correction of the figure alone, made before, must not
+    let the evidence change later without a record of its own (one `set` did it)."""
+    base = ("set", "lang-kon-ktu", "CT06")
+    corrected = ("--correction", "Thống kê lại", "--reference", "CV 45", "--correction-date")
+    code, out = cli(*base, "--value", "10900", *corrected, "15/8/2026", cwd=approved)
+    assert code == 0, out
+    before = (approved / KTU).read_bytes()
+    code, out = cli(*base, "--evidence", "Tệp khác", cwd=approved)
+    assert code == 1 and "correction-mismatch" in out and "không ghi minh chứng nào" in out
+    assert (approved / KTU).read_bytes() == before
+    # recorded with its own correction, the evidence is allowed, and restated in it
+    code, out = cli(*base, "--evidence", "Tệp khác", *corrected, "20/8/2026", cwd=approved)
+    assert code == 0, out
+    line = [x for x in (approved / KTU).read_text("utf-8").splitlines() if "CT06:" in x][-1]
+    assert line.count("Tệp khác") == 2, line
+    assert problems(cli, approved)[0] == 0

@@ -485,7 +485,9 @@ def _dates(
             why = ""
             if today is not None and c.date > today:
                 why = "ở tương lai"
-            elif c.date < approval.date and (was is None or was.values.get(code) != r):
+            elif c.date < approval.date and (
+                was is None or (w := was.values.get(code)) is None or w.correction != c
+            ):  # the correction record itself was approved: its date is not the question
                 why = f"trước ngày phê duyệt {approval.date:%d/%m/%Y} mà nó đính chính"
             if why:
                 at = ("results", index, "values", code, "correction", "date")

@@ -201,8 +201,10 @@ def _apply(values: Any, f: Figure) -> None:
         entry["evidence"] = _flow({"file": f.evidence_file})
     if f.correction is not None:
         reason, reference, day = f.correction
+        # the evidence it allows is restated too: a later change of evidence needs its own
+        allowed = {"evidence": entry["evidence"]} if entry.get("evidence") else {}
         entry["correction"] = _flow(
-            {"reason": reason, "reference": reference, "date": day, **first}
+            {"reason": reason, "reference": reference, "date": day, **first, **allowed}
         )
     merged = {**first, **entry}
     if isinstance(old, CommentedMap):

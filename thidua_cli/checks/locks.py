@@ -20,6 +20,7 @@ from thidua_cli.read.models import (
     Approval,
     Catalogue,
     Correction,
+    Evidence,
     Indicator,
     Result,
     Unit,
@@ -148,12 +149,44 @@ def _results(
             before_r, after_r = old_values.get(code), b.values.get(code)
             at = ("results", index, "values", code)
             correction = after_r.correction if after_r is not None else None
-            if correction is not None and after_r is not None and correction.covers(after_r):
+            evidence_moved = (
+                before_r is not None
+                and after_r is not None
+                and before_r.evidence != after_r.evidence
+            )
+            if (
+                correction is not None
+                and after_r is not None
+                and correction.covers(after_r)
+                # evidence changed since the approval: the correction must say which it allows,
+                # or an old correction of the figure would cover any later evidence
+                and (not evidence_moved or correction.evidence is not None)
+            ):
                 continue
             back = _plain(before_r) == _plain(after_r)  # the figure is the approved one
             if back and correction is None:
                 continue
             f = where.file(rel)
+            if correction is not None and after_r is not None and correction.covers_figure(after_r):
+                # the figure is the corrected one; its evidence is not the one the correction
+                # allows (or the correction records none, and the evidence moved since)
+                allowed = (
+                    "không ghi minh chứng nào"
+                    if correction.evidence is None
+                    else f"ghi minh chứng {_listed(correction.evidence)}"
+                )
+                yield error(
+                    rel,
+                    f.pos(at, key=True),
+                    "correction-mismatch",
+                    f"{_locked(approval)}; minh chứng của {code} đã đổi (đã duyệt: "
+                    f"{_evidence(before_r) if before_r else 'không có'}; hiện tại: "
+                    f"{_evidence(after_r)}) nhưng đính chính {allowed}.",
+                    "Ghi lại đính chính kèm minh chứng hiện tại (thidua set … --evidence … "
+                    "--correction … --reference …), hoặc trả lại minh chứng đã duyệt.",
+                    at,
+                )
+                continue
             if correction is not None:
                 # a correction that says another figure than the file's: a later edit hiding
                 # behind it, or the approved figure put back over it (an old Excel form
@@ -207,7 +240,11 @@ def _what_changed(code: str, before: Result | None, after: Result | None) -> str
 
 
 def _evidence(r: Result) -> str:
-    return "; ".join(e.doc or e.file or e.url or "" for e in r.evidence) or "không có"
+    return _listed(r.evidence)
+
+
+def _listed(evidence: list[Evidence]) -> str:
+    return "; ".join(e.doc or e.file or e.url or "" for e in evidence) or "không có"
 
 
 def _typed(r: Result | Correction | None) -> str:

@@ -695,9 +695,19 @@ class Correction(Strict):
     value: Any = None
     numerator: Number | None = None
     denominator: Number | None = None
+    # the evidence it allows, restated likewise (evidence weighs in the score): a later change
+    # of evidence is not covered by it; None: not recorded (a correction of the figure alone)
+    evidence: Annotated[list[Evidence], BeforeValidator(_as_list)] | None = None
 
     def covers(self, r: Result) -> bool:
-        """Does this correction name exactly the figure the result now holds?"""
+        """Does this correction name exactly the figure (and, when it records it, the evidence)
+        the result now holds?"""
+        if self.evidence is not None and self.evidence != r.evidence:
+            return False
+        return self.covers_figure(r)
+
+    def covers_figure(self, r: Result) -> bool:
+        """Does it name the figure itself (value, or numerator and denominator)?"""
         if self.numerator is not None or self.denominator is not None:
             return (self.numerator, self.denominator) == (r.numerator, r.denominator)
         return self.value is not None and self.value == r.value
