@@ -420,6 +420,10 @@ def test_a_pull_request_starts_at_the_later_of_main_and_origin_main(repo: Path) 
     assert g.default_base(repo) == merged
     git(repo, "update-ref", "refs/remotes/origin/main", merged)  # pushed: the same base
     assert g.default_base(repo) == merged
+    # on main itself, with a commit not pushed yet: that commit is the change to show
+    git(repo, "checkout", "-q", "main")
+    git(repo, "update-ref", "refs/remotes/origin/main", pushed)
+    assert g.default_base(repo) == pushed
 
 
 def test_diff_shows_a_changed_submission_date(repo: Path, cli: Run) -> None:

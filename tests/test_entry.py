@@ -745,3 +745,8 @@ def test_approve_takes_the_date_its_decision_states(cli: Run, repo: Path) -> Non
     code, out = cli(*base, "Biên bản họp số 05 ngày 10/7/2026", cwd=repo)
     assert code == 0, out
     assert "date: 2026-07-10" in (repo / "data" / "approvals.yaml").read_text(encoding="utf-8")
+
+
+def test_a_fraction_for_a_yes_no_indicator_says_yes_or_no(cli: Run, repo: Path) -> None:
+    code, out = cli("set", "cong-an-xa", "BS02", "--numerator", "1", "--denominator", "1", cwd=repo)
+    assert code == 1 and "expected-boolean" in out and "unexpected-ratio" not in out

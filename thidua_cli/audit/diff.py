@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -317,14 +318,19 @@ def _approvals(base: Workspace, head: Workspace) -> list[str]:
             f"đợt {a.phase}, commit {a.commit[:12]}, ngày {a.date:%d/%m/%Y}, {a.by}, {a.decision}"
         )
 
-    before = {shown(a): a for a in base.approvals}
-    after = {shown(a): a for a in head.approvals}
+    # entries as a multiset, the withdrawal mark in the key: a withdrawal written like the
+    # approval it lifts, or an entry written twice, is still one more entry
+    before = Counter((shown(a), a.revoke) for a in base.approvals)
+    after = Counter((shown(a), a.revoke) for a in head.approvals)
     added = [
-        f"{'RÚT PHÊ DUYỆT' if after[a].revoke else 'thêm'}: {a}"
-        for a in sorted(after)
-        if a not in before
+        f"{'RÚT PHÊ DUYỆT' if revoke else 'thêm'}: {text}"
+        for text, revoke in sorted((after - before).elements())
     ]
-    return added + [f"XÓA: {a}" for a in sorted(before) if a not in after]
+    removed = [
+        f"XÓA{' (rút phê duyệt)' if revoke else ''}: {text}"
+        for text, revoke in sorted((before - after).elements())
+    ]
+    return added + removed
 
 
 EVIDENCE_BYTES = 20 * 1024 * 1024  # read at most this much of one evidence file

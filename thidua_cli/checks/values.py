@@ -265,7 +265,16 @@ def check_result(
         )  # already reported
         yield from check_value(ind, r.value, f, (*at, "value"), ctx, target)
     if has_ratio and r.numerator is not None and r.denominator is not None:
-        if ind.kind not in ("percent", "ratio") and ind.aggregation != "ratio":
+        if ctx.expects_bool(ind):
+            yield error(
+                f.path,
+                f.pos(at),
+                "expected-boolean",
+                f"Chỉ tiêu {ind.code} cần giá trị đúng/sai, không phải tử số/mẫu số.",
+                "Viết value: true (đạt) hoặc value: false.",
+                at,
+            )
+        elif ind.kind not in ("percent", "ratio") and ind.aggregation != "ratio":
             # «1/2» for tonnes would be read as 50: a quantity is never a share of something
             yield error(
                 f.path,
@@ -274,15 +283,6 @@ def check_result(
                 f"Chỉ tiêu {ind.code} là một số lượng ({ind.unit}), không phải tỷ lệ: không ghi "
                 "tử số/mẫu số.",
                 "Ghi «value: …» (với thidua set: --value).",
-                at,
-            )
-        elif ctx.expects_bool(ind):
-            yield error(
-                f.path,
-                f.pos(at),
-                "expected-boolean",
-                f"Chỉ tiêu {ind.code} cần giá trị đúng/sai, không phải tử số/mẫu số.",
-                "Viết value: true (đạt) hoặc value: false.",
                 at,
             )
         elif r.denominator <= 0:

@@ -79,7 +79,8 @@ def diff(
             else:
                 head_rev = git.resolve(root, head)
                 head_label = head_rev[:12]
-                if head_rev == git.resolve(root, "HEAD") and not git.dirty(root, data_rel):
+                clean = not git.dirty(root, data_rel, f":(exclude){data_rel}/reports")
+                if head_rev == git.resolve(root, "HEAD") and clean:
                     # the checked-out commit (a pull request in CI): its files are the working
                     # tree's, read with the approval locks, so a figure changed without a
                     # correction is named, not shown as a knock-on effect to approve
@@ -156,7 +157,6 @@ def _check_day(ws: Workspace, phase: int, day: date, today: date, revoke: bool) 
     """The day of an approval (or withdrawal) is refused where `validate` would refuse it, and
     where the Council could not have seen what it approves: before the campaign, before the
     approval it replaces, before the last figure of the phase (a submission, a correction)."""
-    from thidua_cli.read.models import in_force
 
     what = "rút phê duyệt" if revoke else "phê duyệt"
     if day > today:
@@ -167,11 +167,17 @@ def _check_day(ws: Workspace, phase: int, day: date, today: date, revoke: bool) 
         raise UserError(
             f"Ngày {what} {day:%d/%m/%Y} trước khi phong trào bắt đầu ({start:%d/%m/%Y})."
         )
-    current = in_force(ws.approvals).get(phase)
-    if current is not None and day < current.date:
+    # not before the phase's last entry (an approval, or a withdrawal: after one, nothing is
+    # in force, and a back-dated approval would slip under the record)
+    last = None
+    for a in ws.approvals:  # the latest day; on the same day, the later entry
+        if a.phase == phase and (last is None or a.date >= last.date):
+            last = a
+    if last is not None and day < last.date:
+        kind = "rút phê duyệt" if last.revoke else "phê duyệt"
         raise UserError(
-            f"Ngày {what} {day:%d/%m/%Y} trước lần phê duyệt đang có hiệu lực "
-            f"({current.date:%d/%m/%Y}).",
+            f"Ngày {what} {day:%d/%m/%Y} trước lần {kind} gần nhất của đợt {phase} "
+            f"({last.date:%d/%m/%Y}).",
             detail="Ghi đúng ngày của biên bản họp Hội đồng (--date).",
         )
     if revoke:
@@ -188,9 +194,9 @@ def _check_day(ws: Workspace, phase: int, day: date, today: date, revoke: bool) 
         ]
     ]
     if dated and day < max(dated)[0]:
-        last, why = max(dated)
+        newest, why = max(dated)
         raise UserError(
-            f"Ngày phê duyệt {day:%d/%m/%Y} trước ngày {last:%d/%m/%Y} ({why}): Hội đồng không "
+            f"Ngày phê duyệt {day:%d/%m/%Y} trước ngày {newest:%d/%m/%Y} ({why}): Hội đồng không "
             "thể đã xem số liệu có sau ngày họp.",
             detail="Ghi đúng ngày của biên bản họp (--date), hoặc phê duyệt lại sau khi đã xem đủ.",
         )

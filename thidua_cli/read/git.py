@@ -92,6 +92,7 @@ def default_base(root: Path) -> str:
     """Where a pull request starts: the merge base with the main branch, else HEAD. With both
     a local main and origin/main (an office that merges locally, a CI checkout), the later of
     the two merge bases: changes merged but not yet pushed are not the pull request's."""
+    head = resolve(root, "HEAD")
     for pair in (("main", "origin/main"), ("master", "origin/master")):
         bases = []
         for branch in pair:
@@ -100,6 +101,9 @@ def default_base(root: Path) -> str:
                 bases.append(git(root, "merge-base", "HEAD", branch).decode().strip())
             except GitProblem:
                 continue
+        if len(bases) > 1 and head in bases and any(b != head for b in bases):
+            # working on main itself: what is not pushed yet is the change to show
+            bases = [b for b in bases if b != head]
         if bases:
             best = bases[0]
             for other in bases[1:]:
