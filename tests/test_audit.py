@@ -73,14 +73,16 @@ def test_diff_shows_exactly_the_changed_value_and_its_effect(repo: Path, cli: Ru
             v["new"]["evaluation"],
         )
         for v in doc["values"]
-    ] == [("lang-kon-ktu", 1, "CT03", "113,9 (ước)", "150 (ước)", "Không đạt", "Vượt")]
+    ] == [
+        ("lang-kon-ktu", 1, "CT03", "113,9 (ước)", "150 (ước)", "Chưa đạt", "Vượt")
+    ]  # mid-year: «Chưa đạt», as score
     # the figures as typed, as JSON numbers, for checking against the paper report
     assert (doc["values"][0]["old"]["value"], doc["values"][0]["new"]["value"]) == (113.9, 150)
     assert doc["plan"] == [] and doc["targets"] == []
     moved = {r["unit"]: r for r in doc["ranks"]}
     assert moved["lang-kon-ktu"]["new_rank"] < moved["lang-kon-ktu"]["old_rank"]
     code, out = cli("diff", "--format", "md", cwd=repo)
-    assert "| Làng Kon Ktu | 1 | CT03 | 113,9 (ước) | 150 (ước) | Không đạt → Vượt |" in out
+    assert "| Làng Kon Ktu | 1 | CT03 | 113,9 (ước) | 150 (ước) | Chưa đạt → Vượt |" in out
     assert "lên" in out
 
 

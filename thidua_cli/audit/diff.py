@@ -160,7 +160,10 @@ def _unit_values(
             b = new_r.values.get(code) if new_r else None
             if a == b:
                 continue
-            old_figure, new_figure = Figure.of(a, old_ev.get(code)), Figure.of(b, new_ev.get(code))
+            known = cat.phase(phase)
+            interim = known is not None and not cat.is_final(known)
+            old_figure = Figure.of(a, old_ev.get(code), interim)
+            new_figure = Figure.of(b, new_ev.get(code), interim)
             added = tuple(sorted(_evidence(b) - _evidence(a)))
             removed = tuple(sorted(_evidence(a) - _evidence(b)))
             same = (

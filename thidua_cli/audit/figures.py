@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from thidua_cli.compute.evaluate import Evaluation, result_value
+from thidua_cli.compute.evaluate import Evaluation, label_text, result_value
 from thidua_cli.read.models import Result
 
 
@@ -23,7 +23,9 @@ class Figure:
     corrected: bool = False  # carries a correction record
 
     @classmethod
-    def of(cls, r: Result | None, ev: Evaluation | None = None) -> Figure | None:
+    def of(
+        cls, r: Result | None, ev: Evaluation | None = None, provisional: bool = False
+    ) -> Figure | None:
         if r is None:
             return None
         value = r.value if isinstance(r.value, Decimal | bool) else None
@@ -33,6 +35,6 @@ class Figure:
             r.denominator,
             result_value(r)[0],
             bool(ev.estimate) if ev is not None else bool(r.estimate),
-            str(ev.label) if ev is not None else "",
+            label_text(ev.label, provisional) if ev is not None else "",
             r.correction is not None,
         )

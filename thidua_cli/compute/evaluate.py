@@ -36,6 +36,13 @@ class Label(StrEnum):
 
 
 _EXCEEDED, _MET = Label.EXCEEDED, Label.MET
+MID_YEAR_NOT_MET = "Chưa đạt"
+
+
+def label_text(label: Label, provisional: bool) -> str:
+    """An evaluation as people read it: mid-year (a checkpoint, not the verdict) a target not
+    met yet is «Chưa đạt» — on screen, in set/import/diff, the workbook and the report alike."""
+    return MID_YEAR_NOT_MET if provisional and label is Label.NOT_MET else str(label)
 
 
 # phase: compared with a checkpoint target; annual: with the campaign's target;

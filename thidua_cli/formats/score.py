@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from thidua_cli import numfmt
+from thidua_cli.compute.evaluate import label_text
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore
 from thidua_cli.formats import Lazy, json_number, json_text, write_json, writer
@@ -22,7 +23,6 @@ from thidua_cli.present.text import (
     actual_text,
     decimals,
     indicator_rows,
-    label_text,
     over_quota,
     percent_text,
     plan_text,

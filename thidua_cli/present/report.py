@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from thidua_cli import numfmt
 from thidua_cli.compute import awards as award_rules
-from thidua_cli.compute.evaluate import Label
+from thidua_cli.compute.evaluate import Label, label_text
 from thidua_cli.compute.exemplars import FieldRegister
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import UnitScore, scaled_subtotal
@@ -32,7 +32,6 @@ from thidua_cli.present.text import (
     few,
     footnotes,
     indicator_rows,
-    label_text,
     over_quota,
     percent_text,
     plan_text,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from thidua_cli import numfmt
 from thidua_cli.audit.figures import Figure
 from thidua_cli.compute.commune import PARTIAL_KINDS, IndicatorOutcome
-from thidua_cli.compute.evaluate import Evaluation, Label, Value, campaign_target
+from thidua_cli.compute.evaluate import Evaluation, Label, Value, campaign_target, label_text
 from thidua_cli.compute.outcome import Outcome
 from thidua_cli.compute.scoring import QuotaCheck, UnitScore
 from thidua_cli.read.models import Bloc, Catalogue, Indicator
@@ -226,15 +226,6 @@ def indicator_rows(o: Outcome) -> list[IndicatorRow]:
             )
         )
     return rows
-
-
-MID_YEAR_NOT_MET = "Chưa đạt"
-
-
-def label_text(label: Label, provisional: bool) -> str:
-    """An evaluation as people read it: mid-year (a checkpoint, not the verdict) a target
-    not met yet is «Chưa đạt», on screen, in the workbook and in the report alike."""
-    return MID_YEAR_NOT_MET if provisional and label is Label.NOT_MET else str(label)
 
 
 def _ordered(o: Outcome) -> list[IndicatorOutcome]:
