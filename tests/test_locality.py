@@ -7,6 +7,7 @@ Two fixtures prove it: an-phu (a commune's five-year term plan, yearly final rev
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -577,3 +578,24 @@ def test_self_score_above_a_small_scale(scratch: Callable[..., Path]) -> None:
     )
     found = [p for p in load(data).problems if p.code == "out-of-range"]
     assert len(found) == 1 and "từ 0 đến 30" in found[0].message
+
+
+def test_diff_lists_a_term_plans_yearly_pact_and_registration_dates(
+    cli: Run, tmp_path: Path
+) -> None:
+    shutil.copytree(AN_PHU, tmp_path / "data")
+    subprocess.run(["git", "init", "-q", "-b", "main", str(tmp_path)], check=True)
+    who = ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", *who, "-C", str(tmp_path), "add", "-A"], check=True)
+    subprocess.run(["git", *who, "-C", str(tmp_path), "commit", "-qm", "a"], check=True)
+    unit = tmp_path / "data" / "units" / "thon-1.yaml"
+    text = unit.read_text(encoding="utf-8")
+    text = text.replace("{year: 2022, signed: 2022-01-25}", "{year: 2022, signed: 2022-12-19}")
+    text = text.replace("{year: 2022, date: 2022-01-20,", "{year: 2022, date: 2022-01-22,")
+    unit.write_text(text, encoding="utf-8")
+    code, out = cli("diff", "--format", "json", cwd=tmp_path)
+    dates = json.loads(out)["dates"]
+    assert code == 0 and any(
+        "ngày ký giao ước năm 2022 25/01/2022 → 19/12/2022" in d for d in dates
+    )
+    assert any("ngày đăng ký chỉ tiêu năm 2022 20/01/2022 → 22/01/2022" in d for d in dates), dates

@@ -301,14 +301,28 @@ def _dates(old: Unit, new: Unit) -> list[str]:
         a, b = old.report(phase), new.report(phase)
         if a is not None and b is not None and a.submitted != b.submitted:
             out.append(f"{new.name}, đợt {phase}: ngày nộp {day(a.submitted)} → {day(b.submitted)}")
-    before = old.pact.signed if old.pact else None
-    after = new.pact.signed if new.pact else None
-    if before != after:
-        out.append(f"{new.name}: ngày ký giao ước {day(before)} → {day(after)}")
-    before = old.registration.date if old.registration else None
-    after = new.registration.date if new.registration else None
-    if before != after:
-        out.append(f"{new.name}: ngày đăng ký chỉ tiêu {day(before)} → {day(after)}")
+
+    # the campaign's pact and registration, and a term plan's, one per year (or phases)
+    def pacts(u: Unit) -> dict[str, date]:
+        found = {"": u.pact.signed} if u.pact else {}
+        found.update({f" năm {p.year}": p.signed for p in u.pacts})
+        return found
+
+    def registrations(u: Unit) -> dict[str, date]:
+        found = {"": u.registration.date} if u.registration else {}
+        for r in u.registrations:
+            which = f" năm {r.year}" if r.year else ""
+            which += f" đợt {', '.join(map(str, r.phases))}" if r.phases else ""
+            found[which] = r.date
+        return found
+
+    for what, was, now in (
+        ("ngày ký giao ước", pacts(old), pacts(new)),
+        ("ngày đăng ký chỉ tiêu", registrations(old), registrations(new)),
+    ):
+        for key in sorted(set(was) | set(now)):
+            if was.get(key) != now.get(key):
+                out.append(f"{new.name}: {what}{key} {day(was.get(key))} → {day(now.get(key))}")
     return out
 
 
