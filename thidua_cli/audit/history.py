@@ -69,7 +69,7 @@ def history(
         current: dict[tuple[int, str], tuple[Figure | None, tuple[str, ...]]] = {}
         for report in unit.results:
             for c, r in report.values.items():
-                shown = tuple(e.doc or e.file or e.url or "" for e in r.evidence)
+                shown = tuple(e.shown for e in r.evidence)
                 current[(report.phase, c)] = (Figure.of(r), shown)
         for key in sorted(set(previous) | set(current)):
             if (code and key[1] != code) or (phase and key[0] != phase):

@@ -20,10 +20,10 @@ from thidua_cli.read.models import (
     Approval,
     Catalogue,
     Correction,
-    Evidence,
     Indicator,
     Result,
     Unit,
+    evidence_text,
 )
 from thidua_cli.read.yamlload import Loaded, load
 
@@ -173,15 +173,15 @@ def _results(
                 allowed = (
                     "không ghi minh chứng nào"
                     if correction.evidence is None
-                    else f"ghi minh chứng {_listed(correction.evidence)}"
+                    else f"ghi minh chứng {evidence_text(correction.evidence)}"
                 )
                 yield error(
                     rel,
                     f.pos(at, key=True),
                     "correction-mismatch",
                     f"{_locked(approval)}; minh chứng của {code} đã đổi (đã duyệt: "
-                    f"{_evidence(before_r) if before_r else 'không có'}; hiện tại: "
-                    f"{_evidence(after_r)}) nhưng đính chính {allowed}.",
+                    f"{evidence_text(before_r.evidence) if before_r else 'không có'}; hiện tại: "
+                    f"{evidence_text(after_r.evidence)}) nhưng đính chính {allowed}.",
                     "Ghi lại đính chính kèm minh chứng hiện tại (thidua set … --evidence … "
                     "--correction … --reference …), hoặc trả lại minh chứng đã duyệt.",
                     at,
@@ -232,19 +232,11 @@ def _what_changed(code: str, before: Result | None, after: Result | None) -> str
     if before.evidence != after.evidence:
         return (
             f"minh chứng của số liệu {code} ({_typed(after)}, số không đổi) đã thay đổi (đã duyệt: "
-            f"{_evidence(before)}; hiện tại: {_evidence(after)}) — minh chứng cũng tính vào điểm"
+            f"{evidence_text(before.evidence)}; hiện tại: {evidence_text(after.evidence)}) — minh chứng cũng tính vào điểm"
         )
     return f"số liệu {code} ({_typed(after)}) đã đổi " + (
         "từ số ước tính thành số chính thức" if before.estimate else "thành số ước tính"
     )
-
-
-def _evidence(r: Result) -> str:
-    return _listed(r.evidence)
-
-
-def _listed(evidence: list[Evidence]) -> str:
-    return "; ".join(e.doc or e.file or e.url or "" for e in evidence) or "không có"
 
 
 def _typed(r: Result | Correction | None) -> str:

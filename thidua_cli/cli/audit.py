@@ -144,13 +144,10 @@ def _stated_day(decision: str) -> date | None:
     """The date a decision's text states («… ngày 10/7/2026»), when it states one."""
     import re
 
-    found = re.search(r"\bngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", decision, re.IGNORECASE)
-    if found is None:
-        return None
-    try:
-        return date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
-    except ValueError:
-        return None
+    from thidua_cli.read.types import parse_day
+
+    found = re.search(r"\bngày\s+(\d{1,2}/\d{1,2}/\d{4})", decision, re.IGNORECASE)
+    return parse_day(found.group(1)) if found else None
 
 
 def _check_day(ws: Workspace, phase: int, day: date, today: date, revoke: bool) -> None:
@@ -182,19 +179,19 @@ def _check_day(ws: Workspace, phase: int, day: date, today: date, revoke: bool) 
         )
     if revoke:
         return
-    dated = [
-        (d, why)
-        for u in ws.units
-        if (r := u.report(phase)) is not None
-        for d, why in [(r.submitted, f"{u.name} nộp báo cáo")]
-        + [
+    dated: list[tuple[date, str]] = []  # every figure of the phase, with what it is
+    for u in ws.units:
+        r = u.report(phase)
+        if r is None:
+            continue
+        dated.append((r.submitted, f"{u.name} nộp báo cáo"))
+        dated += [
             (v.correction.date, f"đính chính {code} của {u.name}")
             for code, v in r.values.items()
             if v.correction is not None and v.correction.date is not None
         ]
-    ]
-    if dated and day < max(dated)[0]:
-        newest, why = max(dated)
+    newest, why = max(dated, default=(day, ""))
+    if day < newest:
         raise UserError(
             f"Ngày phê duyệt {day:%d/%m/%Y} trước ngày {newest:%d/%m/%Y} ({why}): Hội đồng không "
             "thể đã xem số liệu có sau ngày họp.",

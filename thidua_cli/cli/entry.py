@@ -55,7 +55,7 @@ def _correction_options(correction: str | None, reference: str | None, day: str 
         raise UserError("--correction-date chỉ dùng cùng --correction và --reference.")
 
 
-def _unapproved(ws: Workspace, phase: int) -> UserError:
+def _unapproved(phase: int) -> UserError:
     return UserError(
         f"Đợt {phase} chưa được Hội đồng phê duyệt: sửa số liệu không cần đính chính.",
         detail="Bỏ --correction, --reference (và --correction-date) rồi chạy lại.",
@@ -280,9 +280,7 @@ def import_forms(
         """The phase's deadline: the example in a hint about the report date."""
         from thidua_cli.compute.outcome import deadline
 
-        return (
-            deadline(catalogue, phase) if any(p.number == phase for p in catalogue.phases) else None
-        )
+        return deadline(catalogue, phase) if catalogue.phase(phase) is not None else None
 
     def _typed_level(code: str, value: Decimal | bool | str | None) -> Decimal | bool | str | None:
         """A level typed as «tốt» is the catalogue's «Tốt»; any other text stays as typed, and
@@ -321,22 +319,21 @@ def import_forms(
             for c in filled.figures
         ]
         if correction is not None and in_force(ws.approvals).get(filled.phase) is None:
-            raise _unapproved(ws, filled.phase)
+            raise _unapproved(filled.phase)
+        reported = units.get(filled.unit)
+        submitted = filled.submitted
         if correction is not None and reference is not None:
             day = _correction_day(corrected)
-            unit = units.get(filled.unit)
             figures = [
                 replace(f, correction=(correction, reference, day))
-                if differs(unit, filled.phase, f)
+                if differs(reported, filled.phase, f)
                 else f
                 for f in figures
             ]
-        reported = units.get(filled.unit)
-        submitted = filled.submitted
-        if correction is not None and reported is not None and reported.report(filled.phase):
-            # a correction sent on a form: its date (C5) is the day of the corrected form, not
-            # a new submission date of the approved report (which the lock keeps as approved)
-            submitted = None
+            if reported is not None and reported.report(filled.phase):
+                # a correction sent on a form: its date (C5) is the day of the corrected form,
+                # not a new submission date of the approved report (the lock keeps that)
+                submitted = None
         try:
             p = prepare(ws, Edit(filled.unit, filled.phase, figures, submitted), date.today())
         except EditError as exc:
@@ -429,7 +426,7 @@ def set_figure(
             "--denominator 648",
         )
     if correction is not None and in_force(ws.approvals).get(phase) is None:
-        raise _unapproved(ws, phase)
+        raise _unapproved(phase)
     file = None
     if evidence_file is not None:
         file = Path(os.path.relpath(evidence_file.resolve(), ws.root.resolve())).as_posix()

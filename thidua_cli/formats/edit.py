@@ -40,11 +40,12 @@ def print_prepared(p: Prepared, console: Any, *, source: str = "") -> None:
         console.print(
             f"  {esc(p.rel)}: không có số liệu nào thay đổi.", highlight=False, soft_wrap=True
         )
-    shown = sorted(p.shown, key=lambda q: (not q.is_error, q))
-    # what the change does to other units' approved results: the Council decides on it, so it
-    # is told here, before writing, in a few lines rather than one per unit moved
-    knock = [q for q in shown if q.code == KNOCK_ON and q.path != p.rel and q.path in p.knocked]
-    shown = [q for q in shown if not (q.code == KNOCK_ON and q.path != p.rel)]
+    # other units' approved results the change moves are told in one line (below), not as a
+    # warning per unit: the Council decides on them, before anything is written
+    shown = sorted(
+        (q for q in p.shown if not (q.code == KNOCK_ON and q.path != p.rel)),
+        key=lambda q: (not q.is_error, q),
+    )
     for q in shown:
         place = p.place(q) or source
         print_problem(q, console, place or f"{q.path}:{q.line}:{q.column}", indent="  ")
@@ -55,8 +56,8 @@ def print_prepared(p: Prepared, console: Any, *, source: str = "") -> None:
                 highlight=False,
                 soft_wrap=True,
             )
-    if knock:
-        names = [p.knocked.get(q.path, q.path) for q in knock]
+    if p.knocked:
+        names = list(p.knocked.values())
         more = len(names) - KNOCK_SHOWN
         console.print(
             f"  [yellow]Ảnh hưởng dây chuyền: kết quả đã phê duyệt của {len(names)} đơn vị khác "

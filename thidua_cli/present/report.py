@@ -43,7 +43,14 @@ from thidua_cli.present.text import (
     too_large,
     too_long,
 )
-from thidua_cli.read.models import Approval, QuotaDecision, Result, Unit, in_force
+from thidua_cli.read.models import (
+    Approval,
+    QuotaDecision,
+    Result,
+    Unit,
+    evidence_text,
+    in_force,
+)
 from thidua_cli.read.narrative import Narrative
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -210,7 +217,7 @@ def _corrections(o: Outcome, approved: Mapping[str, Unit] | None) -> list[dict[s
         assert c is not None
         value = _figure(r) if approved is None else f"{_figure(before)} → {_figure(r)}"
         if before is not None and _figure(before) == _figure(r):
-            value = f"{_figure(r)} (minh chứng: {_evidence_text(before)} → {_evidence_text(r)})"
+            value = f"{_figure(r)} (minh chứng: {evidence_text(before.evidence)} → {evidence_text(r.evidence)})"
         dated = c.date is not None and not _DATED.search(c.reference)
         rows.append(
             {
@@ -223,10 +230,6 @@ def _corrections(o: Outcome, approved: Mapping[str, Unit] | None) -> list[dict[s
             }
         )
     return rows
-
-
-def _evidence_text(r: Result) -> str:
-    return "; ".join(e.doc or e.file or e.url or "" for e in r.evidence) or "không có"
 
 
 def _missing_text(o: Outcome, st: Status) -> list[str]:

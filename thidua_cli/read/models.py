@@ -664,6 +664,11 @@ class Evidence(Strict):
         return {"doc": v} if isinstance(v, str) else v
 
     @property
+    def shown(self) -> str:
+        """What the entry says, as people read it: the document, the file or the link."""
+        return self.doc or self.file or self.url or ""
+
+    @property
     def path(self) -> str | None:
         """The repository file this evidence names: `file`, or a document "number" that is in
         fact a path (data/evidence/x/bb.pdf typed as text), so a missing file is never missed."""
@@ -682,6 +687,11 @@ class Evidence(Strict):
 
 def _as_list(v: Any) -> Any:
     return [v] if isinstance(v, str | dict) else v
+
+
+def evidence_text(evidence: Sequence[Evidence]) -> str:
+    """A figure's evidence in one line, for messages and annexes ("không có": none)."""
+    return "; ".join(e.shown for e in evidence) or "không có"
 
 
 class Correction(Strict):
