@@ -724,3 +724,20 @@ def test_a_withdrawal_written_like_its_approval_still_shows_in_diff(
         "2026-07-08", cwd=approved,
     )  # fmt: skip
     assert code == 2 and "trước lần rút phê duyệt gần nhất của đợt 1 (10/07/2026)" in out
+
+
+def test_evidence_in_the_annex_is_escaped_for_markdown(approved: Path, cli: Run) -> None:
+    """Evidence is a unit's text: in the annex it cannot break the table or format anything."""
+    evidence = "BC | *9*"
+    edit(
+        approved,
+        KTU,
+        PENDING,
+        f'CT06: {{value: 10123, evidence: "{evidence}", correction: {{reason: Bổ sung, '
+        f'reference: CV 5, date: 2026-08-20, value: 10123, evidence: "{evidence}"}}}}',
+    )
+    code, out = cli("report", "--phase", "1", "--format", "md", "--out", "out", cwd=approved)
+    assert code == 0, out
+    md = (approved / "out" / "bao-cao-dot-1.md").read_text(encoding="utf-8")
+    row = next(line for line in md.splitlines() if "(CT06) |" in line and "Kon Ktu" in line)
+    assert "BC \\| \\*9\\*" in row and "*9*)" not in row, row
